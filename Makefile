@@ -1,0 +1,70 @@
+# safety — PostgreSQL 15 extension built with PGXS.
+#
+#   make demo     build, install, start a throwaway cluster, load the bundled
+#                 Cincinnati burglaries and print the analyst report
+#   make test     the same set-up, then every suite; ends "N passed, N failed"
+#   make stop     stop and remove the throwaway cluster
+#
+# Both demo and test install what they need (compiler, PostgreSQL 15,
+# PostGIS, ...) with apt-get when it is missing.
+
+EXTENSION = safety
+EXTVERSION = 0.1.0
+
+MODULE_big = safety
+CORE_SRCS = $(sort $(wildcard src/core/*.c))
+PG_SRCS = $(sort $(wildcard src/pg/*.c))
+OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+
+# install SQL is split by topic and concatenated in file-name order
+INSTALL_SQL = $(sort $(wildcard sql/install/*.sql))
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+
+# pg_regress suites live in test/sql with expected output in test/expected
+REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --outputdir=test/out --dbname=safety_regress
+
+PG_CPPFLAGS = -Isrc/core
+PG_CFLAGS = -Wno-declaration-after-statement -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+
+EXTRA_CLEAN = test/out test/unit/bin
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+# before PostgreSQL's development files are installed only the set-up targets work
+all:
+	@echo "PostgreSQL 15 development files are missing: run 'make deps' (or 'make test')" >&2; exit 1
+endif
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SQL)
+	( printf '%s\n' '-- generated from sql/install/*.sql by make; do not edit' \
+	    '\echo Use "CREATE EXTENSION $(EXTENSION) CASCADE" to load this file. \quit'; \
+	  for f in $(INSTALL_SQL); do printf '\n-- %s\n' "$$f"; cat "$$f"; done ) > $@
+
+.PHONY: deps demo test stop unit
+
+deps:
+	bash scripts/install-deps.sh
+
+demo:
+	bash scripts/demo.sh
+
+test:
+	bash scripts/test.sh
+
+stop:
+	bash scripts/cluster.sh stop
+
+# C unit tests of the core (no PostgreSQL needed)
+UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
+UNIT_BINS = $(patsubst test/unit/%.c,test/unit/bin/%,$(UNIT_SRCS))
+
+test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/sc_test.h
+	@mkdir -p test/unit/bin
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/unit $(CORE_SRCS) $< -lm -o $@
+
+unit: $(UNIT_BINS)
+	@bash scripts/run-unit-tests.sh $(UNIT_BINS)

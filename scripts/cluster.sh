@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# cluster.sh start|stop|status — a throwaway PostgreSQL 15 cluster for the
+# demo and the tests, owned by the postgres user, with its data directory and
+# socket inside the checkout (.pgcluster/) and a private port.
+#
+# Environment: SAFETY_CLUSTER_DIR (default <checkout>/.pgcluster),
+# SAFETY_PGPORT (default 54329), SAFETY_PG_CONF (extra postgresql.conf lines).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
+
+cmd=${1:-status}
+dir=$(cluster_dir)
+port=${SAFETY_PGPORT:-54329}
+pgbin=$(pg_bindir)
+
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+start)
+	mkdir -p "$dir/run"
+	[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+	if [ ! -f "$dir/data/PG_VERSION" ]; then
+		as_pg "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust \
+			--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+			{ cat "$dir/initdb.log"; exit 1; }
+		{
+			echo "listen_addresses = ''"
+			echo "unix_socket_directories = '$dir/run'"
+			echo "port = $port"
+			echo "max_worker_processes = 8"
+			echo "max_parallel_workers = 4"
+			echo "logging_collector = off"
+			echo "${SAFETY_PG_CONF:-}"
+		} >>"$dir/data/postgresql.conf"
+	fi
+	if ! as_pg "$pgbin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+		as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+	fi
+	echo "cluster running: host=$dir/run port=$port (log $dir/server.log)"
+	;;
+stop)
+	if [ -f "$dir/data/PG_VERSION" ]; then
+		as_pg "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$dir"
+	echo "cluster stopped and removed ($dir)"
+	;;
+status)
+	as_pg "$pgbin/pg_ctl" -D "$dir/data" status || true
+	;;
+*)
+	echo "usage: $0 start|stop|status" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,52 @@
+/* sc_common.c — allocator for tests/tools, error formatting, size checks. */
+#include "sc_common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void *
+malloc_alloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return malloc(size ? size : 1);
+}
+
+static void *
+malloc_realloc(void *ctx, void *ptr, size_t size)
+{
+	(void) ctx;
+	return realloc(ptr, size ? size : 1);
+}
+
+static void
+malloc_free(void *ctx, void *ptr)
+{
+	(void) ctx;
+	free(ptr);
+}
+
+const sc_alloc sc_malloc_allocator = {malloc_alloc, malloc_realloc, malloc_free, NULL};
+
+sc_status
+sc_fail(sc_err *err, sc_status status, const char *fmt,...)
+{
+	if (err)
+	{
+		va_list		ap;
+
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+bool
+sc_mul_size(size_t a, size_t b, size_t *out)
+{
+	if (a != 0 && b > SIZE_MAX / a)
+		return false;
+	*out = a * b;
+	return true;
+}

@@ -1,0 +1,58 @@
+/*
+ * sc_common.h — shared conventions of the safety core.
+ *
+ * The core is plain C (no PostgreSQL headers) so it can be unit-tested and
+ * fuzzed alone.  Every core routine that can fail returns an sc_status and,
+ * where useful, writes a human-readable reason into an sc_err.  Memory comes
+ * from a caller-supplied allocator (palloc in the server, malloc in tests);
+ * long loops call the caller's interrupt hook so the server can cancel them.
+ */
+#ifndef SC_COMMON_H
+#define SC_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef enum sc_status
+{
+	SC_OK = 0,
+	SC_ENOMEM,		/* allocation failed */
+	SC_EINVAL,		/* invalid argument or malformed input */
+	SC_ERANGE,		/* value out of the representable range */
+	SC_ELIMIT		/* a configured size limit would be exceeded */
+} sc_status;
+
+typedef struct sc_err
+{
+	char		msg[256];
+} sc_err;
+
+/* Allocator: alloc/realloc return NULL on failure; ctx is passed back. */
+typedef struct sc_alloc
+{
+	void	   *(*alloc) (void *ctx, size_t size);
+	void	   *(*realloc) (void *ctx, void *ptr, size_t size);
+	void		(*free) (void *ctx, void *ptr);
+	void	   *ctx;
+} sc_alloc;
+
+/* Interrupt hook: may not return (the server longjmps on cancel). */
+typedef void (*sc_interrupt_fn) (void);
+
+/* malloc-backed allocator for tests and tools */
+extern const sc_alloc sc_malloc_allocator;
+
+/* printf into err (NULL-safe); always returns status for one-line returns */
+sc_status	sc_fail(sc_err *err, sc_status status, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 3, 4)))
+#endif
+			;
+
+/* size arithmetic that reports overflow instead of wrapping */
+bool		sc_mul_size(size_t a, size_t b, size_t *out);
+
+#define SC_INTERRUPT_EVERY 4096
+
+#endif

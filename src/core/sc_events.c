@@ -1,0 +1,441 @@
+/* sc_events.c — the event collection: growth, merge, canonical order, flat form. */
+#include "sc_events.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+sc_events_init(sc_events *e, int32_t srid, size_t max_events, const sc_alloc *alloc)
+{
+	memset(e, 0, sizeof(*e));
+	e->srid = srid;
+	e->max_events = max_events;
+	e->alloc = *alloc;
+}
+
+#define EV_COLUMNS(X) X(x, double) X(y, double) X(t, int64_t) X(tend, int64_t) \
+	X(w, double) X(id, int64_t) X(has_id, uint8_t)
+
+void
+sc_events_free(sc_events *e)
+{
+#define FREE_COL(name, type) if (e->name) e->alloc.free(e->alloc.ctx, e->name); e->name = NULL;
+	EV_COLUMNS(FREE_COL)
+#undef FREE_COL
+	e->n = e->capacity = 0;
+}
+
+/* grow every column to newcap; on failure the collection is unchanged */
+static sc_status
+reserve(sc_events *e, size_t newcap, sc_err *err)
+{
+	void	   *cols[7] = {0};
+	size_t		sizes[7] = {sizeof(double), sizeof(double), sizeof(int64_t), sizeof(int64_t),
+	sizeof(double), sizeof(int64_t), sizeof(uint8_t)};
+	void	  **olds[7] = {(void **) &e->x, (void **) &e->y, (void **) &e->t, (void **) &e->tend,
+	(void **) &e->w, (void **) &e->id, (void **) &e->has_id};
+
+	if (newcap <= e->capacity)
+		return SC_OK;
+	for (int c = 0; c < 7; c++)
+	{
+		size_t		bytes;
+
+		if (!sc_mul_size(newcap, sizes[c], &bytes) ||
+			!(cols[c] = e->alloc.alloc(e->alloc.ctx, bytes)))
+		{
+			for (int k = 0; k < c; k++)
+				e->alloc.free(e->alloc.ctx, cols[k]);
+			return sc_fail(err, SC_ENOMEM, "out of memory growing an event collection to %zu events",
+						   newcap);
+		}
+		if (e->n)
+			memcpy(cols[c], *olds[c], e->n * sizes[c]);
+	}
+	for (int c = 0; c < 7; c++)
+	{
+		if (*olds[c])
+			e->alloc.free(e->alloc.ctx, *olds[c]);
+		*olds[c] = cols[c];
+	}
+	e->capacity = newcap;
+	return SC_OK;
+}
+
+static sc_status
+reserve_more(sc_events *e, size_t extra, sc_err *err)
+{
+	size_t		need = e->n + extra;
+
+	if (e->max_events && need > e->max_events)
+		return sc_fail(err, SC_ELIMIT, "event collection would exceed %zu events", e->max_events);
+	if (need <= e->capacity)
+		return SC_OK;
+	return reserve(e, need < 2 * e->capacity ? 2 * e->capacity : (need < 64 ? 64 : need), err);
+}
+
+sc_status
+sc_events_check_one(double x, double y, int64_t t, int64_t tend, double w, sc_err *err)
+{
+	if (!isfinite(x) || !isfinite(y))
+		return sc_fail(err, SC_EINVAL, "event coordinates must be finite");
+	if (t < SC_TIME_MIN || t > SC_TIME_MAX || tend < SC_TIME_MIN || tend > SC_TIME_MAX)
+		return sc_fail(err, SC_ERANGE, "event time is outside the years 1 to 9999");
+	if (tend < t)
+		return sc_fail(err, SC_EINVAL, "the end of an event's time window is before its start");
+	if (!isfinite(w))
+		return sc_fail(err, SC_EINVAL, "event weight must be finite");
+	return SC_OK;
+}
+
+sc_status
+sc_events_add(sc_events *e, double x, double y, int64_t t, bool has_end, int64_t tend,
+			  double w, bool has_id, int64_t id, sc_err *err)
+{
+	sc_status	st;
+
+	if (!has_end)
+		tend = t;
+	if ((st = sc_events_check_one(x, y, t, tend, w, err)) != SC_OK ||
+		(st = reserve_more(e, 1, err)) != SC_OK)
+		return st;
+	e->x[e->n] = x;
+	e->y[e->n] = y;
+	e->t[e->n] = t;
+	e->tend[e->n] = tend;
+	e->w[e->n] = w;
+	e->id[e->n] = has_id ? id : 0;
+	e->has_id[e->n] = has_id;
+	if (tend != t)
+		e->flags |= SC_EV_HAS_END;
+	if (w != 1.0)
+		e->flags |= SC_EV_HAS_WEIGHT;
+	if (has_id)
+		e->flags |= SC_EV_HAS_ID;
+	e->n++;
+	return SC_OK;
+}
+
+sc_status
+sc_events_merge(sc_events *dst, const sc_events *src, sc_err *err)
+{
+	sc_status	st;
+
+	if (dst->srid != src->srid)
+		return sc_fail(err, SC_EINVAL, "cannot combine events with different SRIDs: %d and %d",
+					   (int) dst->srid, (int) src->srid);
+	if ((st = reserve_more(dst, src->n, err)) != SC_OK)
+		return st;
+#define COPY_COL(name, type) memcpy(dst->name + dst->n, src->name, src->n * sizeof(type));
+	if (src->n)
+	{
+		EV_COLUMNS(COPY_COL)
+	}
+#undef COPY_COL
+	dst->n += src->n;
+	dst->flags |= src->flags;
+	return SC_OK;
+}
+
+typedef struct ev_row
+{
+	double		x,
+				y,
+				w;
+	int64_t		t,
+				tend,
+				id;
+	uint8_t		has_id;
+} ev_row;
+
+static int
+cmp_num(double a, double b)
+{
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+static int
+ev_row_cmp(const void *pa, const void *pb)
+{
+	const ev_row *a = pa,
+			   *b = pb;
+	int			c;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->tend != b->tend)
+		return a->tend < b->tend ? -1 : 1;
+	if ((c = cmp_num(a->x, b->x)) || (c = cmp_num(a->y, b->y)))
+		return c;
+	if (a->has_id != b->has_id)
+		return a->has_id < b->has_id ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return cmp_num(a->w, b->w);
+}
+
+sc_status
+sc_events_sort(sc_events *e, sc_err *err)
+{
+	size_t		bytes;
+	ev_row	   *rows;
+
+	if (e->n < 2)
+		return SC_OK;
+	if (!sc_mul_size(e->n, sizeof(ev_row), &bytes) ||
+		!(rows = e->alloc.alloc(e->alloc.ctx, bytes)))
+		return sc_fail(err, SC_ENOMEM, "out of memory sorting %zu events", e->n);
+	for (size_t k = 0; k < e->n; k++)
+		rows[k] = (ev_row)
+	{
+		e->x[k], e->y[k], e->w[k], e->t[k], e->tend[k], e->id[k], e->has_id[k]
+	};
+	qsort(rows, e->n, sizeof(ev_row), ev_row_cmp);
+	for (size_t k = 0; k < e->n; k++)
+	{
+		e->x[k] = rows[k].x;
+		e->y[k] = rows[k].y;
+		e->w[k] = rows[k].w;
+		e->t[k] = rows[k].t;
+		e->tend[k] = rows[k].tend;
+		e->id[k] = rows[k].id;
+		e->has_id[k] = rows[k].has_id;
+	}
+	e->alloc.free(e->alloc.ctx, rows);
+	return SC_OK;
+}
+
+/*
+ * Flat layout: uint8 version, uint8 flags, uint16 reserved, int32 srid,
+ * uint64 n, then x[n], y[n] (float8), t[n] (int64), and if flagged tend[n]
+ * (int64), w[n] (float8), id[n] (int64) followed by an id-present bitmap.
+ */
+#define SC_EV_FLAT_VERSION 1
+#define SC_EV_HEADER 16
+
+size_t
+sc_events_flat_size(size_t n, uint8_t flags)
+{
+	size_t		per = 24;
+
+	if (flags & SC_EV_HAS_END)
+		per += 8;
+	if (flags & SC_EV_HAS_WEIGHT)
+		per += 8;
+	if (flags & SC_EV_HAS_ID)
+		per += 8;
+	return SC_EV_HEADER + n * per + ((flags & SC_EV_HAS_ID) ? (n + 7) / 8 : 0);
+}
+
+void
+sc_events_flat_write(void *dst, const sc_events *e)
+{
+	unsigned char *p = dst;
+	uint8_t		version = SC_EV_FLAT_VERSION;
+	uint16_t	reserved = 0;
+	uint64_t	n = e->n;
+
+	memcpy(p, &version, 1);
+	memcpy(p + 1, &e->flags, 1);
+	memcpy(p + 2, &reserved, 2);
+	memcpy(p + 4, &e->srid, 4);
+	memcpy(p + 8, &n, 8);
+	p += SC_EV_HEADER;
+#define PUT(arr, type) do { if (e->n) memcpy(p, arr, e->n * sizeof(type)); p += e->n * sizeof(type); } while (0)
+	PUT(e->x, double);
+	PUT(e->y, double);
+	PUT(e->t, int64_t);
+	if (e->flags & SC_EV_HAS_END)
+		PUT(e->tend, int64_t);
+	if (e->flags & SC_EV_HAS_WEIGHT)
+		PUT(e->w, double);
+	if (e->flags & SC_EV_HAS_ID)
+	{
+		PUT(e->id, int64_t);
+		memset(p, 0, (e->n + 7) / 8);
+		for (size_t k = 0; k < e->n; k++)
+			if (e->has_id[k])
+				p[k / 8] |= (uint8_t) (1u << (k % 8));
+	}
+#undef PUT
+}
+
+sc_status
+sc_events_flat_read(const void *src, size_t len, sc_events *e, sc_err *err)
+{
+	const unsigned char *p = src;
+	uint8_t		version,
+				flags;
+	int32_t		srid;
+	uint64_t	n;
+	sc_status	st;
+
+	if (len < SC_EV_HEADER)
+		return sc_fail(err, SC_EINVAL, "events value too short (%zu bytes)", len);
+	memcpy(&version, p, 1);
+	memcpy(&flags, p + 1, 1);
+	memcpy(&srid, p + 4, 4);
+	memcpy(&n, p + 8, 8);
+	if (version != SC_EV_FLAT_VERSION)
+		return sc_fail(err, SC_EINVAL, "unsupported events format version %d", version);
+	if (flags & ~SC_EV_FLAGS_ALL)
+		return sc_fail(err, SC_EINVAL, "unknown events flags 0x%02x", flags);
+	if (srid < 0 || srid > 999999)
+		return sc_fail(err, SC_EINVAL, "SRID %d is out of range", (int) srid);
+	if (n > (len - SC_EV_HEADER) / 24 || sc_events_flat_size((size_t) n, flags) != len)
+		return sc_fail(err, SC_EINVAL, "events length %zu does not match its %llu events",
+					   len, (unsigned long long) n);
+	e->srid = srid;
+	if ((st = reserve_more(e, (size_t) n, err)) != SC_OK)
+		return st;
+	p += SC_EV_HEADER;
+#define GET(arr, type) do { memcpy(arr, p, (size_t) n * sizeof(type)); p += (size_t) n * sizeof(type); } while (0)
+	GET(e->x, double);
+	GET(e->y, double);
+	GET(e->t, int64_t);
+	if (flags & SC_EV_HAS_END)
+		GET(e->tend, int64_t);
+	else if (n)
+		memcpy(e->tend, e->t, (size_t) n * sizeof(int64_t));
+	if (flags & SC_EV_HAS_WEIGHT)
+		GET(e->w, double);
+	else
+		for (size_t k = 0; k < n; k++)
+			e->w[k] = 1.0;
+	if (flags & SC_EV_HAS_ID)
+	{
+		GET(e->id, int64_t);
+		for (size_t k = 0; k < n; k++)
+			e->has_id[k] = (p[k / 8] >> (k % 8)) & 1;
+	}
+	else
+	{
+		memset(e->id, 0, (size_t) n * sizeof(int64_t));
+		memset(e->has_id, 0, (size_t) n);
+	}
+#undef GET
+	for (size_t k = 0; k < n; k++)
+		if ((st = sc_events_check_one(e->x[k], e->y[k], e->t[k], e->tend[k], e->w[k], err)) != SC_OK)
+			return st;
+	e->n = (size_t) n;
+	e->flags = flags;
+	return SC_OK;
+}
+
+/* days from 1970-01-01 of a civil date and back (H. Hinnant's algorithms) */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t		era;
+	unsigned	yoe,
+				doy,
+				doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned) (y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t) doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t		era;
+	unsigned	doe,
+				yoe,
+				doy,
+				mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned) (z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t) yoe + era * 400 + (*m <= 2);
+}
+
+#define USEC_PER_DAY INT64_C(86400000000)
+#define UNIX_TO_PG_DAYS 10957
+
+void
+sc_time_format(int64_t t, char *buf, size_t buflen)
+{
+	int64_t		days = t / USEC_PER_DAY,
+				rem = t % USEC_PER_DAY,
+				y;
+	unsigned	m,
+				d;
+	int			us;
+
+	if (rem < 0)
+	{
+		rem += USEC_PER_DAY;
+		days--;
+	}
+	civil_from_days(days + UNIX_TO_PG_DAYS, &y, &m, &d);
+	us = (int) (rem % 1000000);
+	rem /= 1000000;
+	if (us)
+		snprintf(buf, buflen, "%04lld-%02u-%02uT%02d:%02d:%02d.%06dZ", (long long) y, m, d,
+				 (int) (rem / 3600), (int) (rem / 60 % 60), (int) (rem % 60), us);
+	else
+		snprintf(buf, buflen, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long) y, m, d,
+				 (int) (rem / 3600), (int) (rem / 60 % 60), (int) (rem % 60));
+}
+
+static bool
+digits(const char *s, int count, int *out)
+{
+	int			v = 0;
+
+	for (int k = 0; k < count; k++)
+	{
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+		v = v * 10 + (s[k] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+sc_status
+sc_time_parse(const char *s, const char **end, int64_t *t, sc_err *err)
+{
+	int			y,
+				mo,
+				d,
+				h,
+				mi,
+				se,
+				us = 0;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const char *p = s;
+
+	if (!digits(p, 4, &y) || p[4] != '-' || !digits(p + 5, 2, &mo) || p[7] != '-' ||
+		!digits(p + 8, 2, &d) || p[10] != 'T' || !digits(p + 11, 2, &h) || p[13] != ':' ||
+		!digits(p + 14, 2, &mi) || p[16] != ':' || !digits(p + 17, 2, &se))
+		return sc_fail(err, SC_EINVAL, "invalid time \"%.30s\": expected YYYY-MM-DDTHH:MM:SS[.ffffff]Z", s);
+	p += 19;
+	if (*p == '.')
+	{
+		if (!digits(p + 1, 6, &us))
+			return sc_fail(err, SC_EINVAL, "invalid fraction of a second in \"%.30s\": expected 6 digits", s);
+		p += 7;
+	}
+	if (*p != 'Z')
+		return sc_fail(err, SC_EINVAL, "invalid time \"%.30s\": expected a trailing Z (UTC)", s);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 59 ||
+		(mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return sc_fail(err, SC_EINVAL, "time \"%.30s\" is out of range", s);
+	*t = ((days_from_civil(y, (unsigned) mo, (unsigned) d) - UNIX_TO_PG_DAYS) * 86400 +
+		  h * 3600 + mi * 60 + se) * INT64_C(1000000) + us;
+	*end = p + 1;
+	return SC_OK;
+}

@@ -1,0 +1,483 @@
+/* sc_grid.c — cell arithmetic, the hash grid, and the flat (stored) form. */
+#include "sc_grid.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SC_EMPTY_KEY UINT64_MAX
+#define SC_HEX_H 0.8660254037844387	/* cos(pi/6), as PostGIS rounds it */
+
+void
+sc_grid_init(sc_grid *g, sc_grid_kind kind, int32_t srid, double cell_size,
+			 size_t max_cells, const sc_alloc *alloc)
+{
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	g->srid = srid;
+	g->cell_size = cell_size;
+	g->max_cells = max_cells;
+	g->alloc = *alloc;
+}
+
+void
+sc_grid_free(sc_grid *g)
+{
+	if (g->keys)
+		g->alloc.free(g->alloc.ctx, g->keys);
+	if (g->values)
+		g->alloc.free(g->alloc.ctx, g->values);
+	g->keys = NULL;
+	g->values = NULL;
+	g->capacity = g->count = 0;
+}
+
+static sc_status
+index_of(double q, const char *axis, int32_t *out, sc_err *err)
+{
+	double		f = floor(q);
+
+	if (!(f >= -SC_CELL_INDEX_MAX && f <= SC_CELL_INDEX_MAX))
+		return sc_fail(err, SC_ERANGE,
+					   "cell index %s = %g is outside ±%d; the coordinate is too far from the origin for this cell size",
+					   axis, f, SC_CELL_INDEX_MAX);
+	*out = (int32_t) f;
+	return SC_OK;
+}
+
+sc_status
+sc_square_cell(double x, double y, double s, int32_t *i, int32_t *j, sc_err *err)
+{
+	sc_status	st = index_of(x / s, "i", i, err);
+
+	return st != SC_OK ? st : index_of(y / s, "j", j, err);
+}
+
+void
+sc_grid_cell_center(sc_grid_kind kind, double s, int32_t i, int32_t j,
+					double *cx, double *cy)
+{
+	if (kind == SC_GRID_SQUARE)
+	{
+		*cx = (i + 0.5) * s;
+		*cy = (j + 0.5) * s;
+	}
+	else
+	{
+		/* the same arithmetic as PostGIS's hexagon vertices, so centres agree */
+		double		height = s * 2 * SC_HEX_H;
+
+		*cx = s * (1.5 * i);
+		*cy = height * (j + 0.5 * (i % 2 != 0));
+	}
+}
+
+/*
+ * Hexagons tile the plane as the Voronoi cells of their centres, so the cell
+ * of a point is the nearest centre.  The column x-ranges overlap only between
+ * neighbours, so the nearest centre is in column floor(x/1.5s) or the next;
+ * in each column only the nearest row can win.  Ties (points on an edge) go
+ * to the smaller (i, j).
+ */
+sc_status
+sc_hex_cell(double x, double y, double s, int32_t *i, int32_t *j, sc_err *err)
+{
+	double		height = s * 2 * SC_HEX_H;
+	int32_t		i0 = 0;
+	double		best = INFINITY;
+	sc_status	st;
+
+	if ((st = index_of(x / (1.5 * s), "i", &i0, err)) != SC_OK)
+		return st;
+	if (i0 == SC_CELL_INDEX_MAX)
+		return sc_fail(err, SC_ERANGE, "cell index i = %d is outside ±%d", i0 + 1,
+					   SC_CELL_INDEX_MAX);
+	for (int32_t ci = i0; ci <= i0 + 1; ci++)
+	{
+		double		off = height * (0.5 * (ci % 2 != 0));
+		int32_t		r0 = 0;
+
+		if ((st = index_of((y - off) / height, "j", &r0, err)) != SC_OK)
+			return st;
+		for (int32_t cj = r0; cj <= r0 + 1 && cj <= SC_CELL_INDEX_MAX; cj++)
+		{
+			double		cx,
+						cy,
+						d;
+
+			sc_grid_cell_center(SC_GRID_HEX, s, ci, cj, &cx, &cy);
+			d = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+			if (d < best)
+			{
+				best = d;
+				*i = ci;
+				*j = cj;
+			}
+		}
+	}
+	return SC_OK;
+}
+
+sc_status
+sc_grid_cell_of(const sc_grid *g, double x, double y, int32_t *i, int32_t *j, sc_err *err)
+{
+	if (g->kind == SC_GRID_SQUARE)
+		return sc_square_cell(x, y, g->cell_size, i, j, err);
+	return sc_hex_cell(x, y, g->cell_size, i, j, err);
+}
+
+int64_t
+sc_cell_id(int32_t i, int32_t j)
+{
+	return (int64_t) (((uint64_t) (uint32_t) i << 32) | (uint32_t) j);
+}
+
+void
+sc_cell_id_split(int64_t id, int32_t *i, int32_t *j)
+{
+	*i = (int32_t) (uint32_t) ((uint64_t) id >> 32);
+	*j = (int32_t) (uint32_t) ((uint64_t) id & 0xffffffffu);
+}
+
+/*
+ * Hash keys offset both indices by 2^31, so that with |i|, |j| <= 2^30 no
+ * cell, not even (-1, -1), has the all-ones key that marks an empty slot.
+ */
+static inline uint64_t
+key_of(int32_t i, int32_t j)
+{
+	return ((uint64_t) ((uint32_t) i + 0x80000000u) << 32) | ((uint32_t) j + 0x80000000u);
+}
+
+static inline void
+key_split(uint64_t key, int32_t *i, int32_t *j)
+{
+	*i = (int32_t) ((uint32_t) (key >> 32) - 0x80000000u);
+	*j = (int32_t) ((uint32_t) key - 0x80000000u);
+}
+
+/* splitmix64 finaliser: spreads neighbouring cells over the table */
+static inline size_t
+slot_of(uint64_t key, size_t mask)
+{
+	key ^= key >> 30;
+	key *= 0xbf58476d1ce4e5b9ULL;
+	key ^= key >> 27;
+	key *= 0x94d049bb133111ebULL;
+	key ^= key >> 31;
+	return (size_t) key & mask;
+}
+
+static sc_status
+grow(sc_grid *g, sc_err *err)
+{
+	size_t		newcap = g->capacity ? g->capacity * 2 : 64;
+	size_t		kbytes,
+				vbytes;
+	uint64_t   *keys;
+	double	   *values;
+
+	if (!sc_mul_size(newcap, sizeof(uint64_t), &kbytes) ||
+		!sc_mul_size(newcap, sizeof(double), &vbytes))
+		return sc_fail(err, SC_ENOMEM, "grid hash table too large");
+	keys = g->alloc.alloc(g->alloc.ctx, kbytes);
+	values = keys ? g->alloc.alloc(g->alloc.ctx, vbytes) : NULL;
+	if (!values)
+	{
+		if (keys)
+			g->alloc.free(g->alloc.ctx, keys);
+		return sc_fail(err, SC_ENOMEM, "out of memory growing a grid to %zu slots", newcap);
+	}
+	memset(keys, 0xff, kbytes);
+	for (size_t k = 0; k < g->capacity; k++)
+	{
+		size_t		s;
+
+		if (g->keys[k] == SC_EMPTY_KEY)
+			continue;
+		s = slot_of(g->keys[k], newcap - 1);
+		while (keys[s] != SC_EMPTY_KEY)
+			s = (s + 1) & (newcap - 1);
+		keys[s] = g->keys[k];
+		values[s] = g->values[k];
+	}
+	if (g->keys)
+	{
+		g->alloc.free(g->alloc.ctx, g->keys);
+		g->alloc.free(g->alloc.ctx, g->values);
+	}
+	g->keys = keys;
+	g->values = values;
+	g->capacity = newcap;
+	return SC_OK;
+}
+
+sc_status
+sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err)
+{
+	uint64_t	key = key_of(i, j);
+	size_t		s;
+
+	if (g->capacity)
+	{
+		s = slot_of(key, g->capacity - 1);
+		while (g->keys[s] != SC_EMPTY_KEY)
+		{
+			if (g->keys[s] == key)
+			{
+				g->values[s] += v;
+				return SC_OK;
+			}
+			s = (s + 1) & (g->capacity - 1);
+		}
+	}
+	/* a new cell: check the limit before any allocation */
+	if (g->max_cells && g->count >= g->max_cells)
+		return sc_fail(err, SC_ELIMIT, "grid would exceed %zu cells", g->max_cells);
+	if ((g->count + 1) * 10 > g->capacity * 7)
+	{
+		sc_status	st = grow(g, err);
+
+		if (st != SC_OK)
+			return st;
+	}
+	s = slot_of(key, g->capacity - 1);
+	while (g->keys[s] != SC_EMPTY_KEY)
+		s = (s + 1) & (g->capacity - 1);
+	g->keys[s] = key;
+	g->values[s] = v;
+	g->count++;
+	return SC_OK;
+}
+
+bool
+sc_grid_get(const sc_grid *g, int32_t i, int32_t j, double *v)
+{
+	uint64_t	key = key_of(i, j);
+	size_t		s;
+
+	if (!g->capacity)
+		return false;
+	s = slot_of(key, g->capacity - 1);
+	while (g->keys[s] != SC_EMPTY_KEY)
+	{
+		if (g->keys[s] == key)
+		{
+			*v = g->values[s];
+			return true;
+		}
+		s = (s + 1) & (g->capacity - 1);
+	}
+	return false;
+}
+
+static sc_status
+check_compatible(int kind_a, int32_t srid_a, double size_a,
+				 int kind_b, int32_t srid_b, double size_b, sc_err *err)
+{
+	if (kind_a != kind_b)
+		return sc_fail(err, SC_EINVAL, "cannot combine a square grid with a hexagonal grid");
+	if (srid_a != srid_b)
+		return sc_fail(err, SC_EINVAL, "cannot combine grids with different SRIDs: %d and %d",
+					   (int) srid_a, (int) srid_b);
+	if (size_a != size_b)
+		return sc_fail(err, SC_EINVAL, "cannot combine grids with different cell sizes: %.17g and %.17g",
+					   size_a, size_b);
+	return SC_OK;
+}
+
+sc_status
+sc_grid_merge(sc_grid *dst, const sc_grid *src, sc_err *err)
+{
+	sc_status	st = check_compatible(dst->kind, dst->srid, dst->cell_size,
+									  src->kind, src->srid, src->cell_size, err);
+
+	for (size_t k = 0; st == SC_OK && k < src->capacity; k++)
+	{
+		int32_t		i,
+					j;
+
+		if (src->keys[k] == SC_EMPTY_KEY)
+			continue;
+		key_split(src->keys[k], &i, &j);
+		st = sc_grid_add(dst, i, j, src->values[k], err);
+	}
+	return st;
+}
+
+static int
+cell_cmp(const void *a, const void *b)
+{
+	const sc_cell *x = a,
+			   *y = b;
+
+	if (x->i != y->i)
+		return x->i < y->i ? -1 : 1;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return 0;
+}
+
+sc_status
+sc_grid_sorted(const sc_grid *g, sc_cell **cells, sc_err *err)
+{
+	size_t		bytes,
+				n = 0;
+	sc_cell    *out;
+
+	if (!sc_mul_size(g->count ? g->count : 1, sizeof(sc_cell), &bytes))
+		return sc_fail(err, SC_ENOMEM, "grid too large to list");
+	out = g->alloc.alloc(g->alloc.ctx, bytes);
+	if (!out)
+		return sc_fail(err, SC_ENOMEM, "out of memory listing %zu cells", g->count);
+	for (size_t k = 0; k < g->capacity; k++)
+	{
+		if (g->keys[k] == SC_EMPTY_KEY)
+			continue;
+		key_split(g->keys[k], &out[n].i, &out[n].j);
+		out[n].value = g->values[k];
+		n++;
+	}
+	qsort(out, n, sizeof(sc_cell), cell_cmp);
+	*cells = out;
+	return SC_OK;
+}
+
+/*
+ * Flat layout (native byte order; all offsets multiples of 8 from the start
+ * of the header, which the caller places after its own 8-byte prefix):
+ *   uint8 version, uint8 kind, uint16 reserved, int32 srid,
+ *   float8 cell_size, uint64 ncells, float8 value[n], int32 i[n], int32 j[n]
+ */
+#define SC_GRID_FLAT_VERSION 1
+#define SC_GRID_HEADER 24
+
+size_t
+sc_grid_flat_size(size_t ncells)
+{
+	return SC_GRID_HEADER + ncells * (sizeof(double) + 2 * sizeof(int32_t));
+}
+
+void
+sc_grid_flat_write(void *dst, sc_grid_kind kind, int32_t srid, double cell_size,
+				   const sc_cell *cells, size_t ncells)
+{
+	unsigned char *p = dst;
+	uint8_t		version = SC_GRID_FLAT_VERSION,
+				k = (uint8_t) kind;
+	uint16_t	reserved = 0;
+	uint64_t	n = ncells;
+	unsigned char *vals = p + SC_GRID_HEADER;
+	unsigned char *is = vals + ncells * sizeof(double);
+	unsigned char *js = is + ncells * sizeof(int32_t);
+
+	memcpy(p, &version, 1);
+	memcpy(p + 1, &k, 1);
+	memcpy(p + 2, &reserved, 2);
+	memcpy(p + 4, &srid, 4);
+	memcpy(p + 8, &cell_size, 8);
+	memcpy(p + 16, &n, 8);
+	for (size_t c = 0; c < ncells; c++)
+	{
+		memcpy(vals + c * sizeof(double), &cells[c].value, sizeof(double));
+		memcpy(is + c * sizeof(int32_t), &cells[c].i, sizeof(int32_t));
+		memcpy(js + c * sizeof(int32_t), &cells[c].j, sizeof(int32_t));
+	}
+}
+
+sc_cell
+sc_grid_flat_cell(const sc_grid_view *view, size_t k)
+{
+	sc_cell		c;
+
+	memcpy(&c.value, view->values + k * sizeof(double), sizeof(double));
+	memcpy(&c.i, view->is + k * sizeof(int32_t), sizeof(int32_t));
+	memcpy(&c.j, view->js + k * sizeof(int32_t), sizeof(int32_t));
+	return c;
+}
+
+sc_status
+sc_grid_check_header(int kind, int32_t srid, double cell_size, sc_err *err)
+{
+	if (kind != SC_GRID_SQUARE && kind != SC_GRID_HEX)
+		return sc_fail(err, SC_EINVAL, "unknown grid kind %d", kind);
+	if (srid < 0 || srid > 999999)
+		return sc_fail(err, SC_EINVAL, "SRID %d is out of range", (int) srid);
+	if (!(cell_size > 0) || !isfinite(cell_size))
+		return sc_fail(err, SC_EINVAL, "cell size must be a positive finite number");
+	return SC_OK;
+}
+
+/* every cell valid, sorted strictly by (i, j), values finite */
+sc_status
+sc_grid_check_cells(const sc_grid_view *view, sc_err *err)
+{
+	sc_cell		prev = {0, 0, 0};
+
+	for (size_t k = 0; k < view->ncells; k++)
+	{
+		sc_cell		c = sc_grid_flat_cell(view, k);
+
+		if (c.i < -SC_CELL_INDEX_MAX || c.i > SC_CELL_INDEX_MAX ||
+			c.j < -SC_CELL_INDEX_MAX || c.j > SC_CELL_INDEX_MAX)
+			return sc_fail(err, SC_EINVAL, "cell (%d,%d) is outside ±%d", c.i, c.j,
+						   SC_CELL_INDEX_MAX);
+		if (!isfinite(c.value))
+			return sc_fail(err, SC_EINVAL, "cell (%d,%d) has a non-finite value", c.i, c.j);
+		if (k > 0 && cell_cmp(&prev, &c) >= 0)
+			return sc_fail(err, SC_EINVAL, "cells are not in strictly ascending (i, j) order at (%d,%d)",
+						   c.i, c.j);
+		prev = c;
+	}
+	return SC_OK;
+}
+
+sc_status
+sc_grid_flat_read(const void *src, size_t len, size_t max_cells,
+				  sc_grid_view *view, sc_err *err)
+{
+	const unsigned char *p = src;
+	uint8_t		version,
+				kind;
+	uint64_t	n;
+	sc_status	st;
+
+	if (len < SC_GRID_HEADER)
+		return sc_fail(err, SC_EINVAL, "grid value too short (%zu bytes)", len);
+	memcpy(&version, p, 1);
+	memcpy(&kind, p + 1, 1);
+	memcpy(&view->srid, p + 4, 4);
+	memcpy(&view->cell_size, p + 8, 8);
+	memcpy(&n, p + 16, 8);
+	if (version != SC_GRID_FLAT_VERSION)
+		return sc_fail(err, SC_EINVAL, "unsupported grid format version %d", version);
+	if ((st = sc_grid_check_header(kind, view->srid, view->cell_size, err)) != SC_OK)
+		return st;
+	if (max_cells && n > max_cells)
+		return sc_fail(err, SC_ELIMIT, "grid has %llu cells, more than the limit of %zu",
+					   (unsigned long long) n, max_cells);
+	if (n > (len - SC_GRID_HEADER) / 16 || sc_grid_flat_size((size_t) n) != len)
+		return sc_fail(err, SC_EINVAL, "grid length %zu does not match its %llu cells",
+					   len, (unsigned long long) n);
+	view->kind = (sc_grid_kind) kind;
+	view->ncells = (size_t) n;
+	view->values = p + SC_GRID_HEADER;
+	view->is = view->values + n * sizeof(double);
+	view->js = view->is + n * sizeof(int32_t);
+	return sc_grid_check_cells(view, err);
+}
+
+sc_status
+sc_grid_load(sc_grid *g, const sc_grid_view *view, sc_err *err)
+{
+	sc_status	st = check_compatible(g->kind, g->srid, g->cell_size,
+									  view->kind, view->srid, view->cell_size, err);
+
+	for (size_t k = 0; st == SC_OK && k < view->ncells; k++)
+	{
+		sc_cell		c = sc_grid_flat_cell(view, k);
+
+		st = sc_grid_add(g, c.i, c.j, c.value, err);
+	}
+	return st;
+}

@@ -1,0 +1,160 @@
+/*
+ * grid_agg.c — grid_agg, hex_agg and grid_merge: aggregates whose state is a
+ * real safety.grid (expanded in memory, updated in place), so partial states
+ * travel between parallel workers and between servers as ordinary values.
+ */
+#include "safety_pg.h"
+
+#include <math.h>
+
+/* the state as a read-write grid of ours in aggctx, or NULL */
+static ExpandedGrid *
+grid_state(FunctionCallInfo fcinfo, MemoryContext aggctx)
+{
+	ExpandedGrid *src,
+			   *eg;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	if (sp_grid_is_rw(PG_GETARG_DATUM(0)))
+		return (ExpandedGrid *) DatumGetEOHP(PG_GETARG_DATUM(0));
+	/* a flat (or someone else's) grid: take a private copy */
+	src = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	eg = sp_grid_new(aggctx, src->grid.kind, src->grid.srid, src->grid.cell_size);
+	sp_grid_add_datum(eg, PG_GETARG_DATUM(0), "safety.grid_merge");
+	return eg;
+}
+
+void
+sp_check_cell_size(const char *fname, double cell_size)
+{
+	if (!(cell_size > 0) || isinf(cell_size))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: cell_size must be a positive finite number, not %g", fname, cell_size),
+						errhint("Give the cell size in the units of the points' SRID, e.g. 250 for 250 m cells in UTM.")));
+}
+
+static Datum
+grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char *fname)
+{
+	MemoryContext aggctx = sp_agg_context(fcinfo, fname);
+	ExpandedGrid *eg = grid_state(fcinfo, aggctx);
+	SpPointReader *r;
+	double		x,
+				y,
+				cell_size,
+				w = 1.0;
+	int32		srid,
+				i,
+				j;
+	sc_err		err;
+	sc_status	st;
+
+	/* aggregates skip NULL inputs */
+	if (PG_ARGISNULL(1) || (weighted && PG_ARGISNULL(3)))
+		goto done;
+	if (PG_ARGISNULL(2))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: cell_size must not be NULL", fname),
+						errhint("Give the cell size in the units of the points' SRID, e.g. 250 for 250 m cells in UTM.")));
+	cell_size = PG_GETARG_FLOAT8(2);
+	sp_check_cell_size(fname, cell_size);
+	if (weighted)
+	{
+		w = PG_GETARG_FLOAT8(3);
+		if (isnan(w) || isinf(w))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: weight must be a finite number", fname),
+							errhint("Leave out rows with NaN or infinite weights; rows with NULL weights are skipped.")));
+	}
+	r = sp_point_reader(fcinfo, 1, fname, "geom");
+	sp_read_point(r, PG_GETARG_DATUM(1), &x, &y, &srid);
+	if (eg == NULL)
+	{
+		sp_require_projected(r, srid, "cell_size");
+		eg = sp_grid_new(aggctx, kind, srid, cell_size);
+	}
+	else
+	{
+		if (srid != eg->grid.srid)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: geom has mixed SRIDs: %d and %d", fname, eg->grid.srid, srid),
+							errhint("Transform all points to one projected SRID with ST_Transform.")));
+		if (cell_size != eg->grid.cell_size)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: cell_size must be the same for all rows (%g and %g)",
+								   fname, eg->grid.cell_size, cell_size),
+							errhint("Use one grid per cell size, e.g. GROUP BY the cell size.")));
+	}
+	if ((st = sc_grid_cell_of(&eg->grid, x, y, &i, &j, &err)) != SC_OK ||
+		(st = sc_grid_add(&eg->grid, i, j, w, &err)) != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM)." : NULL);
+	sp_grid_changed(eg);
+done:
+	if (eg == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(SpGridGetDatum(eg));
+}
+
+PG_FUNCTION_INFO_V1(safety_grid_agg_transfn);
+Datum
+safety_grid_agg_transfn(PG_FUNCTION_ARGS)
+{
+	return grid_trans(fcinfo, SC_GRID_SQUARE, PG_NARGS() > 3, "safety.grid_agg");
+}
+
+PG_FUNCTION_INFO_V1(safety_hex_agg_transfn);
+Datum
+safety_hex_agg_transfn(PG_FUNCTION_ARGS)
+{
+	return grid_trans(fcinfo, SC_GRID_HEX, PG_NARGS() > 3, "safety.hex_agg");
+}
+
+void
+sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname)
+{
+	sc_err		err;
+	sc_status	st;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+		st = sc_grid_merge(&dst->grid, &sp_grid_from_datum(d, CurrentMemoryContext)->grid, &err);
+	else
+	{
+		struct varlena *v = PG_DETOAST_DATUM(d);
+		sc_grid_view view;
+
+		st = sc_grid_flat_read((char *) v + SP_FLAT_OFFSET, VARSIZE(v) - SP_FLAT_OFFSET,
+							   0, &view, &err);
+		if (st != SC_OK)
+			sp_raise(st, &err, "safety.grid: stored value is corrupt", ERRCODE_DATA_CORRUPTED);
+		st = sc_grid_load(&dst->grid, &view, &err);
+	}
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "Only grids of the same shape, cell size and SRID can be added; rebuild one of them to match.");
+	sp_grid_changed(dst);
+}
+
+/* combine function of all grid aggregates, and transition of grid_merge */
+PG_FUNCTION_INFO_V1(safety_grid_combine);
+Datum
+safety_grid_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = sp_agg_context(fcinfo, "safety.grid_merge");
+	ExpandedGrid *eg = grid_state(fcinfo, aggctx);
+
+	if (!PG_ARGISNULL(1))
+	{
+		if (eg == NULL)
+		{
+			ExpandedGrid *src = sp_grid_from_datum(PG_GETARG_DATUM(1), CurrentMemoryContext);
+
+			eg = sp_grid_new(aggctx, src->grid.kind, src->grid.srid, src->grid.cell_size);
+		}
+		sp_grid_add_datum(eg, PG_GETARG_DATUM(1), "safety.grid_merge");
+	}
+	if (eg == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(SpGridGetDatum(eg));
+}

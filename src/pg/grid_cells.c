@@ -1,0 +1,69 @@
+/*
+ * grid_cells.c — safety.cells(grid): one row per non-empty cell with its
+ * stable id, indices, value and polygon (as ST_Square / ST_Hexagon draw it).
+ */
+#include "safety_pg.h"
+
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/tuplestore.h"
+
+#include "sc_ewkb.h"
+
+PG_FUNCTION_INFO_V1(safety_cells);
+Datum
+safety_cells(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ExpandedGrid *eg = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	const sc_cell *cells = sp_grid_cells(eg);
+	SpPolygonMaker maker;
+	TupleDesc	tupdesc;
+	double		xs[8],
+				ys[8];
+
+	InitMaterializedSRF(fcinfo, 0);
+	tupdesc = rsinfo->setDesc;
+	sp_polygon_maker_init(&maker, TupleDescAttr(tupdesc, 4)->atttypid, CurrentMemoryContext);
+	for (size_t k = 0; k < eg->grid.count; k++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		size_t		n = sc_cell_ring(eg->grid.kind, eg->grid.cell_size, cells[k].i, cells[k].j, xs, ys);
+
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
+		values[0] = Int64GetDatum(sc_cell_id(cells[k].i, cells[k].j));
+		values[1] = Int32GetDatum(cells[k].i);
+		values[2] = Int32GetDatum(cells[k].j);
+		values[3] = Float8GetDatum(cells[k].value);
+		values[4] = sp_make_polygon(&maker, eg->grid.srid, xs, ys, n);
+		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
+		pfree(DatumGetPointer(values[4]));
+	}
+	return (Datum) 0;
+}
+
+/* the polygon of one cell, for joins from a stored cell id */
+PG_FUNCTION_INFO_V1(safety_cell_geom);
+Datum
+safety_cell_geom(PG_FUNCTION_ARGS)
+{
+	ExpandedGrid *eg = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	int32		i,
+				j;
+	double		xs[8],
+				ys[8];
+	size_t		n;
+	SpPolygonMaker maker;
+	Oid			geom_type = get_fn_expr_rettype(fcinfo->flinfo);
+
+	sc_cell_id_split(PG_GETARG_INT64(1), &i, &j);
+	if (i < -SC_CELL_INDEX_MAX || i > SC_CELL_INDEX_MAX || j < -SC_CELL_INDEX_MAX || j > SC_CELL_INDEX_MAX)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("safety.cell_geom: cell_id %lld is not a valid cell id",
+							   (long long) PG_GETARG_INT64(1))));
+	n = sc_cell_ring(eg->grid.kind, eg->grid.cell_size, i, j, xs, ys);
+	sp_polygon_maker_init(&maker, geom_type, CurrentMemoryContext);
+	PG_RETURN_DATUM(sp_make_polygon(&maker, eg->grid.srid, xs, ys, n));
+}

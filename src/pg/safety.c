@@ -1,0 +1,126 @@
+/*
+ * safety.c — module entry: GUCs, the core allocator, and error mapping.
+ */
+#include "safety_pg.h"
+
+#include "miscadmin.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+PG_MODULE_MAGIC;
+
+int			safety_max_cells = 10000000;
+int			safety_max_events = 10000000;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("safety.max_cells",
+							"Largest number of cells a safety grid may hold.",
+							"Operations that would need more cells fail before allocating them.",
+							&safety_max_cells, 10000000, 1, 50000000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("safety.max_events",
+							"Largest number of events a safety.events collection may hold.",
+							"Aggregates that would collect more events fail before allocating them.",
+							&safety_max_events, 10000000, 2, 20000000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	MarkGUCPrefixReserved("safety");
+}
+
+static void *
+sp_alloc_fn(void *ctx, size_t size)
+{
+	return MemoryContextAllocExtended((MemoryContext) ctx, size ? size : 1,
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void *
+sp_realloc_fn(void *ctx, void *ptr, size_t size)
+{
+	if (ptr == NULL)
+		return sp_alloc_fn(ctx, size);
+	return repalloc_huge(ptr, size ? size : 1);
+}
+
+static void
+sp_free_fn(void *ctx, void *ptr)
+{
+	(void) ctx;
+	pfree(ptr);
+}
+
+sc_alloc
+sp_allocator(MemoryContext ctx)
+{
+	sc_alloc	a = {sp_alloc_fn, sp_realloc_fn, sp_free_fn, ctx};
+
+	return a;
+}
+
+void
+sp_check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+void
+sp_raise(sc_status st, const sc_err *err, const char *what, int code)
+{
+	sp_raise_hint(st, err, what, code, NULL);
+}
+
+void
+sp_raise_hint(sc_status st, const sc_err *err, const char *what, int code, const char *hint)
+{
+	const char *msg = err ? err->msg : "unknown error";
+
+	switch (st)
+	{
+		case SC_ENOMEM:
+			code = ERRCODE_OUT_OF_MEMORY;
+			if (!hint)
+				hint = "Work on less data at once, e.g. per district or per month.";
+			break;
+		case SC_ERANGE:
+			code = ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+			if (!hint)
+				hint = "Check the units: sizes and coordinates must be in the units of a projected SRID near the data.";
+			break;
+		case SC_ELIMIT:
+			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+			if (!hint)
+				hint = "Use a larger cell size or a smaller area, or raise safety.max_cells / safety.max_events.";
+			break;
+		default:
+			break;
+	}
+	if (hint)
+		ereport(ERROR, (errcode(code), errmsg("%s: %s", what, msg), errhint("%s", hint)));
+	ereport(ERROR, (errcode(code), errmsg("%s: %s", what, msg)));
+	pg_unreachable();
+}
+
+MemoryContext
+sp_agg_context(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggctx;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						errmsg("%s called in non-aggregate context", fname)));
+	return aggctx;
+}
+
+void *
+sp_flatten(ExpandedObjectHeader *eoh)
+{
+	Size		size = EOH_get_flat_size(eoh);
+	void	   *flat = palloc(size);
+
+	EOH_flatten_into(eoh, flat, size);
+	DeleteExpandedObject(EOHPGetRWDatum(eoh));
+	return flat;
+}

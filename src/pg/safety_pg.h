@@ -1,0 +1,126 @@
+/*
+ * safety_pg.h — shared pieces of the PostgreSQL layer: limits (GUCs), the
+ * palloc-backed allocator for the core, mapping core failures to ereport,
+ * reading PostGIS points, and the expanded forms of safety.grid and
+ * safety.events.
+ */
+#ifndef SAFETY_PG_H
+#define SAFETY_PG_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/expandeddatum.h"
+
+#include "sc_common.h"
+#include "sc_events.h"
+#include "sc_grid.h"
+
+/* GUCs */
+extern int	safety_max_cells;
+extern int	safety_max_events;
+
+/* a core allocator that pallocs in ctx (huge allocations allowed) */
+sc_alloc	sp_allocator(MemoryContext ctx);
+/* the interrupt hook handed to core loops */
+void		sp_check_interrupts(void);
+
+/*
+ * Report a core failure.  what names the function and argument
+ * ("safety.grid_agg: cell_size"); code is used for SC_EINVAL.
+ */
+void		sp_raise(sc_status st, const sc_err *err, const char *what, int code) pg_attribute_noreturn();
+/* the same with a hint for the user (NULL: the default hint of the status) */
+void		sp_raise_hint(sc_status st, const sc_err *err, const char *what, int code,
+						  const char *hint) pg_attribute_noreturn();
+
+/* --- PostGIS points ---------------------------------------------------- */
+
+typedef struct SpPointReader
+{
+	Oid			geom_type;		/* geometry type OID (from the call site) */
+	FmgrInfo	send;			/* PostGIS's binary send: EWKB */
+	const char *fname;			/* for messages: "safety.grid_agg" */
+	const char *argname;		/* "geom" */
+	int32		checked_srid;	/* last SRID checked for being geographic */
+	bool		checked;
+	bool		geographic;
+} SpPointReader;
+
+/* reader for argument argno of the current call, cached in fn_extra */
+SpPointReader *sp_point_reader(FunctionCallInfo fcinfo, int argno,
+							   const char *fname, const char *argname);
+/* x, y and SRID of a point, with clear errors for anything else */
+void		sp_read_point(SpPointReader *r, Datum geom, double *x, double *y, int32 *srid);
+/* error if srid is geographic (degrees), naming what needs metres */
+void		sp_require_projected(SpPointReader *r, int32 srid, const char *needs);
+/* whether an SRID is geographic, from PostGIS's spatial_ref_sys */
+bool		sp_srid_is_geographic(int32 srid);
+/* polygons made through PostGIS's binary receive; buf is reused per call */
+typedef struct SpPolygonMaker
+{
+	FmgrInfo	recv;
+	Oid			ioparam;
+	StringInfoData buf;
+} SpPolygonMaker;
+void		sp_polygon_maker_init(SpPolygonMaker *m, Oid geom_type, MemoryContext ctx);
+Datum		sp_make_polygon(SpPolygonMaker *m, int32 srid, const double *xs, const double *ys,
+							size_t n);
+
+/* --- safety.grid ----------------------------------------------------- */
+
+typedef struct ExpandedGrid
+{
+	ExpandedObjectHeader hdr;
+	int			magic;
+	sc_grid		grid;
+	sc_cell    *sorted;			/* cached canonical order for flattening */
+} ExpandedGrid;
+
+#define SP_GRID_MAGIC 0x53474944
+
+/* a new empty expanded grid in parent */
+ExpandedGrid *sp_grid_new(MemoryContext parent, sc_grid_kind kind, int32 srid,
+						  double cell_size);
+/* read-only access to any grid Datum (flat or expanded) */
+ExpandedGrid *sp_grid_from_datum(Datum d, MemoryContext parent);
+/* true when d is a read-write expanded grid we may change in place */
+bool		sp_grid_is_rw(Datum d);
+void		sp_grid_changed(ExpandedGrid *eg);
+#define SpGridGetDatum(eg) EOHPGetRWDatum(&(eg)->hdr)
+/* add the cells of any grid datum into dst (same kind, SRID, size) */
+void		sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname);
+/* error unless cell_size is positive and finite */
+void		sp_check_cell_size(const char *fname, double cell_size);
+/* sorted cells of an expanded grid (cached) */
+const sc_cell *sp_grid_cells(ExpandedGrid *eg);
+
+/* --- safety.events --------------------------------------------------- */
+
+typedef struct ExpandedEvents
+{
+	ExpandedObjectHeader hdr;
+	int			magic;
+	sc_events	ev;
+	bool		sorted;
+} ExpandedEvents;
+
+#define SP_EVENTS_MAGIC 0x53455654
+
+ExpandedEvents *sp_events_new(MemoryContext parent, int32 srid);
+ExpandedEvents *sp_events_from_datum(Datum d, MemoryContext parent);
+bool		sp_events_is_rw(Datum d);
+/* put the events in canonical order (done before flattening) */
+void		sp_events_sort(ExpandedEvents *ee);
+#define SpEventsGetDatum(ee) EOHPGetRWDatum(&(ee)->hdr)
+
+/* a flat copy of an expanded object in the current context; the object is deleted */
+void	   *sp_flatten(ExpandedObjectHeader *eoh);
+
+/* flat varlena: 4-byte length word, 4 bytes padding, then the core form */
+#define SP_FLAT_OFFSET 8
+
+/* aggregate context or an error naming the function */
+MemoryContext sp_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+#endif

@@ -1,0 +1,136 @@
+/* test_events.c — event collections: add, merge, canonical order, flat and text forms, times. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sc_events.h"
+#include "sc_test.h"
+#include "sc_text.h"
+
+static void
+test_times(void)
+{
+	char		buf[40];
+	const char *end;
+	int64_t		t;
+	sc_err		err;
+
+	/* PostgreSQL epoch 2000-01-01 is 0 */
+	sc_time_format(0, buf, sizeof(buf));
+	CHECK(strcmp(buf, "2000-01-01T00:00:00Z") == 0);
+	sc_time_format(-1, buf, sizeof(buf));
+	CHECK(strcmp(buf, "1999-12-31T23:59:59.999999Z") == 0);
+	CHECK(sc_time_parse("2016-02-29T12:34:56.000001Z", &end, &t, &err) == SC_OK && *end == '\0');
+	sc_time_format(t, buf, sizeof(buf));
+	CHECK(strcmp(buf, "2016-02-29T12:34:56.000001Z") == 0);
+	/* 2016-01-01 is 5844 days after 2000-01-01 */
+	CHECK(sc_time_parse("2016-01-01T00:00:00Z", &end, &t, &err) == SC_OK && t == INT64_C(5844) * 86400000000);
+	CHECK(sc_time_parse("0001-01-01T00:00:00Z", &end, &t, &err) == SC_OK && t == SC_TIME_MIN);
+	CHECK(sc_time_parse("9999-12-31T23:59:59.999999Z", &end, &t, &err) == SC_OK && t == SC_TIME_MAX);
+	CHECK(sc_time_parse("2015-02-29T00:00:00Z", &end, &t, &err) == SC_EINVAL);
+	CHECK(sc_time_parse("2016-01-01T24:00:00Z", &end, &t, &err) == SC_EINVAL);
+	CHECK(sc_time_parse("2016-01-01 00:00:00Z", &end, &t, &err) == SC_EINVAL);
+	CHECK(sc_time_parse("2016-01-01T00:00:00", &end, &t, &err) == SC_EINVAL);
+	CHECK(sc_time_parse("2016-01-01T00:00:00.5Z", &end, &t, &err) == SC_EINVAL);
+	/* every day of 400 years round trips */
+	{
+		int			bad = 0;
+
+		for (int64_t d = -3000; d < 146097 - 3000; d++)
+		{
+			int64_t		u;
+
+			sc_time_format(d * 86400000000 + 3723000001, buf, sizeof(buf));
+			if (sc_time_parse(buf, &end, &u, &err) != SC_OK || u != d * 86400000000 + 3723000001)
+				bad++;
+		}
+		CHECK(bad == 0);
+	}
+}
+
+static void
+test_collection(void)
+{
+	sc_events	e,
+				f,
+				r;
+	sc_err		err;
+	sc_buf		b;
+
+	sc_events_init(&e, 32616, 0, &sc_malloc_allocator);
+	{
+		int			failures = 0;
+
+		for (int k = 0; k < 1000; k++)
+			failures += sc_events_add(&e, k % 17, k % 5, (int64_t) (1000 - k) * 1000000, k % 3 == 0,
+									  (int64_t) (1000 - k) * 1000000 + 3600000000, k % 7 ? 1.0 : 2.5,
+									  k % 2 == 0, k, &err) != SC_OK;
+		CHECK(failures == 0);
+	}
+	CHECK(e.n == 1000 && e.flags == SC_EV_FLAGS_ALL);
+	CHECK(sc_events_add(&e, 0, 0, 10, true, 5, 1, false, 0, &err) == SC_EINVAL);
+	CHECK(sc_events_add(&e, 0.0 / 0.0, 0, 10, false, 0, 1, false, 0, &err) == SC_EINVAL);
+	CHECK(sc_events_add(&e, 0, 0, SC_TIME_MAX + 1, false, 0, 1, false, 0, &err) == SC_ERANGE);
+	CHECK(sc_events_sort(&e, &err) == SC_OK);
+	{
+		int			unsorted = 0;
+
+		for (size_t k = 1; k < e.n; k++)
+			unsorted += e.t[k - 1] > e.t[k];
+		CHECK(unsorted == 0);
+	}
+	/* flat round trip */
+	{
+		size_t		size = sc_events_flat_size(e.n, e.flags);
+		unsigned char *buf = malloc(size);
+
+		sc_events_flat_write(buf, &e);
+		sc_events_init(&f, 0, 0, &sc_malloc_allocator);
+		CHECK(sc_events_flat_read(buf, size, &f, &err) == SC_OK);
+		CHECK(f.n == e.n && f.srid == 32616 && memcmp(f.x, e.x, e.n * 8) == 0 &&
+			  memcmp(f.tend, e.tend, e.n * 8) == 0 && memcmp(f.has_id, e.has_id, e.n) == 0);
+		sc_events_free(&f);
+		sc_events_init(&f, 0, 0, &sc_malloc_allocator);
+		CHECK(sc_events_flat_read(buf, size - 3, &f, &err) == SC_EINVAL);
+		sc_events_free(&f);
+		for (int k = 0; k < 5000; k++)
+		{
+			unsigned char junk[64];
+			size_t		len = (size_t) (rand() % 64);
+
+			for (size_t q = 0; q < len; q++)
+				junk[q] = (unsigned char) rand();
+			if (len)
+				junk[0] = 1;
+			sc_events_init(&f, 0, 0, &sc_malloc_allocator);
+			sc_events_flat_read(junk, len, &f, &err);
+			sc_events_free(&f);
+		}
+		CHECK(1);
+		free(buf);
+	}
+	/* text round trip */
+	sc_buf_init(&b, &sc_malloc_allocator);
+	sc_events_text_write(&b, &e);
+	sc_events_init(&r, 0, 0, &sc_malloc_allocator);
+	CHECK(!b.failed && sc_events_text_read(b.data, &r, &err) == SC_OK);
+	CHECK(r.n == e.n && memcmp(r.t, e.t, e.n * 8) == 0 && memcmp(r.w, e.w, e.n * 8) == 0 &&
+		  memcmp(r.id, e.id, e.n * 8) == 0);
+	free(b.data);
+	/* merge and limits */
+	CHECK(sc_events_merge(&r, &e, &err) == SC_OK && r.n == 2000);
+	r.srid = 1;
+	CHECK(sc_events_merge(&r, &e, &err) == SC_EINVAL);
+	sc_events_free(&r);
+	sc_events_init(&f, 32616, 10, &sc_malloc_allocator);
+	CHECK(sc_events_merge(&f, &e, &err) == SC_ELIMIT);
+	sc_events_free(&f);
+	sc_events_free(&e);
+}
+
+int
+main(void)
+{
+	test_times();
+	test_collection();
+	TEST_DONE("events");
+}

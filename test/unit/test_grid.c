@@ -1,0 +1,286 @@
+/* test_grid.c — cell arithmetic, the hash grid, flat and text forms. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sc_ewkb.h"
+#include "sc_grid.h"
+#include "sc_test.h"
+#include "sc_text.h"
+
+/* an allocator that fails after a set number of allocations */
+static int	fail_after;
+static void *
+failing_alloc(void *ctx, size_t n)
+{
+	(void) ctx;
+	return fail_after-- > 0 ? malloc(n) : NULL;
+}
+static void *
+failing_realloc(void *ctx, void *p, size_t n)
+{
+	(void) ctx;
+	return fail_after-- > 0 ? realloc(p, n) : NULL;
+}
+static void
+plain_free(void *ctx, void *p)
+{
+	(void) ctx;
+	free(p);
+}
+static const sc_alloc failing = {failing_alloc, failing_realloc, plain_free, NULL};
+
+/* brute force: the hexagon whose centre is nearest */
+static void
+nearest_hex(double x, double y, double s, int32_t *bi, int32_t *bj)
+{
+	double		best = INFINITY;
+
+	for (int32_t i = (int32_t) floor(x / (1.5 * s)) - 2; i <= (int32_t) floor(x / (1.5 * s)) + 2; i++)
+		for (int32_t j = (int32_t) floor(y / (s * 1.7320508)) - 2; j <= (int32_t) floor(y / (s * 1.7320508)) + 2; j++)
+		{
+			double		cx,
+						cy,
+						d;
+
+			sc_grid_cell_center(SC_GRID_HEX, s, i, j, &cx, &cy);
+			d = hypot(x - cx, y - cy);
+			if (d < best)
+			{
+				best = d;
+				*bi = i;
+				*bj = j;
+			}
+		}
+}
+
+static void
+test_cells(void)
+{
+	int32_t		i,
+				j;
+	sc_err		err;
+
+	CHECK(sc_square_cell(5, 5, 10, &i, &j, &err) == SC_OK && i == 0 && j == 0);
+	CHECK(sc_square_cell(10, -0.0001, 10, &i, &j, &err) == SC_OK && i == 1 && j == -1);
+	CHECK(sc_square_cell(-10, -10, 10, &i, &j, &err) == SC_OK && i == -1 && j == -1);
+	CHECK(sc_square_cell(7e11, 0, 1, &i, &j, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "outside") != NULL);
+	/* hexagons: centre of (i, j) maps back to (i, j); random points to the nearest centre */
+	{
+		int			wrong = 0;
+
+		for (int32_t a = -5; a <= 5; a++)
+			for (int32_t b = -5; b <= 5; b++)
+			{
+				double		cx,
+							cy;
+
+				sc_grid_cell_center(SC_GRID_HEX, 100, a, b, &cx, &cy);
+				wrong += sc_hex_cell(cx, cy, 100, &i, &j, &err) != SC_OK || i != a || j != b;
+			}
+		CHECK(wrong == 0);
+	}
+	srand(7);
+	{
+		int			wrong = 0;
+
+		for (int k = 0; k < 20000; k++)
+		{
+			double		x = (rand() / (double) RAND_MAX - 0.5) * 5000,
+						y = (rand() / (double) RAND_MAX - 0.5) * 5000;
+			int32_t		bi = 0,
+						bj = 0;
+
+			nearest_hex(x, y, 37.5, &bi, &bj);
+			sc_hex_cell(x, y, 37.5, &i, &j, &err);
+			wrong += i != bi || j != bj;
+		}
+		CHECK(wrong == 0);
+	}
+	/* cell ids round trip, including negative indices */
+	{
+		int			wrong = 0;
+
+		for (int32_t a = -3; a <= 3; a++)
+			for (int32_t b = -3; b <= 3; b++)
+			{
+				sc_cell_id_split(sc_cell_id(a, b), &i, &j);
+				wrong += i != a || j != b;
+			}
+		CHECK(wrong == 0);
+	}
+	CHECK(sc_cell_id(0, 0) == 0 && sc_cell_id(1, 0) == 4294967296LL && sc_cell_id(-1, -1) == -1);
+}
+
+static void
+test_hash_and_flat(void)
+{
+	sc_grid		g,
+				h;
+	sc_err		err;
+	sc_cell    *cells;
+	double		v;
+	size_t		n = 0;
+
+	sc_grid_init(&g, SC_GRID_SQUARE, 32616, 250, 0, &sc_malloc_allocator);
+	/* (-1, -1) once collided with the empty-slot marker */
+	CHECK(sc_grid_add(&g, -1, -1, 2, &err) == SC_OK);
+	CHECK(sc_grid_get(&g, -1, -1, &v) && v == 2);
+	{
+		int			failures = 0;
+
+		for (int k = 0; k < 10000; k++)
+			failures += sc_grid_add(&g, k % 101 - 50, k % 37 - 18, 1, &err) != SC_OK;
+		CHECK(failures == 0);
+	}
+	CHECK(sc_grid_get(&g, -50, -18, &v));
+	CHECK(!sc_grid_get(&g, 1000, 1000, &v));
+	CHECK(sc_grid_sorted(&g, &cells, &err) == SC_OK);
+	for (size_t k = 1; k < g.count; k++)
+		if (!(cells[k - 1].i < cells[k].i || (cells[k - 1].i == cells[k].i && cells[k - 1].j < cells[k].j)))
+			n++;
+	CHECK(n == 0);
+	{
+		size_t		size = sc_grid_flat_size(g.count);
+		unsigned char *buf = malloc(size);
+		sc_grid_view view;
+		double		total = 0;
+
+		sc_grid_flat_write(buf, g.kind, g.srid, g.cell_size, cells, g.count);
+		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_OK);
+		CHECK(view.ncells == g.count && view.srid == 32616 && view.cell_size == 250);
+		for (size_t k = 0; k < view.ncells; k++)
+			total += sc_grid_flat_cell(&view, k).value;
+		CHECK(total == 10002);
+		/* limits, truncation and corruption are refused */
+		CHECK(sc_grid_flat_read(buf, size, 10, &view, &err) == SC_ELIMIT);
+		CHECK(sc_grid_flat_read(buf, size - 1, 0, &view, &err) == SC_EINVAL);
+		CHECK(sc_grid_flat_read(buf, 10, 0, &view, &err) == SC_EINVAL);
+		buf[0] = 9;
+		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_EINVAL);
+		buf[0] = 1;
+		memcpy(buf + 24 + view.ncells * 8, &(int32_t) {99}, 4);	/* first i out of order */
+		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_EINVAL);
+		/* random bytes never crash the reader */
+		for (int k = 0; k < 20000; k++)
+		{
+			size_t		len = (size_t) (rand() % 80);
+			unsigned char junk[80];
+
+			for (size_t b = 0; b < len; b++)
+				junk[b] = (unsigned char) rand();
+			if (len > 0)
+				junk[0] = 1;
+			sc_grid_flat_read(junk, len, 0, &view, &err);
+		}
+		CHECK(1);
+		free(buf);
+	}
+	/* merge adds cell-wise; mismatched grids refuse */
+	sc_grid_init(&h, SC_GRID_SQUARE, 32616, 250, 0, &sc_malloc_allocator);
+	CHECK(sc_grid_add(&h, -1, -1, 0.5, &err) == SC_OK);
+	CHECK(sc_grid_merge(&h, &g, &err) == SC_OK);
+	{
+		double		gv;
+
+		CHECK(sc_grid_get(&g, -1, -1, &gv) && sc_grid_get(&h, -1, -1, &v) && v == gv + 0.5);
+	}
+	CHECK(h.count == g.count);
+	h.cell_size = 100;
+	CHECK(sc_grid_merge(&h, &g, &err) == SC_EINVAL && strstr(err.msg, "cell sizes"));
+	sc_grid_free(&h);
+	/* the cell limit is checked before growing */
+	sc_grid_init(&h, SC_GRID_HEX, 0, 1, 5, &sc_malloc_allocator);
+	for (int k = 0; k < 5; k++)
+		CHECK(sc_grid_add(&h, k, 0, 1, &err) == SC_OK);
+	CHECK(sc_grid_add(&h, 0, 0, 1, &err) == SC_OK);
+	CHECK(sc_grid_add(&h, 9, 9, 1, &err) == SC_ELIMIT);
+	sc_grid_free(&h);
+	/* allocation failure is reported, not a crash */
+	fail_after = 0;
+	sc_grid_init(&h, SC_GRID_SQUARE, 0, 1, 0, &failing);
+	CHECK(sc_grid_add(&h, 0, 0, 1, &err) == SC_ENOMEM);
+	sc_grid_free(&h);
+	free(cells);
+	sc_grid_free(&g);
+}
+
+static void
+test_text(void)
+{
+	sc_grid		g;
+	sc_err		err;
+	sc_buf		b;
+	sc_cell    *cells;
+	const char *in = "SRID=32616;SQUARE(250){(-3,4,1.5),(0,0,2),(0,1,0.1)}";
+	const char *bad[] = {"", "SRID=1;", "SRID=1;SQUARE(1){", "SRID=1;SQUARE(1){(0,0)}",
+		"SRID=1;SQUARE(0){}", "SRID=1;SQUARE(1){(0,0,1),(0,0,1)}", "SRID=1;SQUARE(1){(0,0,nan)}",
+	"SRID=1;SQUARE(1){}x", "SRID=-1;SQUARE(1){}", "SRID=1;HEX(1e400){}"};
+
+	sc_grid_init(&g, SC_GRID_SQUARE, 0, 1, 0, &sc_malloc_allocator);
+	CHECK(sc_grid_text_read(in, &g, &err) == SC_OK);
+	CHECK(g.count == 3 && g.srid == 32616 && g.cell_size == 250);
+	CHECK(sc_grid_sorted(&g, &cells, &err) == SC_OK);
+	sc_buf_init(&b, &sc_malloc_allocator);
+	sc_grid_text_write(&b, g.kind, g.srid, g.cell_size, cells, g.count);
+	CHECK(!b.failed && strcmp(b.data, in) == 0);
+	free(b.data);
+	free(cells);
+	sc_grid_free(&g);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+	{
+		sc_grid_init(&g, SC_GRID_SQUARE, 0, 1, 0, &sc_malloc_allocator);
+		CHECK(sc_grid_text_read(bad[k], &g, &err) != SC_OK);
+		sc_grid_free(&g);
+	}
+	/* shortest round-trip numbers */
+	{
+		char		num[32];
+		double		vals[] = {0.1, 1.0 / 3, 1e-300, 123456789.125, -0.0, 5e-324};
+
+		for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
+		{
+			sc_format_double(vals[k], num, sizeof(num));
+			CHECK(strtod(num, NULL) == vals[k]);
+		}
+		sc_format_double(0.1, num, sizeof(num));
+		CHECK(strcmp(num, "0.1") == 0);
+	}
+}
+
+static void
+test_ewkb(void)
+{
+	/* POINT(1 2) SRID=32616, little endian EWKB */
+	unsigned char wkb[] = {1, 1, 0, 0, 0x20, 0x68, 0x7f, 0, 0,
+		0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40};
+	double		x,
+				y,
+				xs[8],
+				ys[8];
+	int32_t		srid;
+	uint32_t	type;
+
+	CHECK(sc_ewkb_point(wkb, sizeof(wkb), &x, &y, &srid, &type) == SC_POINT_OK);
+	CHECK(x == 1 && y == 2 && srid == 32616);
+	CHECK(sc_ewkb_point(wkb, 12, &x, &y, &srid, &type) == SC_POINT_MALFORMED);
+	wkb[1] = 3;
+	CHECK(sc_ewkb_point(wkb, sizeof(wkb), &x, &y, &srid, &type) == SC_POINT_NOT_POINT && type == 3);
+	/* square ring as ST_Square, hexagon ring closed */
+	CHECK(sc_cell_ring(SC_GRID_SQUARE, 250, 3, 4, xs, ys) == 5);
+	CHECK(xs[0] == 750 && ys[0] == 1000 && xs[1] == 750 && ys[1] == 1250 && xs[2] == 1000 && xs[4] == 750);
+	CHECK(sc_cell_ring(SC_GRID_HEX, 100, 3, -2, xs, ys) == 7);
+	CHECK(xs[0] == 350 && xs[6] == xs[0] && ys[6] == ys[0]);
+	CHECK_NEAR(ys[0], -259.8076211353316, 1e-15);
+}
+
+int
+main(void)
+{
+	test_cells();
+	test_hash_and_flat();
+	test_text();
+	test_ewkb();
+	TEST_DONE("grid");
+}
