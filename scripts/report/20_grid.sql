@@ -17,6 +17,6 @@ WITH sq AS (SELECT c.value FROM safety.cells((SELECT safety.grid_agg(geom, 250) 
        SELECT 'hexagon 300 m', value, row_number() OVER (ORDER BY value DESC),
               count(*) OVER (), sum(value) OVER () FROM hx)
 SELECT grid, max(cells) AS non_empty_cells,
-       round(100 * sum(value) FILTER (WHERE r <= cells * 0.05) / max(total), 1) AS pct_in_top_5pct_cells,
-       round(100 * sum(value) FILTER (WHERE r <= cells * 0.20) / max(total), 1) AS pct_in_top_20pct_cells
+       round((100 * sum(value) FILTER (WHERE r <= cells * 0.05) / max(total))::numeric, 1) AS pct_in_top_5pct_cells,
+       round((100 * sum(value) FILTER (WHERE r <= cells * 0.20) / max(total))::numeric, 1) AS pct_in_top_20pct_cells
 FROM ranked GROUP BY grid ORDER BY grid DESC;
