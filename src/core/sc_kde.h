@@ -1,0 +1,135 @@
+/*
+ * sc_kde.h — exact kernel density estimation on a square or hexagonal grid.
+ *
+ * The value of a cell is the density at its centre:
+ *
+ *     f(c) = Σ_k w_k · K(d_k / h) / h²      over events with d_k < support·h
+ *
+ * where d_k is the distance from event k to the cell centre and K is one of
+ * the 2-D kernels below, each normalised to integrate to 1 over the plane
+ * (so a grid of densities sums, times the cell area, to about Σ w_k).
+ * Nothing is binned: every event is evaluated exactly at every cell centre
+ * within its support, so the result does not depend on the order of events
+ * beyond floating-point summation order.  See docs/methods-hotspots.md.
+ */
+#ifndef SC_KDE_H
+#define SC_KDE_H
+
+#include "sc_common.h"
+#include "sc_grid.h"
+
+typedef enum sc_kernel
+{
+	SC_KERNEL_QUARTIC = 0,		/* 3/π (1-u²)², u < 1  (default; ArcGIS, CrimeStat) */
+	SC_KERNEL_EPANECHNIKOV,		/* 2/π (1-u²),  u < 1 */
+	SC_KERNEL_TRIANGULAR,		/* 3/π (1-u),   u < 1 */
+	SC_KERNEL_UNIFORM,			/* 1/π,         u < 1 */
+	SC_KERNEL_GAUSSIAN			/* 1/(2π) e^(-u²/2), truncated at u < 3 */
+} sc_kernel;
+
+#define SC_KERNEL_DEFAULT SC_KERNEL_QUARTIC
+
+/* support radius of the gaussian, in bandwidths (see sc_kernel_support) */
+#define SC_KDE_GAUSSIAN_CUTOFF 3.0
+
+/* hard cap on cells one event may touch when the grid has no max_cells */
+#define SC_KDE_MAX_CELLS_PER_EVENT ((size_t) 1 << 26)
+
+/*
+ * Kernel from its name, case-insensitively: quartic (alias biweight),
+ * epanechnikov, triangular, uniform, gaussian (alias normal).  Unknown names
+ * give SC_EINVAL with the list of valid names.
+ */
+sc_status	sc_kernel_parse(const char *name, sc_kernel *kernel, sc_err *err);
+const char *sc_kernel_name(sc_kernel kernel);
+
+/* K(u) for u >= 0 (0 outside the support; the gaussian is truncated at 3) */
+double		sc_kernel_value(sc_kernel kernel, double u);
+
+/* support radius in bandwidths: 1, or 3 for the truncated gaussian */
+double		sc_kernel_support(sc_kernel kernel);
+
+/*
+ * Add one event of weight w at (x, y) with bandwidth h: every cell whose
+ * centre lies strictly within support·h of the event gets
+ * w·K(d/h)/h²; cells farther away are not created.  Events of weight 0 add
+ * nothing.  Errors: SC_EINVAL for non-finite input or h <= 0; SC_ELIMIT if
+ * one event alone would cover more cells than g->max_cells (or
+ * SC_KDE_MAX_CELLS_PER_EVENT when the grid has no limit) or the grid fills
+ * up; SC_ERANGE when a covered cell index leaves ±SC_CELL_INDEX_MAX;
+ * SC_ENOMEM.  On error the grid may hold part of this event.
+ */
+sc_status	sc_kde_add_point(sc_grid *g, double x, double y, double w, double h,
+							 sc_kernel kernel, sc_err *err);
+
+/*
+ * Streaming accumulator for many events with one bandwidth and kernel (an
+ * aggregate's transition state).  Events are buffered, sorted along a
+ * Z-order curve and summed into a dense tile before each touched cell is
+ * added to the hash grid once per tile: the same cells and values as
+ * calling sc_kde_add_point for every event (up to floating-point summation
+ * order), several times faster.  Memory comes from the grid's allocator;
+ * interrupt (may be NULL) runs every SC_INTERRUPT_EVERY cell evaluations.
+ * Errors as sc_kde_add_point; sc_kde_acc_add reports bad events at once,
+ * grid limits may surface at any add or at the flush.  After an error the
+ * grid is incomplete; free the accumulator.
+ */
+typedef struct sc_kde_event sc_kde_event;
+
+typedef struct sc_kde_acc
+{
+	sc_grid    *grid;
+	double		h;
+	sc_kernel	kernel;
+	sc_interrupt_fn interrupt;
+	sc_kde_event *buf;			/* pending events */
+	size_t		n;
+	size_t		cap;
+	double	   *tile;			/* dense tile of SC_KDE_TILE² sums */
+	uint8_t    *touched;		/* which tile cells an event reached */
+	size_t		tick;
+} sc_kde_acc;
+
+#define SC_KDE_BATCH 32768		/* events buffered before a flush */
+#define SC_KDE_TILE 256			/* tile side, in cells */
+
+sc_status	sc_kde_acc_init(sc_kde_acc *acc, sc_grid *g, double h, sc_kernel kernel,
+							sc_interrupt_fn interrupt, sc_err *err);
+sc_status	sc_kde_acc_add(sc_kde_acc *acc, double x, double y, double w, sc_err *err);
+/* process everything buffered; the grid is then complete */
+sc_status	sc_kde_acc_flush(sc_kde_acc *acc, sc_err *err);
+void		sc_kde_acc_free(sc_kde_acc *acc);
+
+/* n events at once through an accumulator (w may be NULL: unit weights) */
+sc_status	sc_kde_add_points(sc_grid *g, size_t n, const double *x, const double *y,
+							  const double *w, double h, sc_kernel kernel,
+							  sc_interrupt_fn interrupt, sc_err *err);
+
+/* what went into the default bandwidth, for reporting */
+typedef struct sc_kde_bandwidth_info
+{
+	double		n;				/* number of points, or Σw when weighted */
+	double		mean_x;			/* (weighted) mean centre */
+	double		mean_y;
+	double		sd;				/* (weighted) standard distance */
+	double		dm;				/* (weighted) median distance to the mean centre */
+} sc_kde_bandwidth_info;
+
+/*
+ * ArcGIS Pro Kernel Density default search radius (a spatial variant of
+ * Silverman's rule of thumb):
+ *
+ *     h = 0.9 · min(SD, sqrt(1/ln 2) · Dm) · n^(-0.2)
+ *
+ * SD is the standard distance and Dm the median distance of the points from
+ * their mean centre; with weights (the population field) the mean centre,
+ * SD and Dm are weighted and n is Σw.  w may be NULL; weights must be finite
+ * and >= 0 with Σw > 0.  info may be NULL.  SC_EINVAL when the rule gives no
+ * positive bandwidth (fewer than two distinct locations, or more than half
+ * the weight at the mean centre).
+ */
+sc_status	sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
+							 double *h, sc_kde_bandwidth_info *info,
+							 const sc_alloc *alloc, sc_err *err);
+
+#endif
