@@ -38,7 +38,14 @@ start)
 		} >>"$dir/data/postgresql.conf"
 	fi
 	if ! as_pg "$pgbin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-		as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+		# the server must not inherit our open files (a caller's flock, say)
+		(
+			for fd in /proc/$BASHPID/fd/*; do
+				fd=${fd##*/}
+				[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+			done
+			as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+		)
 	fi
 	echo "cluster running: host=$dir/run port=$port (log $dir/server.log)"
 	;;

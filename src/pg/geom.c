@@ -9,8 +9,27 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "parser/parse_func.h"
+#include "nodes/value.h"
+#include "nodes/pg_list.h"
 
 #include "sc_ewkb.h"
+
+/* a one-argument function of PostGIS's schema taking geom_type, or InvalidOid */
+static Oid
+postgis_function(Oid geom_type, const char *name)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(geom_type));
+	char	   *nsp;
+	Oid			argtypes[1] = {geom_type};
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", geom_type);
+	nsp = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
+	ReleaseSysCache(tup);
+	return LookupFuncName(list_make2(makeString(nsp), makeString(pstrdup(name))), 1, argtypes, true);
+}
 
 SpPointReader *
 sp_point_reader(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
@@ -26,7 +45,13 @@ sp_point_reader(FunctionCallInfo fcinfo, int argno, const char *fname, const cha
 		r->geom_type = get_fn_expr_argtype(fcinfo->flinfo, argno);
 		if (!OidIsValid(r->geom_type))
 			elog(ERROR, "%s: could not determine the type of %s", fname, argname);
-		getTypeBinaryOutputInfo(r->geom_type, &send, &isvarlena);
+		/*
+		 * PostGIS's ST_AsEWKB is the cheapest way to the coordinates and
+		 * SRID; fall back to the type's binary send (also EWKB).
+		 */
+		send = postgis_function(r->geom_type, "st_asewkb");
+		if (!OidIsValid(send))
+			getTypeBinaryOutputInfo(r->geom_type, &send, &isvarlena);
 		fmgr_info_cxt(send, &r->send, fcinfo->flinfo->fn_mcxt);
 		r->fname = fname;
 		r->argname = argname;
