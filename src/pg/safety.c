@@ -11,6 +11,7 @@ PG_MODULE_MAGIC;
 
 int			safety_max_cells = 10000000;
 int			safety_max_events = 10000000;
+int			safety_min_count = 3;
 
 void		_PG_init(void);
 
@@ -26,6 +27,11 @@ _PG_init(void)
 							"Largest number of events a safety.events collection may hold.",
 							"Aggregates that would collect more events fail before allocating them.",
 							&safety_max_events, 10000000, 2, 20000000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("safety.min_count",
+							"Default smallest event count a cell needs to appear in a published hotspot view.",
+							"Cells with fewer events are left out, so a view does not point at a single victim's address.",
+							&safety_min_count, 3, 1, 1000000,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("safety");
 }

@@ -19,6 +19,7 @@
 /* GUCs */
 extern int	safety_max_cells;
 extern int	safety_max_events;
+extern int	safety_min_count;
 
 /* a core allocator that pallocs in ctx (huge allocations allowed) */
 sc_alloc	sp_allocator(MemoryContext ctx);
