@@ -50,3 +50,27 @@ sc_mul_size(size_t a, size_t b, size_t *out)
 	*out = a * b;
 	return true;
 }
+
+void *
+sc_alloc_array(const sc_alloc *alloc, size_t n, size_t size, sc_err *err, const char *what)
+{
+	size_t		bytes;
+	void	   *p;
+
+	if (!sc_mul_size(n ? n : 1, size, &bytes))
+	{
+		sc_fail(err, SC_ENOMEM, "too many %s", what);
+		return NULL;
+	}
+	p = alloc->alloc(alloc->ctx, bytes);
+	if (!p)
+		sc_fail(err, SC_ENOMEM, "out of memory for %zu %s", n, what);
+	return p;
+}
+
+void
+sc_free(const sc_alloc *alloc, void *ptr)
+{
+	if (ptr)
+		alloc->free(alloc->ctx, ptr);
+}

@@ -7,23 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-static void *
-alloc_array(const sc_alloc *alloc, size_t count, size_t size)
-{
-	size_t		bytes;
-
-	if (!sc_mul_size(count, size, &bytes))
-		return NULL;
-	return alloc->alloc(alloc->ctx, bytes ? bytes : 1);
-}
-
-static void
-free_ptr(const sc_alloc *alloc, void *ptr)
-{
-	if (ptr)
-		alloc->free(alloc->ctx, ptr);
-}
-
 /* ------------------------------------------------------------- union–find */
 
 /*
@@ -173,9 +156,9 @@ link_within(const double *x, const double *y, size_t n, const uint32_t *idx,
 			size_t distinct, double tolerance, const sc_alloc *alloc,
 			sc_interrupt_fn interrupt, uint32_t *parent, sc_err *err)
 {
-	double	   *dx = alloc_array(alloc, distinct, sizeof(double));
-	double	   *dy = alloc_array(alloc, distinct, sizeof(double));
-	uint32_t   *rep = alloc_array(alloc, distinct, sizeof(uint32_t));
+	double	   *dx = sc_alloc_array(alloc, distinct, sizeof(double), err, "locations");
+	double	   *dy = sc_alloc_array(alloc, distinct, sizeof(double), err, "locations");
+	uint32_t   *rep = sc_alloc_array(alloc, distinct, sizeof(uint32_t), err, "locations");
 	sc_status	st = SC_ENOMEM;
 	size_t		d = 0;
 
@@ -195,9 +178,9 @@ link_within(const double *x, const double *y, size_t n, const uint32_t *idx,
 	}
 	else
 		sc_fail(err, st, "out of memory grouping locations");
-	free_ptr(alloc, dx);
-	free_ptr(alloc, dy);
-	free_ptr(alloc, rep);
+	sc_free(alloc, dx);
+	sc_free(alloc, dy);
+	sc_free(alloc, rep);
 	return st;
 }
 
@@ -224,13 +207,13 @@ sc_repeat_groups(const double *x, const double *y, size_t n, double tolerance,
 		if (!isfinite(x[i]) || !isfinite(y[i]))
 			return sc_fail(err, SC_EINVAL,
 						   "event coordinates must be finite (event %zu)", i + 1);
-	idx = alloc_array(alloc, n, sizeof(uint32_t));
+	idx = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "events");
 	if (!idx)
 		return sc_fail(err, SC_ENOMEM, "out of memory grouping locations");
 	distinct = merge_identical(x, y, n, idx, group, interrupt);
 	if (tolerance > 0 && distinct > 1)
 		st = link_within(x, y, n, idx, distinct, tolerance, alloc, interrupt, group, err);
-	free_ptr(alloc, idx);
+	sc_free(alloc, idx);
 	if (st == SC_OK)
 		*n_groups = uf_label(group, n);
 	return st;
@@ -359,13 +342,13 @@ order_events(by_group *bg, const uint32_t *group, size_t n_groups, const int64_t
 {
 	size_t	   *fill;
 
-	bg->start = alloc_array(alloc, n_groups + 1, sizeof(size_t));
-	bg->ev = alloc_array(alloc, n, sizeof(timed));
-	bg->gaps = alloc_array(alloc, n, sizeof(int64_t));
-	fill = alloc_array(alloc, n_groups, sizeof(size_t));
+	bg->start = sc_alloc_array(alloc, n_groups + 1, sizeof(size_t), NULL, "groups");
+	bg->ev = sc_alloc_array(alloc, n, sizeof(timed), NULL, "events");
+	bg->gaps = sc_alloc_array(alloc, n, sizeof(int64_t), NULL, "events");
+	fill = sc_alloc_array(alloc, n_groups, sizeof(size_t), NULL, "groups");
 	if (!bg->start || !bg->ev || !bg->gaps || !fill)
 	{
-		free_ptr(alloc, fill);
+		sc_free(alloc, fill);
 		return SC_ENOMEM;
 	}
 	memset(bg->start, 0, (n_groups + 1) * sizeof(size_t));
@@ -378,7 +361,7 @@ order_events(by_group *bg, const uint32_t *group, size_t n_groups, const int64_t
 	}
 	for (size_t i = 0; i < n; i++)
 		bg->ev[fill[group[i]]++] = (timed) {t[i], (uint32_t) i};
-	free_ptr(alloc, fill);
+	sc_free(alloc, fill);
 	for (size_t g = 0; g < n_groups; g++)
 	{
 		if (interrupt && g % SC_INTERRUPT_EVERY == 0)
@@ -449,7 +432,7 @@ fill_histogram(const by_group *bg, size_t n_groups, size_t max_bins,
 		return SC_OK;			/* no repeats: an empty histogram */
 	out->n_bins = gap_bin(longest, max_bins) + 1;
 	out->last_bin_open = max_bins && sc_repeat_gap_bin(longest) >= max_bins;
-	out->gap_hist = alloc_array(alloc, out->n_bins, sizeof(int64_t));
+	out->gap_hist = sc_alloc_array(alloc, out->n_bins, sizeof(int64_t), NULL, "gap bins");
 	if (!out->gap_hist)
 		return SC_ENOMEM;
 	memset(out->gap_hist, 0, out->n_bins * sizeof(int64_t));
@@ -472,8 +455,8 @@ describe_all(const by_group *bg, size_t n_groups, int64_t within_us,
 		out->n_locations += e > 0;
 		out->n_repeat_locations += e > 1;
 	}
-	out->locations = alloc_array(alloc, out->n_repeat_locations,
-								 sizeof(sc_repeat_location));
+	out->locations = sc_alloc_array(alloc, out->n_repeat_locations,
+									sizeof(sc_repeat_location), NULL, "locations");
 	if (!out->locations)
 		return SC_ENOMEM;
 	for (size_t g = 0; g < n_groups; g++)
@@ -493,8 +476,8 @@ sc_repeat_stats_free(sc_repeat_stats *stats)
 {
 	if (stats == NULL || stats->alloc.free == NULL)
 		return;
-	free_ptr(&stats->alloc, stats->locations);
-	free_ptr(&stats->alloc, stats->gap_hist);
+	sc_free(&stats->alloc, stats->locations);
+	sc_free(&stats->alloc, stats->gap_hist);
 	stats->locations = NULL;
 	stats->gap_hist = NULL;
 }
@@ -518,9 +501,9 @@ sc_repeat_analyze(const uint32_t *group, size_t n_groups, const int64_t *t,
 		st = describe_all(&bg, n_groups, within_us, alloc, interrupt, out);
 	if (st == SC_OK)
 		st = fill_histogram(&bg, n_groups, max_bins, alloc, interrupt, out);
-	free_ptr(alloc, bg.start);
-	free_ptr(alloc, bg.ev);
-	free_ptr(alloc, bg.gaps);
+	sc_free(alloc, bg.start);
+	sc_free(alloc, bg.ev);
+	sc_free(alloc, bg.gaps);
 	if (st != SC_OK)
 	{
 		sc_repeat_stats_free(out);
