@@ -1,4 +1,7 @@
-/* sc_common.c — allocator for tests/tools, error formatting, size checks. */
+/*
+ * sc_common.c — allocator for tests/tools, error formatting, size checks,
+ * allocation helpers and the int64 sort that several modules share.
+ */
 #include "sc_common.h"
 
 #include <stdarg.h>
@@ -73,4 +76,16 @@ sc_free(const sc_alloc *alloc, void *ptr)
 {
 	if (ptr)
 		alloc->free(alloc->ctx, ptr);
+}
+
+#define SH_NAME sort_i64
+#define SH_ELEM int64_t
+#define SH_ARG const void *
+#define SH_LESS(arg, a, b) ((a) < (b))
+#include "sc_heapsort.h"
+
+void
+sc_sort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt)
+{
+	sort_i64(NULL, a, n, interrupt);
 }

@@ -63,6 +63,9 @@ void	   *sc_alloc_array(const sc_alloc *alloc, size_t n, size_t size, sc_err *er
 /* free through alloc; NULL is ignored */
 void		sc_free(const sc_alloc *alloc, void *ptr);
 
+/* ascending in-place heapsort; interrupt (may be NULL) as in sc_heapsort.h */
+void		sc_sort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt);
+
 #define SC_INTERRUPT_EVERY 4096
 
 #endif

@@ -37,45 +37,6 @@ abs_diff(int64_t a, int64_t b)
 	return a > b ? (uint64_t) a - (uint64_t) b : (uint64_t) b - (uint64_t) a;
 }
 
-/* in-place heapsort of int64: no extra memory, O(n log n) worst case */
-static void
-sift_i64(int64_t *a, size_t root, size_t n)
-{
-	int64_t		v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[child] <= v)
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-static void
-heapsort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_i64(a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		int64_t		tmp = a[0];
-
-		if (interrupt && end % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_i64(a, 0, end - 1);
-	}
-}
-
 /* ------------------------------------------------------------- validation */
 
 static sc_status
@@ -219,44 +180,12 @@ item_less(const item_order *o, const grid_item *a, const grid_item *b)
 	return i < j;
 }
 
-static void
-sift_items(const item_order *o, grid_item *a, size_t root, size_t n)
-{
-	grid_item	v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && item_less(o, &a[child], &a[child + 1]))
-			child++;
-		if (!item_less(o, &v, &a[child]))
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-/* heapsort: O(n log n) worst case, no memory beyond the array */
-static void
-sort_items(const item_order *o, grid_item *a, size_t n, sc_interrupt_fn interrupt)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_items(o, a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		grid_item	tmp = a[0];
-
-		if (interrupt && end % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_items(o, a, 0, end - 1);
-	}
-}
+/* heapsort of grid items by item_less: O(n log n) worst case, no extra memory */
+#define SH_NAME sort_items
+#define SH_ELEM grid_item
+#define SH_ARG const item_order *
+#define SH_LESS(o, a, b) item_less(o, &(a), &(b))
+#include "sc_heapsort.h"
 
 static void
 grid_free(kgrid *g)
@@ -819,7 +748,7 @@ summarise_perms(sc_knox_result *res, int64_t *perm_counts, sc_interrupt_fn inter
 
 		for (size_t k = 0; k < P; k++)
 			sum += (double) v[k];
-		heapsort_i64(v, P, interrupt);
+		sc_sort_i64(v, P, interrupt);
 		res->expected[c] = sum / (double) P;
 		res->median[c] = P % 2 ? (double) v[P / 2]
 			: ((double) v[P / 2 - 1] + (double) v[P / 2]) / 2.0;
@@ -886,7 +815,7 @@ knox_observe(knox_work *w, const int64_t *t, size_t n, const sc_knox_params *p,
 	for (size_t i = 0; i < n; i++)
 		w->ts[i] = t[w->grid.order[i]];
 	memcpy(sorted, t, n * sizeof(int64_t));
-	heapsort_i64(sorted, n, p->interrupt);
+	sc_sort_i64(sorted, n, p->interrupt);
 	count_all_pairs(sorted, n, w->edge, m, w->all, p->interrupt);
 	sc_free(alloc, sorted);
 	count_close(&w->pairs, w->ts, w->edge, m, res->observed, p->interrupt);

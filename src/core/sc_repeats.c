@@ -54,55 +54,28 @@ uf_label(uint32_t *g, size_t n)
 
 /* ------------------------------------------------ exact duplicates by sort */
 
-static inline bool
-point_less(const double *x, const double *y, uint32_t a, uint32_t b)
+typedef struct coords
 {
-	if (x[a] != x[b])
-		return x[a] < x[b];
-	if (y[a] != y[b])
-		return y[a] < y[b];
+	const double *x;
+	const double *y;
+} coords;
+
+static inline bool
+point_less(const coords *c, uint32_t a, uint32_t b)
+{
+	if (c->x[a] != c->x[b])
+		return c->x[a] < c->x[b];
+	if (c->y[a] != c->y[b])
+		return c->y[a] < c->y[b];
 	return a < b;
 }
 
-static void
-sift_points(const double *x, const double *y, uint32_t *a, size_t root, size_t n)
-{
-	uint32_t	v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && point_less(x, y, a[child], a[child + 1]))
-			child++;
-		if (!point_less(x, y, v, a[child]))
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
 /* heapsort of indices by (x, y, index): deterministic, no extra memory */
-static void
-sort_points(const double *x, const double *y, uint32_t *a, size_t n,
-			sc_interrupt_fn interrupt)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_points(x, y, a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		uint32_t	tmp = a[0];
-
-		if (interrupt && end % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_points(x, y, a, 0, end - 1);
-	}
-}
+#define SH_NAME sort_points
+#define SH_ELEM uint32_t
+#define SH_ARG const coords *
+#define SH_LESS(c, a, b) point_less(c, a, b)
+#include "sc_heapsort.h"
 
 /*
  * parent[i] = first input index with i's exact coordinates (−0 equals +0);
@@ -112,12 +85,13 @@ static size_t
 merge_identical(const double *x, const double *y, size_t n, uint32_t *idx,
 				uint32_t *parent, sc_interrupt_fn interrupt)
 {
+	coords		c = {x, y};
 	size_t		distinct = 0;
 	uint32_t	first = 0;
 
 	for (size_t i = 0; i < n; i++)
 		idx[i] = (uint32_t) i;
-	sort_points(x, y, idx, n, interrupt);
+	sort_points(&c, idx, n, interrupt);
 	for (size_t k = 0; k < n; k++)
 	{
 		uint32_t	i = idx[k];
@@ -233,77 +207,12 @@ timed_less(const timed *a, const timed *b)
 	return a->t < b->t || (a->t == b->t && a->idx < b->idx);
 }
 
-static void
-sift_timed(timed *a, size_t root, size_t n)
-{
-	timed		v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && timed_less(&a[child], &a[child + 1]))
-			child++;
-		if (!timed_less(&v, &a[child]))
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-static void
-sort_timed(timed *a, size_t n)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_timed(a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		timed		tmp = a[0];
-
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_timed(a, 0, end - 1);
-	}
-}
-
-static void
-sift_i64(int64_t *a, size_t root, size_t n)
-{
-	int64_t		v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[child] <= v)
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-static void
-sort_i64(int64_t *a, size_t n)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_i64(a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		int64_t		tmp = a[0];
-
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_i64(a, 0, end - 1);
-	}
-}
+/* each location's events by (time, index) */
+#define SH_NAME sort_timed
+#define SH_ELEM timed
+#define SH_ARG const void *
+#define SH_LESS(arg, a, b) timed_less(&(a), &(b))
+#include "sc_heapsort.h"
 
 /* events ordered by (group, time, index); start[g] .. start[g+1] per group */
 typedef struct by_group
@@ -366,7 +275,7 @@ order_events(by_group *bg, const uint32_t *group, size_t n_groups, const int64_t
 	{
 		if (interrupt && g % SC_INTERRUPT_EVERY == 0)
 			interrupt();
-		sort_timed(bg->ev + bg->start[g], bg->start[g + 1] - bg->start[g]);
+		sort_timed(NULL, bg->ev + bg->start[g], bg->start[g + 1] - bg->start[g], NULL);
 	}
 	return SC_OK;
 }
@@ -400,7 +309,7 @@ describe_location(const by_group *bg, size_t g, int64_t within_us, sc_repeat_loc
 		gaps[k - 1] = gap_at(ev, k);
 		loc->repeats_within += gaps[k - 1] <= within_us;
 	}
-	sort_i64(gaps, e - 1);
+	sc_sort_i64(gaps, e - 1, NULL);
 	loc->shortest_gap = gaps[0];
 	/* e − 1 gaps: the middle one, or the mean of the middle two */
 	loc->median_gap = (e - 1) % 2 ? (double) gaps[h]
