@@ -62,7 +62,7 @@ stop:
 UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS = $(patsubst test/unit/%.c,test/unit/bin/%,$(UNIT_SRCS))
 
-test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/sc_test.h
+test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p test/unit/bin
 	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/unit $(CORE_SRCS) $< -lm -o $@
 

@@ -1,4 +1,7 @@
-/* sc_common.c — allocator for tests/tools, error formatting, size checks. */
+/*
+ * sc_common.c — allocator for tests/tools, error formatting, size checks,
+ * allocation helpers and the int64 sort that several modules share.
+ */
 #include "sc_common.h"
 
 #include <stdarg.h>
@@ -49,4 +52,40 @@ sc_mul_size(size_t a, size_t b, size_t *out)
 		return false;
 	*out = a * b;
 	return true;
+}
+
+void *
+sc_alloc_array(const sc_alloc *alloc, size_t n, size_t size, sc_err *err, const char *what)
+{
+	size_t		bytes;
+	void	   *p;
+
+	if (!sc_mul_size(n ? n : 1, size, &bytes))
+	{
+		sc_fail(err, SC_ENOMEM, "too many %s", what);
+		return NULL;
+	}
+	p = alloc->alloc(alloc->ctx, bytes);
+	if (!p)
+		sc_fail(err, SC_ENOMEM, "out of memory for %zu %s", n, what);
+	return p;
+}
+
+void
+sc_free(const sc_alloc *alloc, void *ptr)
+{
+	if (ptr)
+		alloc->free(alloc->ctx, ptr);
+}
+
+#define SH_NAME sort_i64
+#define SH_ELEM int64_t
+#define SH_ARG const void *
+#define SH_LESS(arg, a, b) ((a) < (b))
+#include "sc_heapsort.h"
+
+void
+sc_sort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt)
+{
+	sort_i64(NULL, a, n, interrupt);
 }

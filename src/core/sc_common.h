@@ -53,6 +53,19 @@ sc_status	sc_fail(sc_err *err, sc_status status, const char *fmt,...)
 /* size arithmetic that reports overflow instead of wrapping */
 bool		sc_mul_size(size_t a, size_t b, size_t *out);
 
+/*
+ * n elements of size bytes (at least one element, so n = 0 still gives a
+ * pointer); NULL with an SC_ENOMEM reason naming what on overflow or failure.
+ */
+void	   *sc_alloc_array(const sc_alloc *alloc, size_t n, size_t size, sc_err *err,
+						   const char *what);
+
+/* free through alloc; NULL is ignored */
+void		sc_free(const sc_alloc *alloc, void *ptr);
+
+/* ascending in-place heapsort; interrupt (may be NULL) as in sc_heapsort.h */
+void		sc_sort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt);
+
 #define SC_INTERRUPT_EVERY 4096
 
 #endif

@@ -21,7 +21,7 @@ sc_events_init(sc_events *e, int32_t srid, size_t max_events, const sc_alloc *al
 void
 sc_events_free(sc_events *e)
 {
-#define FREE_COL(name, type) if (e->name) e->alloc.free(e->alloc.ctx, e->name); e->name = NULL;
+#define FREE_COL(name, type) sc_free(&e->alloc, e->name); e->name = NULL;
 	EV_COLUMNS(FREE_COL)
 #undef FREE_COL
 	e->n = e->capacity = 0;
@@ -56,8 +56,7 @@ reserve(sc_events *e, size_t newcap, sc_err *err)
 	}
 	for (int c = 0; c < 7; c++)
 	{
-		if (*olds[c])
-			e->alloc.free(e->alloc.ctx, *olds[c]);
+		sc_free(&e->alloc, *olds[c]);
 		*olds[c] = cols[c];
 	}
 	e->capacity = newcap;

@@ -50,37 +50,13 @@ block_cmp(const void *a, const void *b)
 	return (p->idx > q->idx) - (p->idx < q->idx);
 }
 
-static void *
-alloc_array(const sc_alloc *alloc, size_t n, size_t size, sc_err *err, const char *what)
-{
-	size_t		bytes;
-	void	   *p;
-
-	if (!sc_mul_size(n ? n : 1, size, &bytes))
-	{
-		sc_fail(err, SC_ENOMEM, "too many %s", what);
-		return NULL;
-	}
-	p = alloc->alloc(alloc->ctx, bytes);
-	if (!p)
-		sc_fail(err, SC_ENOMEM, "out of memory for %zu %s", n, what);
-	return p;
-}
-
-static void
-free_array(const sc_alloc *alloc, void *p)
-{
-	if (p)
-		alloc->free(alloc->ctx, p);
-}
-
 static void
 band_index_free(band_index *bi)
 {
-	free_array(bi->alloc, bi->bx);
-	free_array(bi->alloc, bi->by);
-	free_array(bi->alloc, bi->start);
-	free_array(bi->alloc, bi->idx);
+	sc_free(bi->alloc, bi->bx);
+	sc_free(bi->alloc, bi->by);
+	sc_free(bi->alloc, bi->start);
+	sc_free(bi->alloc, bi->idx);
 	bi->bx = bi->by = NULL;
 	bi->start = bi->idx = NULL;
 }
@@ -131,7 +107,7 @@ band_index_build(band_index *bi, size_t n, const double *x, const double *y,
 					   "distance band %g is too small for coordinates as large as %g",
 					   limit, maxabs);
 
-	e = alloc_array(alloc, n, sizeof(block_entry), err, "points");
+	e = sc_alloc_array(alloc, n, sizeof(block_entry), err, "points");
 	if (!e)
 		return SC_ENOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -145,13 +121,13 @@ band_index_build(band_index *bi, size_t n, const double *x, const double *y,
 		if (i == 0 || e[i].bx != e[i - 1].bx || e[i].by != e[i - 1].by)
 			nb++;
 
-	bi->bx = alloc_array(alloc, nb, sizeof(int64_t), err, "blocks");
-	bi->by = bi->bx ? alloc_array(alloc, nb, sizeof(int64_t), err, "blocks") : NULL;
-	bi->start = bi->by ? alloc_array(alloc, nb + 1, sizeof(size_t), err, "blocks") : NULL;
-	bi->idx = bi->start ? alloc_array(alloc, n, sizeof(size_t), err, "points") : NULL;
+	bi->bx = sc_alloc_array(alloc, nb, sizeof(int64_t), err, "blocks");
+	bi->by = bi->bx ? sc_alloc_array(alloc, nb, sizeof(int64_t), err, "blocks") : NULL;
+	bi->start = bi->by ? sc_alloc_array(alloc, nb + 1, sizeof(size_t), err, "blocks") : NULL;
+	bi->idx = bi->start ? sc_alloc_array(alloc, n, sizeof(size_t), err, "points") : NULL;
 	if (!bi->idx)
 	{
-		free_array(alloc, e);
+		sc_free(alloc, e);
 		band_index_free(bi);
 		return SC_ENOMEM;
 	}
@@ -169,7 +145,7 @@ band_index_build(band_index *bi, size_t n, const double *x, const double *y,
 	}
 	bi->start[nb] = n;
 	bi->nblocks = nb;
-	free_array(alloc, e);
+	sc_free(alloc, e);
 	return SC_OK;
 }
 
@@ -310,7 +286,7 @@ sc_fdr_bins(size_t n, const double *z, const double *p, int8_t *bin,
 
 	if (n == 0)
 		return sc_fail(err, SC_EINVAL, "no p-values to correct");
-	sorted = alloc_array(alloc, n, sizeof(double), err, "p-values");
+	sorted = sc_alloc_array(alloc, n, sizeof(double), err, "p-values");
 	if (!sorted)
 		return SC_ENOMEM;
 	memcpy(sorted, p, n * sizeof(double));
@@ -328,7 +304,7 @@ sc_fdr_bins(size_t n, const double *z, const double *p, int8_t *bin,
 				break;
 			}
 		}
-	free_array(alloc, sorted);
+	sc_free(alloc, sorted);
 
 	for (size_t i = 0; i < n; i++)
 	{
@@ -462,13 +438,13 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 				   *p;
 		int8_t	   *bin;
 
-		z = alloc_array(alloc, n, sizeof(double), err, "z-scores");
-		p = z ? alloc_array(alloc, n, sizeof(double), err, "p-values") : NULL;
-		bin = p ? alloc_array(alloc, n, sizeof(int8_t), err, "bins") : NULL;
+		z = sc_alloc_array(alloc, n, sizeof(double), err, "z-scores");
+		p = z ? sc_alloc_array(alloc, n, sizeof(double), err, "p-values") : NULL;
+		bin = p ? sc_alloc_array(alloc, n, sizeof(int8_t), err, "bins") : NULL;
 		if (!bin)
 		{
-			free_array(alloc, z);
-			free_array(alloc, p);
+			sc_free(alloc, z);
+			sc_free(alloc, p);
 			return SC_ENOMEM;
 		}
 		for (size_t i = 0; i < n; i++)
@@ -480,9 +456,9 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		if (st == SC_OK)
 			for (size_t i = 0; i < n; i++)
 				out[i].bin = bin[i];
-		free_array(alloc, z);
-		free_array(alloc, p);
-		free_array(alloc, bin);
+		sc_free(alloc, z);
+		sc_free(alloc, p);
+		sc_free(alloc, bin);
 		if (st != SC_OK)
 			return st;
 	}
@@ -547,9 +523,9 @@ sc_moran_incremental(size_t n, const double *cx, const double *cy, const double 
 		return sc_fail(err, SC_ENOMEM, "too many features and bands");
 
 	maxabs = max_abs_coord(n, cx, cy);
-	cnt = alloc_array(alloc, cells, sizeof(uint32_t), err, "neighbour counts");
-	lim2 = cnt ? alloc_array(alloc, ndist * 9, sizeof(double), err, "bands") : NULL;
-	kept = lim2 ? alloc_array(alloc, ndist, sizeof(size_t), err, "bands") : NULL;
+	cnt = sc_alloc_array(alloc, cells, sizeof(uint32_t), err, "neighbour counts");
+	lim2 = cnt ? sc_alloc_array(alloc, ndist * 9, sizeof(double), err, "bands") : NULL;
+	kept = lim2 ? sc_alloc_array(alloc, ndist, sizeof(size_t), err, "bands") : NULL;
 	if (!kept)
 	{
 		st = SC_ENOMEM;
@@ -720,9 +696,9 @@ sc_moran_incremental(size_t n, const double *cx, const double *cy, const double 
 	st = SC_OK;
 
 done:
-	free_array(alloc, cnt);
-	free_array(alloc, lim2);
-	free_array(alloc, kept);
+	sc_free(alloc, cnt);
+	sc_free(alloc, lim2);
+	sc_free(alloc, kept);
 	return st;
 }
 

@@ -23,10 +23,8 @@ sc_grid_init(sc_grid *g, sc_grid_kind kind, int32_t srid, double cell_size,
 void
 sc_grid_free(sc_grid *g)
 {
-	if (g->keys)
-		g->alloc.free(g->alloc.ctx, g->keys);
-	if (g->values)
-		g->alloc.free(g->alloc.ctx, g->values);
+	sc_free(&g->alloc, g->keys);
+	sc_free(&g->alloc, g->values);
 	g->keys = NULL;
 	g->values = NULL;
 	g->capacity = g->count = 0;
@@ -184,8 +182,7 @@ grow(sc_grid *g, sc_err *err)
 	values = keys ? g->alloc.alloc(g->alloc.ctx, vbytes) : NULL;
 	if (!values)
 	{
-		if (keys)
-			g->alloc.free(g->alloc.ctx, keys);
+		sc_free(&g->alloc, keys);
 		return sc_fail(err, SC_ENOMEM, "out of memory growing a grid to %zu slots", newcap);
 	}
 	memset(keys, 0xff, kbytes);
@@ -201,11 +198,8 @@ grow(sc_grid *g, sc_err *err)
 		keys[s] = g->keys[k];
 		values[s] = g->values[k];
 	}
-	if (g->keys)
-	{
-		g->alloc.free(g->alloc.ctx, g->keys);
-		g->alloc.free(g->alloc.ctx, g->values);
-	}
+	sc_free(&g->alloc, g->keys);
+	sc_free(&g->alloc, g->values);
 	g->keys = keys;
 	g->values = values;
 	g->capacity = newcap;

@@ -617,12 +617,9 @@ sc_kde_acc_free(sc_kde_acc *acc)
 	if (!acc->grid)
 		return;
 	a = &acc->grid->alloc;
-	if (acc->buf)
-		a->free(a->ctx, acc->buf);
-	if (acc->tile)
-		a->free(a->ctx, acc->tile);
-	if (acc->touched)
-		a->free(a->ctx, acc->touched);
+	sc_free(a, acc->buf);
+	sc_free(a, acc->tile);
+	sc_free(a, acc->touched);
 	acc->buf = NULL;
 	acc->tile = NULL;
 	acc->touched = NULL;
@@ -696,8 +693,7 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 				sd,
 				dm,
 				hh;
-	size_t		m = 0,
-				bytes;
+	size_t		m = 0;
 	dist_weight *dw;
 
 	if (n == 0)
@@ -726,11 +722,9 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 	mx /= total;
 	my /= total;
 
-	if (!sc_mul_size(n, sizeof(dist_weight), &bytes))
-		return sc_fail(err, SC_ENOMEM, "too many points");
-	dw = alloc->alloc(alloc->ctx, bytes);
+	dw = sc_alloc_array(alloc, n, sizeof(dist_weight), err, "point distances");
 	if (!dw)
-		return sc_fail(err, SC_ENOMEM, "out of memory for %zu point distances", n);
+		return SC_ENOMEM;
 	for (size_t k = 0; k < n; k++)
 	{
 		double		wk = w ? w[k] : 1.0;
@@ -746,7 +740,7 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 	}
 	sd = sqrt(ss / total);
 	dm = weighted_median(dw, m, total);
-	alloc->free(alloc->ctx, dw);
+	sc_free(alloc, dw);
 
 	/* ArcGIS Pro "How Kernel Density works", default search radius */
 	hh = 0.9 * fmin(sd, sqrt(1.0 / log(2.0)) * dm) * pow(total, -0.2);

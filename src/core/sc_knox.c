@@ -22,23 +22,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static void *
-alloc_array(const sc_alloc *alloc, size_t count, size_t size)
-{
-	size_t		bytes;
-
-	if (!sc_mul_size(count, size, &bytes))
-		return NULL;
-	return alloc->alloc(alloc->ctx, bytes ? bytes : 1);
-}
-
-static void
-free_ptr(const sc_alloc *alloc, void *ptr)
-{
-	if (ptr)
-		alloc->free(alloc->ctx, ptr);
-}
-
 static inline double
 metric_distance(sc_metric metric, double dx, double dy)
 {
@@ -52,45 +35,6 @@ static inline uint64_t
 abs_diff(int64_t a, int64_t b)
 {
 	return a > b ? (uint64_t) a - (uint64_t) b : (uint64_t) b - (uint64_t) a;
-}
-
-/* in-place heapsort of int64: no extra memory, O(n log n) worst case */
-static void
-sift_i64(int64_t *a, size_t root, size_t n)
-{
-	int64_t		v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[child] <= v)
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-static void
-heapsort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_i64(a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		int64_t		tmp = a[0];
-
-		if (interrupt && end % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_i64(a, 0, end - 1);
-	}
 }
 
 /* ------------------------------------------------------------- validation */
@@ -236,53 +180,21 @@ item_less(const item_order *o, const grid_item *a, const grid_item *b)
 	return i < j;
 }
 
-static void
-sift_items(const item_order *o, grid_item *a, size_t root, size_t n)
-{
-	grid_item	v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && item_less(o, &a[child], &a[child + 1]))
-			child++;
-		if (!item_less(o, &v, &a[child]))
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-/* heapsort: O(n log n) worst case, no memory beyond the array */
-static void
-sort_items(const item_order *o, grid_item *a, size_t n, sc_interrupt_fn interrupt)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_items(o, a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		grid_item	tmp = a[0];
-
-		if (interrupt && end % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_items(o, a, 0, end - 1);
-	}
-}
+/* heapsort of grid items by item_less: O(n log n) worst case, no extra memory */
+#define SH_NAME sort_items
+#define SH_ELEM grid_item
+#define SH_ARG const item_order *
+#define SH_LESS(o, a, b) item_less(o, &(a), &(b))
+#include "sc_heapsort.h"
 
 static void
 grid_free(kgrid *g)
 {
-	free_ptr(g->alloc, g->order);
-	free_ptr(g->alloc, g->px);
-	free_ptr(g->alloc, g->py);
-	free_ptr(g->alloc, g->cell_key);
-	free_ptr(g->alloc, g->cell_start);
+	sc_free(g->alloc, g->order);
+	sc_free(g->alloc, g->px);
+	sc_free(g->alloc, g->py);
+	sc_free(g->alloc, g->cell_key);
+	sc_free(g->alloc, g->cell_start);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -334,8 +246,8 @@ grid_fill(kgrid *g, const double *x, const double *y, grid_item *items)
 	g->ncells = 1;
 	for (size_t p = 1; p < n; p++)
 		g->ncells += items[p].key != items[p - 1].key;
-	g->cell_key = alloc_array(g->alloc, g->ncells, sizeof(uint64_t));
-	g->cell_start = alloc_array(g->alloc, g->ncells + 1, sizeof(uint32_t));
+	g->cell_key = sc_alloc_array(g->alloc, g->ncells, sizeof(uint64_t), NULL, "grid cells");
+	g->cell_start = sc_alloc_array(g->alloc, g->ncells + 1, sizeof(uint32_t), NULL, "grid cells");
 	if (!g->cell_key || !g->cell_start)
 		return SC_ENOMEM;
 	for (size_t p = 0; p < n; p++)
@@ -372,7 +284,7 @@ grid_build(kgrid *g, const double *x, const double *y, const int64_t *t, size_t 
 	g->alloc = alloc;
 	if ((st = grid_side(x, y, n, radius, &xmin, &ymin, &side, err)) != SC_OK)
 		return st;
-	items = alloc_array(alloc, n, sizeof(grid_item));
+	items = sc_alloc_array(alloc, n, sizeof(grid_item), err, "events");
 	if (!items)
 		return sc_fail(err, SC_ENOMEM, "out of memory building the spatial grid");
 	for (size_t i = 0; i < n; i++)
@@ -381,11 +293,11 @@ grid_build(kgrid *g, const double *x, const double *y, const int64_t *t, size_t 
 		items[i].idx = (uint32_t) i;
 	}
 	sort_items(&o, items, n, interrupt);
-	g->order = alloc_array(alloc, n, sizeof(uint32_t));
-	g->px = alloc_array(alloc, n, sizeof(double));
-	g->py = alloc_array(alloc, n, sizeof(double));
+	g->order = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "events");
+	g->px = sc_alloc_array(alloc, n, sizeof(double), err, "events");
+	g->py = sc_alloc_array(alloc, n, sizeof(double), err, "events");
 	st = (g->order && g->px && g->py) ? grid_fill(g, x, y, items) : SC_ENOMEM;
-	free_ptr(alloc, items);
+	sc_free(alloc, items);
 	if (st != SC_OK)
 	{
 		grid_free(g);
@@ -621,8 +533,8 @@ pairs_tally(pairset *ps, walk *w, const sc_alloc *alloc, sc_err *err)
 	const sc_knox_params *p = ps->params;
 	sc_status	st;
 
-	ps->row_pairs = alloc_array(alloc, ps->nrows, sizeof(size_t));
-	ps->off = alloc_array(alloc, ps->n + 1, sizeof(size_t));
+	ps->row_pairs = sc_alloc_array(alloc, ps->nrows, sizeof(size_t), err, "distance rows");
+	ps->off = sc_alloc_array(alloc, ps->n + 1, sizeof(size_t), err, "events");
 	if (!ps->row_pairs || !ps->off)
 		return sc_fail(err, SC_ENOMEM, "out of memory for the close pairs");
 	memset(ps->row_pairs, 0, ps->nrows * sizeof(size_t));
@@ -655,8 +567,8 @@ pairs_collect(pairset *ps, const kgrid *g, const sc_knox_params *p,
 	/* counts to starts: off[a] = first slot of a */
 	for (size_t a = 0; a < ps->n; a++)
 		ps->off[a + 1] += ps->off[a];
-	ps->pb = alloc_array(alloc, ps->count, sizeof(uint32_t));
-	ps->prow = alloc_array(alloc, ps->count, sizeof(uint8_t));
+	ps->pb = sc_alloc_array(alloc, ps->count, sizeof(uint32_t), err, "close pairs");
+	ps->prow = sc_alloc_array(alloc, ps->count, sizeof(uint8_t), err, "close pairs");
 	if (!ps->pb || !ps->prow)
 		return sc_fail(err, SC_ENOMEM, "out of memory storing %zu close pairs", ps->count);
 	w.fn = store_pair;
@@ -671,10 +583,10 @@ pairs_collect(pairset *ps, const kgrid *g, const sc_knox_params *p,
 static void
 pairs_free(pairset *ps, const sc_alloc *alloc)
 {
-	free_ptr(alloc, ps->row_pairs);
-	free_ptr(alloc, ps->off);
-	free_ptr(alloc, ps->pb);
-	free_ptr(alloc, ps->prow);
+	sc_free(alloc, ps->row_pairs);
+	sc_free(alloc, ps->off);
+	sc_free(alloc, ps->pb);
+	sc_free(alloc, ps->prow);
 }
 
 /* --------------------------------------------------------------- counting */
@@ -788,10 +700,10 @@ sc_knox_result_free(sc_knox_result *res)
 {
 	if (res == NULL || res->alloc.free == NULL)
 		return;
-	free_ptr(&res->alloc, res->observed);
-	free_ptr(&res->alloc, res->expected);
-	free_ptr(&res->alloc, res->median);
-	free_ptr(&res->alloc, res->n_ge);
+	sc_free(&res->alloc, res->observed);
+	sc_free(&res->alloc, res->expected);
+	sc_free(&res->alloc, res->median);
+	sc_free(&res->alloc, res->n_ge);
 	res->observed = NULL;
 	res->expected = NULL;
 	res->median = NULL;
@@ -810,10 +722,10 @@ result_init(sc_knox_result *res, const sc_knox_params *p, const sc_alloc *alloc,
 	res->n_cols = p->n_time_bands + 1;
 	res->permutations = p->permutations;
 	cells = res->n_rows * res->n_cols;
-	res->observed = alloc_array(alloc, cells, sizeof(int64_t));
-	res->expected = alloc_array(alloc, cells, sizeof(double));
-	res->median = alloc_array(alloc, cells, sizeof(double));
-	res->n_ge = alloc_array(alloc, cells, sizeof(int64_t));
+	res->observed = sc_alloc_array(alloc, cells, sizeof(int64_t), err, "table cells");
+	res->expected = sc_alloc_array(alloc, cells, sizeof(double), err, "table cells");
+	res->median = sc_alloc_array(alloc, cells, sizeof(double), err, "table cells");
+	res->n_ge = sc_alloc_array(alloc, cells, sizeof(int64_t), err, "table cells");
 	if (!res->observed || !res->expected || !res->median || !res->n_ge)
 		return sc_fail(err, SC_ENOMEM, "out of memory for the Knox table");
 	memset(res->n_ge, 0, cells * sizeof(int64_t));
@@ -836,7 +748,7 @@ summarise_perms(sc_knox_result *res, int64_t *perm_counts, sc_interrupt_fn inter
 
 		for (size_t k = 0; k < P; k++)
 			sum += (double) v[k];
-		heapsort_i64(v, P, interrupt);
+		sc_sort_i64(v, P, interrupt);
 		res->expected[c] = sum / (double) P;
 		res->median[c] = P % 2 ? (double) v[P / 2]
 			: ((double) v[P / 2 - 1] + (double) v[P / 2]) / 2.0;
@@ -865,13 +777,13 @@ work_free(knox_work *w, const sc_alloc *alloc)
 	if (w->grid.alloc)
 		grid_free(&w->grid);
 	pairs_free(&w->pairs, alloc);
-	free_ptr(alloc, w->edge);
-	free_ptr(alloc, w->ts);
-	free_ptr(alloc, w->tp);
-	free_ptr(alloc, w->all);
-	free_ptr(alloc, w->counts);
-	free_ptr(alloc, w->perm_counts);
-	free_ptr(alloc, w->perm);
+	sc_free(alloc, w->edge);
+	sc_free(alloc, w->ts);
+	sc_free(alloc, w->tp);
+	sc_free(alloc, w->all);
+	sc_free(alloc, w->counts);
+	sc_free(alloc, w->perm_counts);
+	sc_free(alloc, w->perm);
 }
 
 /* dt < τ·86400e6 with integer dt ⇔ dt < ceil(τ·86400e6) */
@@ -890,22 +802,22 @@ knox_observe(knox_work *w, const int64_t *t, size_t n, const sc_knox_params *p,
 	size_t		m = p->n_time_bands;
 	int64_t    *sorted;
 
-	w->edge = alloc_array(alloc, m, sizeof(uint64_t));
-	w->ts = alloc_array(alloc, n, sizeof(int64_t));
-	w->all = alloc_array(alloc, m + 1, sizeof(int64_t));
-	sorted = alloc_array(alloc, n, sizeof(int64_t));
+	w->edge = sc_alloc_array(alloc, m, sizeof(uint64_t), err, "time bands");
+	w->ts = sc_alloc_array(alloc, n, sizeof(int64_t), err, "event times");
+	w->all = sc_alloc_array(alloc, m + 1, sizeof(int64_t), err, "time bands");
+	sorted = sc_alloc_array(alloc, n, sizeof(int64_t), err, "event times");
 	if (!w->edge || !w->ts || !w->all || !sorted)
 	{
-		free_ptr(alloc, sorted);
+		sc_free(alloc, sorted);
 		return sc_fail(err, SC_ENOMEM, "out of memory for event times");
 	}
 	time_edges(p, w->edge);
 	for (size_t i = 0; i < n; i++)
 		w->ts[i] = t[w->grid.order[i]];
 	memcpy(sorted, t, n * sizeof(int64_t));
-	heapsort_i64(sorted, n, p->interrupt);
+	sc_sort_i64(sorted, n, p->interrupt);
 	count_all_pairs(sorted, n, w->edge, m, w->all, p->interrupt);
-	free_ptr(alloc, sorted);
+	sc_free(alloc, sorted);
 	count_close(&w->pairs, w->ts, w->edge, m, res->observed, p->interrupt);
 	fill_open_row(res->observed, w->pairs.nrows, m + 1, w->all);
 	return SC_OK;
@@ -922,10 +834,10 @@ knox_permute(knox_work *w, size_t n, const sc_knox_params *p,
 
 	if (!sc_mul_size(cells, P, &perm_cells))
 		return sc_fail(err, SC_ELIMIT, "too many permutations for this table");
-	w->tp = alloc_array(alloc, n, sizeof(int64_t));
-	w->counts = alloc_array(alloc, cells, sizeof(int64_t));
-	w->perm_counts = alloc_array(alloc, perm_cells, sizeof(int64_t));
-	w->perm = alloc_array(alloc, n, sizeof(uint32_t));
+	w->tp = sc_alloc_array(alloc, n, sizeof(int64_t), err, "event times");
+	w->counts = sc_alloc_array(alloc, cells, sizeof(int64_t), err, "table cells");
+	w->perm_counts = sc_alloc_array(alloc, perm_cells, sizeof(int64_t), err, "permutation counts");
+	w->perm = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "events");
 	if (!w->tp || !w->counts || !w->perm_counts || !w->perm)
 		return sc_fail(err, SC_ENOMEM, "out of memory for %zu permutations", P);
 	for (size_t i = 0; i < n; i++)
@@ -981,8 +893,8 @@ sc_knox_compute(const double *x, const double *y, const int64_t *t, size_t n,
 	{
 		res->close_pairs = w.pairs.count;
 		/* coordinates are no longer needed: give their memory back early */
-		free_ptr(alloc, w.grid.px);
-		free_ptr(alloc, w.grid.py);
+		sc_free(alloc, w.grid.px);
+		sc_free(alloc, w.grid.py);
 		w.grid.px = w.grid.py = NULL;
 		st = knox_observe(&w, t, n, p, alloc, res, err);
 	}

@@ -35,37 +35,13 @@ typedef struct kd_tree
 	const sc_alloc *alloc;
 } kd_tree;
 
-static void *
-alloc_n(const sc_alloc *alloc, size_t n, size_t size, sc_err *err, const char *what)
-{
-	size_t		bytes;
-	void	   *p;
-
-	if (!sc_mul_size(n ? n : 1, size, &bytes))
-	{
-		sc_fail(err, SC_ENOMEM, "too many %s", what);
-		return NULL;
-	}
-	p = alloc->alloc(alloc->ctx, bytes);
-	if (!p)
-		sc_fail(err, SC_ENOMEM, "out of memory for %zu %s", n, what);
-	return p;
-}
-
-static void
-free_p(const sc_alloc *alloc, void *p)
-{
-	if (p)
-		alloc->free(alloc->ctx, p);
-}
-
 static void
 kd_free(kd_tree *t)
 {
-	free_p(t->alloc, t->px);
-	free_p(t->alloc, t->py);
-	free_p(t->alloc, t->perm);
-	free_p(t->alloc, t->nodes);
+	sc_free(t->alloc, t->px);
+	sc_free(t->alloc, t->py);
+	sc_free(t->alloc, t->perm);
+	sc_free(t->alloc, t->nodes);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -137,10 +113,10 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y,
 	memset(t, 0, sizeof(*t));
 	t->n = n;
 	t->alloc = alloc;
-	t->perm = alloc_n(alloc, n, sizeof(size_t), err, "points");
-	t->px = t->perm ? alloc_n(alloc, n, sizeof(double), err, "points") : NULL;
-	t->py = t->px ? alloc_n(alloc, n, sizeof(double), err, "points") : NULL;
-	t->nodes = t->py ? alloc_n(alloc, cap, sizeof(kd_node), err, "tree nodes") : NULL;
+	t->perm = sc_alloc_array(alloc, n, sizeof(size_t), err, "points");
+	t->px = t->perm ? sc_alloc_array(alloc, n, sizeof(double), err, "points") : NULL;
+	t->py = t->px ? sc_alloc_array(alloc, n, sizeof(double), err, "points") : NULL;
+	t->nodes = t->py ? sc_alloc_array(alloc, cap, sizeof(kd_node), err, "tree nodes") : NULL;
 	if (!t->nodes)
 	{
 		kd_free(t);
@@ -299,7 +275,7 @@ knn_run(size_t n, const double *x, const double *y, size_t k, double *dist,
 		return st;
 	if ((st = kd_build(&t, n, x, y, alloc, err)) != SC_OK)
 		return st;
-	best = alloc_n(alloc, k, sizeof(double), err, "neighbours");
+	best = sc_alloc_array(alloc, k, sizeof(double), err, "neighbours");
 	if (!best)
 	{
 		kd_free(&t);
@@ -320,7 +296,7 @@ knn_run(size_t n, const double *x, const double *y, size_t k, double *dist,
 		if (interrupt && (pos + 1) % SC_INTERRUPT_EVERY == 0)
 			interrupt();
 	}
-	free_p(alloc, best);
+	sc_free(alloc, best);
 	kd_free(&t);
 	return SC_OK;
 }
@@ -383,11 +359,11 @@ convex_hull(size_t n, const double *x, const double *y, pt **hull, size_t *h,
 		return sc_fail(err, SC_EINVAL, "a study area needs at least 3 points, got %zu", n);
 	if ((st = check_coords(n, x, y, err)) != SC_OK)
 		return st;
-	p = alloc_n(alloc, n, sizeof(pt), err, "points");
-	H = p ? alloc_n(alloc, 2 * n, sizeof(pt), err, "hull vertices") : NULL;
+	p = sc_alloc_array(alloc, n, sizeof(pt), err, "points");
+	H = p ? sc_alloc_array(alloc, 2 * n, sizeof(pt), err, "hull vertices") : NULL;
 	if (!H)
 	{
-		free_p(alloc, p);
+		sc_free(alloc, p);
 		return SC_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -408,7 +384,7 @@ convex_hull(size_t n, const double *x, const double *y, pt **hull, size_t *h,
 			k--;
 		H[k++] = p[i];
 	}
-	free_p(alloc, p);
+	sc_free(alloc, p);
 	*hull = H;
 	*h = k > 0 ? k - 1 : 0;		/* the last point repeats the first */
 	return SC_OK;
@@ -438,7 +414,7 @@ sc_convex_hull_area(size_t n, const double *x, const double *y, double *area,
 	if (st != SC_OK)
 		return st;
 	a = h >= 3 ? polygon_area(H, h) : 0.0;
-	free_p(alloc, H);
+	sc_free(alloc, H);
 	if (!(a > 0))
 		return sc_fail(err, SC_EINVAL,
 					   "the points' convex hull has no area (they are collinear or coincide); "
@@ -468,7 +444,7 @@ sc_min_rectangle_area(size_t n, const double *x, const double *y, double *area,
 		return st;
 	if (h < 3)
 	{
-		free_p(alloc, H);
+		sc_free(alloc, H);
 		return sc_fail(err, SC_EINVAL,
 					   "the points' enclosing rectangle has no area (they are collinear or coincide); "
 					   "give the study area explicitly");
@@ -509,7 +485,7 @@ sc_min_rectangle_area(size_t n, const double *x, const double *y, double *area,
 		top %= h;
 		l %= h;
 	}
-	free_p(alloc, H);
+	sc_free(alloc, H);
 	if (!(best > 0) || !isfinite(best))
 		return sc_fail(err, SC_EINVAL, "the points' enclosing rectangle has no area");
 	*area = best;
@@ -535,14 +511,14 @@ sc_nni(size_t n, const double *x, const double *y, double area,
 	}
 	else if (!isfinite(area))
 		return sc_fail(err, SC_EINVAL, "study area must be finite");
-	if (!d && !(d = alloc_n(alloc, n, sizeof(double), err, "distances")))
+	if (!d && !(d = sc_alloc_array(alloc, n, sizeof(double), err, "distances")))
 		return SC_ENOMEM;
 	st = sc_knn_distances(n, x, y, 1, d, interrupt, alloc, err);
 	if (st == SC_OK)
 		for (size_t i = 0; i < n; i++)
 			sum += d[i];
 	if (d != nn)
-		free_p(alloc, d);
+		sc_free(alloc, d);
 	if (st != SC_OK)
 		return st;
 

@@ -37,30 +37,6 @@ maybe_roof(const sc_ohsa_params *p, double d)
 	return p->round_up ? sc_ohsa_roof(d) : d;
 }
 
-static void *
-alloc_n(const sc_alloc *alloc, size_t n, size_t size, sc_err *err, const char *what)
-{
-	size_t		bytes;
-	void	   *p;
-
-	if (!sc_mul_size(n ? n : 1, size, &bytes))
-	{
-		sc_fail(err, SC_ENOMEM, "too many %s", what);
-		return NULL;
-	}
-	p = alloc->alloc(alloc->ctx, bytes);
-	if (!p)
-		sc_fail(err, SC_ENOMEM, "out of memory for %zu %s", n, what);
-	return p;
-}
-
-static void
-free_p(const sc_alloc *alloc, void *p)
-{
-	if (p)
-		alloc->free(alloc->ctx, p);
-}
-
 static int
 dbl_cmp(const void *a, const void *b)
 {
@@ -115,7 +91,7 @@ static sc_status
 unique_points(size_t n, const double *x, const double *y, double **ux, double **uy,
 			  size_t *nu, const sc_alloc *alloc, sc_err *err)
 {
-	xy		   *p = alloc_n(alloc, n, sizeof(xy), err, "points");
+	xy		   *p = sc_alloc_array(alloc, n, sizeof(xy), err, "points");
 	double	   *a,
 			   *b;
 	size_t		m = 0;
@@ -126,19 +102,19 @@ unique_points(size_t n, const double *x, const double *y, double **ux, double **
 	{
 		if (!isfinite(x[i]) || !isfinite(y[i]))
 		{
-			free_p(alloc, p);
+			sc_free(alloc, p);
 			return sc_fail(err, SC_EINVAL, "point coordinates must be finite");
 		}
 		p[i].x = x[i];
 		p[i].y = y[i];
 	}
 	qsort(p, n, sizeof(xy), xy_cmp);
-	a = alloc_n(alloc, n, sizeof(double), err, "points");
-	b = a ? alloc_n(alloc, n, sizeof(double), err, "points") : NULL;
+	a = sc_alloc_array(alloc, n, sizeof(double), err, "points");
+	b = a ? sc_alloc_array(alloc, n, sizeof(double), err, "points") : NULL;
 	if (!b)
 	{
-		free_p(alloc, a);
-		free_p(alloc, p);
+		sc_free(alloc, a);
+		sc_free(alloc, p);
 		return SC_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -148,7 +124,7 @@ unique_points(size_t n, const double *x, const double *y, double **ux, double **
 			b[m] = p[i].y;
 			m++;
 		}
-	free_p(alloc, p);
+	sc_free(alloc, p);
 	*ux = a;
 	*uy = b;
 	*nu = m;
@@ -185,7 +161,7 @@ sc_ohsa_nn_info_compute(size_t n, const double *x, const double *y, double outli
 		st = sc_fail(err, SC_EINVAL, "all %zu points are at the same location", n);
 		goto done;
 	}
-	d = alloc_n(alloc, nu, sizeof(double), err, "distances");
+	d = sc_alloc_array(alloc, nu, sizeof(double), err, "distances");
 	if (!d)
 	{
 		st = SC_ENOMEM;
@@ -234,9 +210,9 @@ sc_ohsa_nn_info_compute(size_t n, const double *x, const double *y, double outli
 	st = SC_OK;
 
 done:
-	free_p(alloc, d);
-	free_p(alloc, ux);
-	free_p(alloc, uy);
+	sc_free(alloc, d);
+	sc_free(alloc, ux);
+	sc_free(alloc, uy);
 	return st;
 }
 
@@ -358,8 +334,8 @@ sc_ohsa_distance_band(size_t n, const double *cx, const double *cy, const double
 	if ((st = unique_points(n, cx, cy, &ux, &uy, &nu, alloc, err)) != SC_OK)
 		return st;
 	res->max_distance = standard_distance(nu, ux, uy);
-	free_p(alloc, ux);
-	free_p(alloc, uy);
+	sc_free(alloc, ux);
+	sc_free(alloc, uy);
 
 	start = maybe_roof(p, res->nn.max);
 	inc = res->nn.mean;
@@ -397,14 +373,14 @@ sc_ohsa_distance_band(size_t n, const double *cx, const double *cy, const double
 		res->knn_k = 30;
 	if ((size_t) res->knn_k >= n)
 		res->knn_k = (int) n - 1;
-	kd = alloc_n(alloc, n, sizeof(double), err, "distances");
+	kd = sc_alloc_array(alloc, n, sizeof(double), err, "distances");
 	if (!kd)
 		return SC_ENOMEM;
 	st = sc_knn_distances(n, cx, cy, (size_t) res->knn_k, kd, interrupt, alloc, err);
 	if (st == SC_OK)
 		for (size_t i = 0; i < n; i++)
 			sum += kd[i];
-	free_p(alloc, kd);
+	sc_free(alloc, kd);
 	if (st != SC_OK)
 		return st;
 	res->knn_mean = sum / (double) n;

@@ -7,23 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-static void *
-alloc_array(const sc_alloc *alloc, size_t count, size_t size)
-{
-	size_t		bytes;
-
-	if (!sc_mul_size(count, size, &bytes))
-		return NULL;
-	return alloc->alloc(alloc->ctx, bytes ? bytes : 1);
-}
-
-static void
-free_ptr(const sc_alloc *alloc, void *ptr)
-{
-	if (ptr)
-		alloc->free(alloc->ctx, ptr);
-}
-
 /* ------------------------------------------------------------- union–find */
 
 /*
@@ -71,55 +54,28 @@ uf_label(uint32_t *g, size_t n)
 
 /* ------------------------------------------------ exact duplicates by sort */
 
-static inline bool
-point_less(const double *x, const double *y, uint32_t a, uint32_t b)
+typedef struct coords
 {
-	if (x[a] != x[b])
-		return x[a] < x[b];
-	if (y[a] != y[b])
-		return y[a] < y[b];
+	const double *x;
+	const double *y;
+} coords;
+
+static inline bool
+point_less(const coords *c, uint32_t a, uint32_t b)
+{
+	if (c->x[a] != c->x[b])
+		return c->x[a] < c->x[b];
+	if (c->y[a] != c->y[b])
+		return c->y[a] < c->y[b];
 	return a < b;
 }
 
-static void
-sift_points(const double *x, const double *y, uint32_t *a, size_t root, size_t n)
-{
-	uint32_t	v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && point_less(x, y, a[child], a[child + 1]))
-			child++;
-		if (!point_less(x, y, v, a[child]))
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
 /* heapsort of indices by (x, y, index): deterministic, no extra memory */
-static void
-sort_points(const double *x, const double *y, uint32_t *a, size_t n,
-			sc_interrupt_fn interrupt)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_points(x, y, a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		uint32_t	tmp = a[0];
-
-		if (interrupt && end % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_points(x, y, a, 0, end - 1);
-	}
-}
+#define SH_NAME sort_points
+#define SH_ELEM uint32_t
+#define SH_ARG const coords *
+#define SH_LESS(c, a, b) point_less(c, a, b)
+#include "sc_heapsort.h"
 
 /*
  * parent[i] = first input index with i's exact coordinates (−0 equals +0);
@@ -129,12 +85,13 @@ static size_t
 merge_identical(const double *x, const double *y, size_t n, uint32_t *idx,
 				uint32_t *parent, sc_interrupt_fn interrupt)
 {
+	coords		c = {x, y};
 	size_t		distinct = 0;
 	uint32_t	first = 0;
 
 	for (size_t i = 0; i < n; i++)
 		idx[i] = (uint32_t) i;
-	sort_points(x, y, idx, n, interrupt);
+	sort_points(&c, idx, n, interrupt);
 	for (size_t k = 0; k < n; k++)
 	{
 		uint32_t	i = idx[k];
@@ -173,9 +130,9 @@ link_within(const double *x, const double *y, size_t n, const uint32_t *idx,
 			size_t distinct, double tolerance, const sc_alloc *alloc,
 			sc_interrupt_fn interrupt, uint32_t *parent, sc_err *err)
 {
-	double	   *dx = alloc_array(alloc, distinct, sizeof(double));
-	double	   *dy = alloc_array(alloc, distinct, sizeof(double));
-	uint32_t   *rep = alloc_array(alloc, distinct, sizeof(uint32_t));
+	double	   *dx = sc_alloc_array(alloc, distinct, sizeof(double), err, "locations");
+	double	   *dy = sc_alloc_array(alloc, distinct, sizeof(double), err, "locations");
+	uint32_t   *rep = sc_alloc_array(alloc, distinct, sizeof(uint32_t), err, "locations");
 	sc_status	st = SC_ENOMEM;
 	size_t		d = 0;
 
@@ -195,9 +152,9 @@ link_within(const double *x, const double *y, size_t n, const uint32_t *idx,
 	}
 	else
 		sc_fail(err, st, "out of memory grouping locations");
-	free_ptr(alloc, dx);
-	free_ptr(alloc, dy);
-	free_ptr(alloc, rep);
+	sc_free(alloc, dx);
+	sc_free(alloc, dy);
+	sc_free(alloc, rep);
 	return st;
 }
 
@@ -224,13 +181,13 @@ sc_repeat_groups(const double *x, const double *y, size_t n, double tolerance,
 		if (!isfinite(x[i]) || !isfinite(y[i]))
 			return sc_fail(err, SC_EINVAL,
 						   "event coordinates must be finite (event %zu)", i + 1);
-	idx = alloc_array(alloc, n, sizeof(uint32_t));
+	idx = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "events");
 	if (!idx)
 		return sc_fail(err, SC_ENOMEM, "out of memory grouping locations");
 	distinct = merge_identical(x, y, n, idx, group, interrupt);
 	if (tolerance > 0 && distinct > 1)
 		st = link_within(x, y, n, idx, distinct, tolerance, alloc, interrupt, group, err);
-	free_ptr(alloc, idx);
+	sc_free(alloc, idx);
 	if (st == SC_OK)
 		*n_groups = uf_label(group, n);
 	return st;
@@ -250,77 +207,12 @@ timed_less(const timed *a, const timed *b)
 	return a->t < b->t || (a->t == b->t && a->idx < b->idx);
 }
 
-static void
-sift_timed(timed *a, size_t root, size_t n)
-{
-	timed		v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && timed_less(&a[child], &a[child + 1]))
-			child++;
-		if (!timed_less(&v, &a[child]))
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-static void
-sort_timed(timed *a, size_t n)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_timed(a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		timed		tmp = a[0];
-
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_timed(a, 0, end - 1);
-	}
-}
-
-static void
-sift_i64(int64_t *a, size_t root, size_t n)
-{
-	int64_t		v = a[root];
-
-	for (;;)
-	{
-		size_t		child = 2 * root + 1;
-
-		if (child >= n)
-			break;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[child] <= v)
-			break;
-		a[root] = a[child];
-		root = child;
-	}
-	a[root] = v;
-}
-
-static void
-sort_i64(int64_t *a, size_t n)
-{
-	for (size_t i = n / 2; i > 0; i--)
-		sift_i64(a, i - 1, n);
-	for (size_t end = n; end > 1; end--)
-	{
-		int64_t		tmp = a[0];
-
-		a[0] = a[end - 1];
-		a[end - 1] = tmp;
-		sift_i64(a, 0, end - 1);
-	}
-}
+/* each location's events by (time, index) */
+#define SH_NAME sort_timed
+#define SH_ELEM timed
+#define SH_ARG const void *
+#define SH_LESS(arg, a, b) timed_less(&(a), &(b))
+#include "sc_heapsort.h"
 
 /* events ordered by (group, time, index); start[g] .. start[g+1] per group */
 typedef struct by_group
@@ -359,13 +251,13 @@ order_events(by_group *bg, const uint32_t *group, size_t n_groups, const int64_t
 {
 	size_t	   *fill;
 
-	bg->start = alloc_array(alloc, n_groups + 1, sizeof(size_t));
-	bg->ev = alloc_array(alloc, n, sizeof(timed));
-	bg->gaps = alloc_array(alloc, n, sizeof(int64_t));
-	fill = alloc_array(alloc, n_groups, sizeof(size_t));
+	bg->start = sc_alloc_array(alloc, n_groups + 1, sizeof(size_t), NULL, "groups");
+	bg->ev = sc_alloc_array(alloc, n, sizeof(timed), NULL, "events");
+	bg->gaps = sc_alloc_array(alloc, n, sizeof(int64_t), NULL, "events");
+	fill = sc_alloc_array(alloc, n_groups, sizeof(size_t), NULL, "groups");
 	if (!bg->start || !bg->ev || !bg->gaps || !fill)
 	{
-		free_ptr(alloc, fill);
+		sc_free(alloc, fill);
 		return SC_ENOMEM;
 	}
 	memset(bg->start, 0, (n_groups + 1) * sizeof(size_t));
@@ -378,12 +270,12 @@ order_events(by_group *bg, const uint32_t *group, size_t n_groups, const int64_t
 	}
 	for (size_t i = 0; i < n; i++)
 		bg->ev[fill[group[i]]++] = (timed) {t[i], (uint32_t) i};
-	free_ptr(alloc, fill);
+	sc_free(alloc, fill);
 	for (size_t g = 0; g < n_groups; g++)
 	{
 		if (interrupt && g % SC_INTERRUPT_EVERY == 0)
 			interrupt();
-		sort_timed(bg->ev + bg->start[g], bg->start[g + 1] - bg->start[g]);
+		sort_timed(NULL, bg->ev + bg->start[g], bg->start[g + 1] - bg->start[g], NULL);
 	}
 	return SC_OK;
 }
@@ -417,7 +309,7 @@ describe_location(const by_group *bg, size_t g, int64_t within_us, sc_repeat_loc
 		gaps[k - 1] = gap_at(ev, k);
 		loc->repeats_within += gaps[k - 1] <= within_us;
 	}
-	sort_i64(gaps, e - 1);
+	sc_sort_i64(gaps, e - 1, NULL);
 	loc->shortest_gap = gaps[0];
 	/* e − 1 gaps: the middle one, or the mean of the middle two */
 	loc->median_gap = (e - 1) % 2 ? (double) gaps[h]
@@ -449,7 +341,7 @@ fill_histogram(const by_group *bg, size_t n_groups, size_t max_bins,
 		return SC_OK;			/* no repeats: an empty histogram */
 	out->n_bins = gap_bin(longest, max_bins) + 1;
 	out->last_bin_open = max_bins && sc_repeat_gap_bin(longest) >= max_bins;
-	out->gap_hist = alloc_array(alloc, out->n_bins, sizeof(int64_t));
+	out->gap_hist = sc_alloc_array(alloc, out->n_bins, sizeof(int64_t), NULL, "gap bins");
 	if (!out->gap_hist)
 		return SC_ENOMEM;
 	memset(out->gap_hist, 0, out->n_bins * sizeof(int64_t));
@@ -472,8 +364,8 @@ describe_all(const by_group *bg, size_t n_groups, int64_t within_us,
 		out->n_locations += e > 0;
 		out->n_repeat_locations += e > 1;
 	}
-	out->locations = alloc_array(alloc, out->n_repeat_locations,
-								 sizeof(sc_repeat_location));
+	out->locations = sc_alloc_array(alloc, out->n_repeat_locations,
+									sizeof(sc_repeat_location), NULL, "locations");
 	if (!out->locations)
 		return SC_ENOMEM;
 	for (size_t g = 0; g < n_groups; g++)
@@ -493,8 +385,8 @@ sc_repeat_stats_free(sc_repeat_stats *stats)
 {
 	if (stats == NULL || stats->alloc.free == NULL)
 		return;
-	free_ptr(&stats->alloc, stats->locations);
-	free_ptr(&stats->alloc, stats->gap_hist);
+	sc_free(&stats->alloc, stats->locations);
+	sc_free(&stats->alloc, stats->gap_hist);
 	stats->locations = NULL;
 	stats->gap_hist = NULL;
 }
@@ -518,9 +410,9 @@ sc_repeat_analyze(const uint32_t *group, size_t n_groups, const int64_t *t,
 		st = describe_all(&bg, n_groups, within_us, alloc, interrupt, out);
 	if (st == SC_OK)
 		st = fill_histogram(&bg, n_groups, max_bins, alloc, interrupt, out);
-	free_ptr(alloc, bg.start);
-	free_ptr(alloc, bg.ev);
-	free_ptr(alloc, bg.gaps);
+	sc_free(alloc, bg.start);
+	sc_free(alloc, bg.ev);
+	sc_free(alloc, bg.gaps);
 	if (st != SC_OK)
 	{
 		sc_repeat_stats_free(out);

@@ -10,88 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a counting allocator that can fail after a budget of calls ---- */
-typedef struct fail_ctx
-{
-	long		budget;
-	long		live;
-} fail_ctx;
-
-static void *
-f_alloc(void *ctx, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = malloc(size ? size : 1);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *
-f_realloc(void *ctx, void *ptr, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = realloc(ptr, size ? size : 1);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void
-f_free(void *ctx, void *ptr)
-{
-	fail_ctx   *c = ctx;
-
-	if (ptr)
-	{
-		c->live--;
-		free(ptr);
-	}
-}
-
-static uint64_t rng_state = 0x1234567887654321ULL;
-
-static double
-urand(void)
-{
-	uint64_t	z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) / 9007199254740992.0;
-}
-
-static int	interrupts;
-
-static void
-count_interrupt(void)
-{
-	interrupts++;
-}
-
-/* the neighbour rule spelled out: d <= D + 8 ulps of (max |coord| + D) */
-static double
-ref_limit(size_t n, const double *cx, const double *cy, double D)
-{
-	double		m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		m = fmax(m, fmax(fabs(cx[i]), fabs(cy[i])));
-	return D + 8 * 2.220446049250313e-16 * (m + D);
-}
+#define SC_TEST_SEED 0x1234567887654321ULL
+#include "sc_test_util.h"
+#include "sc_test_moran.h"
 
 static void
 test_p_and_bins(void)
@@ -219,15 +140,6 @@ brute_gistar(size_t n, const double *cx, const double *cy, const double *x, doub
 		}
 		z[i] = (swx - mean * sw) / (S * sqrt((n * sw2 - sw * sw) / (n - 1.0)));
 	}
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
 }
 
 /* Benjamini–Hochberg bins written out independently */
@@ -504,93 +416,6 @@ test_moran_hand(void)
 	CHECK_NEAR(r.mean_neighbors, 1.5, 1e-15);
 }
 
-/* Moran's I from an explicit n×n weight matrix */
-static void
-brute_moran(size_t n, const double *cx, const double *cy, const double *x, double D,
-			bool row, sc_moran_result *r)
-{
-	double		lim = ref_limit(n, cx, cy, D);
-	double	   *W = calloc(n * n, sizeof(double));
-	bool	   *keep = calloc(n, sizeof(bool));
-	double		nn = 0,
-				mean = 0,
-				m2 = 0,
-				m4 = 0,
-				S0 = 0,
-				S1 = 0,
-				S2 = 0,
-				num = 0,
-				E,
-				ei2,
-				b2;
-
-	for (size_t i = 0; i < n; i++)
-	{
-		double		rs = 0;
-
-		for (size_t j = 0; j < n; j++)
-		{
-			double		dx = cx[i] - cx[j],
-						dy = cy[i] - cy[j];
-
-			if (i != j && dx * dx + dy * dy <= lim * lim)
-				W[i * n + j] = 1;
-			rs += W[i * n + j];
-		}
-		keep[i] = rs > 0;
-		if (row && rs > 0)
-			for (size_t j = 0; j < n; j++)
-				W[i * n + j] /= rs;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (keep[i])
-		{
-			nn++;
-			mean += x[i];
-		}
-	mean /= nn;
-	for (size_t i = 0; i < n; i++)
-		if (keep[i])
-		{
-			m2 += (x[i] - mean) * (x[i] - mean);
-			m4 += pow(x[i] - mean, 4);
-		}
-	for (size_t i = 0; i < n; i++)
-	{
-		double		rsum = 0,
-					csum = 0;
-
-		for (size_t j = 0; j < n; j++)
-		{
-			S0 += W[i * n + j];
-			S1 += 0.5 * pow(W[i * n + j] + W[j * n + i], 2);
-			rsum += W[i * n + j];
-			csum += W[j * n + i];
-			if (keep[i] && keep[j])
-				num += W[i * n + j] * (x[i] - mean) * (x[j] - mean);
-		}
-		S2 += (rsum + csum) * (rsum + csum);
-	}
-	r->n = (size_t) nn;
-	r->s0 = S0;
-	r->s1 = S1;
-	r->s2 = S2;
-	r->I = nn / S0 * num / m2;
-	E = -1 / (nn - 1);
-	r->expected = E;
-	ei2 = (nn * nn * S1 - nn * S2 + 3 * S0 * S0) / ((nn * nn - 1) * S0 * S0);
-	r->var_norm = ei2 - E * E;
-	b2 = nn * m4 / (m2 * m2);
-	ei2 = (nn * ((nn * nn - 3 * nn + 3) * S1 - nn * S2 + 3 * S0 * S0) -
-		   b2 * ((nn * nn - nn) * S1 - 2 * nn * S2 + 6 * S0 * S0)) /
-		((nn - 1) * (nn - 2) * (nn - 3) * S0 * S0);
-	r->var_rand = ei2 - E * E;
-	r->z_norm = (r->I - E) / sqrt(r->var_norm);
-	r->z_rand = (r->I - E) / sqrt(r->var_rand);
-	free(W);
-	free(keep);
-}
-
 static void
 test_moran_brute(void)
 {
@@ -675,7 +500,7 @@ test_enomem_and_interrupt(void)
 	sc_gistar_cell out[N];
 	sc_moran_result mr[3];
 	fail_ctx	ctx;
-	sc_alloc	fa = {f_alloc, f_realloc, f_free, &ctx};
+	sc_alloc	fa = fail_alloc(&ctx, -1);
 	int			failures = 0;
 
 	for (int i = 0; i < N; i++)

@@ -6,29 +6,8 @@
 #include "sc_ewkb.h"
 #include "sc_grid.h"
 #include "sc_test.h"
+#include "sc_test_util.h"
 #include "sc_text.h"
-
-/* an allocator that fails after a set number of allocations */
-static int	fail_after;
-static void *
-failing_alloc(void *ctx, size_t n)
-{
-	(void) ctx;
-	return fail_after-- > 0 ? malloc(n) : NULL;
-}
-static void *
-failing_realloc(void *ctx, void *p, size_t n)
-{
-	(void) ctx;
-	return fail_after-- > 0 ? realloc(p, n) : NULL;
-}
-static void
-plain_free(void *ctx, void *p)
-{
-	(void) ctx;
-	free(p);
-}
-static const sc_alloc failing = {failing_alloc, failing_realloc, plain_free, NULL};
 
 /* brute force: the hexagon whose centre is nearest */
 static void
@@ -198,10 +177,14 @@ test_hash_and_flat(void)
 	CHECK(sc_grid_add(&h, 9, 9, 1, &err) == SC_ELIMIT);
 	sc_grid_free(&h);
 	/* allocation failure is reported, not a crash */
-	fail_after = 0;
-	sc_grid_init(&h, SC_GRID_SQUARE, 0, 1, 0, &failing);
-	CHECK(sc_grid_add(&h, 0, 0, 1, &err) == SC_ENOMEM);
-	sc_grid_free(&h);
+	{
+		fail_ctx	fc;
+		sc_alloc	failing = fail_alloc(&fc, 0);
+
+		sc_grid_init(&h, SC_GRID_SQUARE, 0, 1, 0, &failing);
+		CHECK(sc_grid_add(&h, 0, 0, 1, &err) == SC_ENOMEM);
+		sc_grid_free(&h);
+	}
 	free(cells);
 	sc_grid_free(&g);
 }

@@ -8,72 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define SC_TEST_SEED 0x9e3779b97f4a7c15ULL
+#include "sc_test_util.h"
+
 #define PI 3.14159265358979323846
-
-/* ---- a counting allocator that can fail after a budget of calls ---- */
-typedef struct fail_ctx
-{
-	long		budget;			/* allocations left; < 0: unlimited */
-	long		live;
-} fail_ctx;
-
-static void *
-f_alloc(void *ctx, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = malloc(size ? size : 1);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *
-f_realloc(void *ctx, void *ptr, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = realloc(ptr, size ? size : 1);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void
-f_free(void *ctx, void *ptr)
-{
-	fail_ctx   *c = ctx;
-
-	if (ptr)
-	{
-		c->live--;
-		free(ptr);
-	}
-}
-
-/* ---- deterministic random numbers (splitmix64) ---- */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static double
-urand(void)
-{
-	uint64_t	z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) / 9007199254740992.0;
-}
 
 /* the kernels written out independently of the library */
 static double
@@ -461,14 +399,6 @@ test_paths(void)
 	free(w);
 }
 
-static int	interrupts;
-
-static void
-count_interrupt(void)
-{
-	interrupts++;
-}
-
 static void
 test_invalid_and_limits(void)
 {
@@ -544,7 +474,7 @@ test_enomem(void)
 	double		x[40],
 				y[40];
 	fail_ctx	ctx;
-	sc_alloc	fa = {f_alloc, f_realloc, f_free, &ctx};
+	sc_alloc	fa = fail_alloc(&ctx, -1);
 	int			failures = 0;
 
 	for (int e = 0; e < 40; e++)
@@ -588,15 +518,6 @@ test_enomem(void)
 		failures++;
 	}
 	CHECK(failures > 0);
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
 }
 
 /* ArcGIS rule written out directly: 0.9·min(SD, √(1/ln2)·Dm)·n^-0.2 */

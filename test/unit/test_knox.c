@@ -10,61 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sc_test_util.h"
+
 #define DAY_US INT64_C(86400000000)
-
-/* ------------------------------------------------------------ allocator */
-
-/* malloc that counts live blocks and can fail from the (fail_at+1)-th call on */
-typedef struct tally
-{
-	long		calls;
-	long		fail_at;		/* -1: never fail */
-	long		live;
-} tally;
-
-static void *
-t_alloc(void *ctx, size_t size)
-{
-	tally	   *t = ctx;
-
-	if (t->fail_at >= 0 && t->calls >= t->fail_at)
-		return NULL;
-	t->calls++;
-	t->live++;
-	return malloc(size ? size : 1);
-}
-
-static void *
-t_realloc(void *ctx, void *ptr, size_t size)
-{
-	tally	   *t = ctx;
-
-	if (t->fail_at >= 0 && t->calls >= t->fail_at)
-		return NULL;
-	t->calls++;
-	if (!ptr)
-		t->live++;
-	return realloc(ptr, size ? size : 1);
-}
-
-static void
-t_free(void *ctx, void *ptr)
-{
-	tally	   *t = ctx;
-
-	if (ptr)
-		t->live--;
-	free(ptr);
-}
-
-static sc_alloc
-tally_alloc(tally *t, long fail_at)
-{
-	t->calls = 0;
-	t->live = 0;
-	t->fail_at = fail_at;
-	return (sc_alloc) {t_alloc, t_realloc, t_free, t};
-}
 
 /* ---------------------------------------------------------- brute force */
 
@@ -691,8 +639,8 @@ test_max_pairs(void)
 	sc_knox_result res;
 	sc_err		err = {""};
 	uint64_t	close = 0;
-	tally		ta;
-	sc_alloc	al = tally_alloc(&ta, -1);
+	fail_ctx	ta;
+	sc_alloc	al = fail_alloc(&ta, -1);
 
 	make_events(CLUSTERED, 300, 4, x, y, t);
 	CHECK(sc_knox_count_close_pairs(x, y, 300, p.metric, 200, &sc_malloc_allocator,
@@ -866,8 +814,8 @@ test_failing_allocator(void)
 				y[500];
 	int64_t		t[500];
 	sc_knox_params p = params(SC_METRIC_MANHATTAN, 0, bands_b, 4, days_b, 4, 11, 2);
-	tally		ta;
-	sc_alloc	al = tally_alloc(&ta, -1);
+	fail_ctx	ta;
+	sc_alloc	al = fail_alloc(&ta, -1);
 	sc_knox_result res;
 	long		needed;
 	int			wrong = 0,
@@ -883,7 +831,7 @@ test_failing_allocator(void)
 	{
 		sc_err		err = {""};
 
-		al = tally_alloc(&ta, k);
+		al = fail_alloc(&ta, k);
 		wrong += sc_knox_compute(x, y, t, 500, &p, &al, &res, &err) != SC_ENOMEM;
 		wrong += strstr(err.msg, "memory") == NULL;
 		sc_knox_result_free(&res);
@@ -891,7 +839,7 @@ test_failing_allocator(void)
 	}
 	CHECK(wrong == 0);
 	CHECK(leaks == 0);
-	al = tally_alloc(&ta, needed);
+	al = fail_alloc(&ta, needed);
 	CHECK(sc_knox_compute(x, y, t, 500, &p, &al, &res, NULL) == SC_OK);
 	sc_knox_result_free(&res);
 	CHECK(ta.live == 0);

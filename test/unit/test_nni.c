@@ -10,77 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fail_ctx
-{
-	long		budget;
-	long		live;
-} fail_ctx;
-
-static void *
-f_alloc(void *ctx, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = malloc(size ? size : 1);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *
-f_realloc(void *ctx, void *ptr, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = realloc(ptr, size ? size : 1);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void
-f_free(void *ctx, void *ptr)
-{
-	fail_ctx   *c = ctx;
-
-	if (ptr)
-	{
-		c->live--;
-		free(ptr);
-	}
-}
-
-static uint64_t rng_state = 0xdeadbeefcafef00dULL;
-
-static double
-urand(void)
-{
-	uint64_t	z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) / 9007199254740992.0;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
+#define SC_TEST_SEED 0xdeadbeefcafef00dULL
+#include "sc_test_util.h"
 
 /* sorted distances from i to every other point */
 static void
@@ -482,14 +413,6 @@ test_large(void)
 	free(d);
 }
 
-static int	interrupts;
-
-static void
-count_interrupt(void)
-{
-	interrupts++;
-}
-
 static void
 test_enomem(void)
 {
@@ -501,7 +424,7 @@ test_enomem(void)
 				y[N],
 				nn[N];
 	fail_ctx	ctx;
-	sc_alloc	fa = {f_alloc, f_realloc, f_free, &ctx};
+	sc_alloc	fa = fail_alloc(&ctx, -1);
 	int			failures = 0;
 
 	for (int i = 0; i < N; i++)

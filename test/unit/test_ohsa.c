@@ -10,77 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fail_ctx
-{
-	long		budget;
-	long		live;
-} fail_ctx;
-
-static void *
-f_alloc(void *ctx, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = malloc(size ? size : 1);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *
-f_realloc(void *ctx, void *ptr, size_t size)
-{
-	fail_ctx   *c = ctx;
-	void	   *p;
-
-	if (c->budget == 0)
-		return NULL;
-	if (c->budget > 0)
-		c->budget--;
-	p = realloc(ptr, size ? size : 1);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void
-f_free(void *ctx, void *ptr)
-{
-	fail_ctx   *c = ctx;
-
-	if (ptr)
-	{
-		c->live--;
-		free(ptr);
-	}
-}
-
-static uint64_t rng_state = 0x0123456789abcdefULL;
-
-static double
-urand(void)
-{
-	uint64_t	z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) / 9007199254740992.0;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
+#define SC_TEST_SEED 0x0123456789abcdefULL
+#include "sc_test_util.h"
+#include "sc_test_moran.h"
 
 static void
 test_roof_and_peaks(void)
@@ -342,80 +274,10 @@ test_cell_size_brute(void)
 static double
 brute_moran_z(size_t n, const double *cx, const double *cy, const double *v, double D)
 {
-	double	   *W = calloc(n * n, sizeof(double));
-	bool	   *keep = calloc(n, sizeof(bool));
-	double		nn = 0,
-				mean = 0,
-				m2 = 0,
-				m4 = 0,
-				S0 = 0,
-				S1 = 0,
-				S2 = 0,
-				num = 0,
-				E,
-				b2,
-				ei2,
-				I;
+	sc_moran_result r;
 
-	double		maxabs = 0,
-				lim;
-
-	/* the documented band rule: d <= D + 8 ulps of (max |coord| + D) */
-	for (size_t i = 0; i < n; i++)
-		maxabs = fmax(maxabs, fmax(fabs(cx[i]), fabs(cy[i])));
-	lim = D + SC_BAND_TOLERANCE * (maxabs + D);
-	for (size_t i = 0; i < n; i++)
-	{
-		double		rs = 0;
-
-		for (size_t j = 0; j < n; j++)
-			if (i != j && (cx[i] - cx[j]) * (cx[i] - cx[j]) + (cy[i] - cy[j]) * (cy[i] - cy[j]) <= lim * lim)
-			{
-				W[i * n + j] = 1;
-				rs++;
-			}
-		keep[i] = rs > 0;
-		for (size_t j = 0; j < n && rs > 0; j++)
-			W[i * n + j] /= rs;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (keep[i])
-		{
-			nn++;
-			mean += v[i];
-		}
-	mean /= nn;
-	for (size_t i = 0; i < n; i++)
-		if (keep[i])
-		{
-			m2 += pow(v[i] - mean, 2);
-			m4 += pow(v[i] - mean, 4);
-		}
-	for (size_t i = 0; i < n; i++)
-	{
-		double		r = 0,
-					c = 0;
-
-		for (size_t j = 0; j < n; j++)
-		{
-			S0 += W[i * n + j];
-			S1 += 0.5 * pow(W[i * n + j] + W[j * n + i], 2);
-			r += W[i * n + j];
-			c += W[j * n + i];
-			if (keep[i] && keep[j])
-				num += W[i * n + j] * (v[i] - mean) * (v[j] - mean);
-		}
-		S2 += (r + c) * (r + c);
-	}
-	I = nn / S0 * num / m2;
-	E = -1 / (nn - 1);
-	b2 = nn * m4 / (m2 * m2);
-	ei2 = (nn * ((nn * nn - 3 * nn + 3) * S1 - nn * S2 + 3 * S0 * S0) -
-		   b2 * ((nn * nn - nn) * S1 - 2 * nn * S2 + 6 * S0 * S0)) /
-		((nn - 1) * (nn - 2) * (nn - 3) * S0 * S0);
-	free(W);
-	free(keep);
-	return (I - E) / sqrt(ei2 - E * E);
+	brute_moran(n, cx, cy, v, D, true, &r);
+	return r.z_rand;
 }
 
 /* mean distance to the k-th nearest other point, O(n²) */
@@ -722,7 +584,7 @@ test_enomem(void)
 				y[200],
 				v[200];
 	fail_ctx	ctx;
-	sc_alloc	fa = {f_alloc, f_realloc, f_free, &ctx};
+	sc_alloc	fa = fail_alloc(&ctx, -1);
 	int			failures = 0;
 
 	for (int i = 0; i < 200; i++)

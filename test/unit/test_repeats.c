@@ -10,60 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sc_test_util.h"
+
 #define DAY SC_US_PER_DAY
-
-/* ------------------------------------------------------------ allocator */
-
-typedef struct tally
-{
-	long		calls;
-	long		fail_at;		/* -1: never fail */
-	long		live;
-} tally;
-
-static void *
-t_alloc(void *ctx, size_t size)
-{
-	tally	   *t = ctx;
-
-	if (t->fail_at >= 0 && t->calls >= t->fail_at)
-		return NULL;
-	t->calls++;
-	t->live++;
-	return malloc(size ? size : 1);
-}
-
-static void *
-t_realloc(void *ctx, void *ptr, size_t size)
-{
-	tally	   *t = ctx;
-
-	if (t->fail_at >= 0 && t->calls >= t->fail_at)
-		return NULL;
-	t->calls++;
-	if (!ptr)
-		t->live++;
-	return realloc(ptr, size ? size : 1);
-}
-
-static void
-t_free(void *ctx, void *ptr)
-{
-	tally	   *t = ctx;
-
-	if (ptr)
-		t->live--;
-	free(ptr);
-}
-
-static sc_alloc
-tally_alloc(tally *t, long fail_at)
-{
-	t->calls = 0;
-	t->live = 0;
-	t->fail_at = fail_at;
-	return (sc_alloc) {t_alloc, t_realloc, t_free, t};
-}
 
 /* ------------------------------------------------------ brute grouping */
 
@@ -504,7 +453,7 @@ test_failing_allocator(void)
 	int64_t		t[400];
 	uint32_t	g[400];
 	size_t		ng;
-	tally		ta;
+	fail_ctx	ta;
 	sc_alloc	al;
 	long		needed;
 	int			wrong = 0,
@@ -512,18 +461,18 @@ test_failing_allocator(void)
 	sc_repeat_stats st;
 
 	make_points(CHAINS, 400, 5, x, y, t);
-	al = tally_alloc(&ta, -1);
+	al = fail_alloc(&ta, -1);
 	CHECK(sc_repeat_groups(x, y, 400, 10, &al, NULL, g, &ng, NULL) == SC_OK);
 	needed = ta.calls;
 	CHECK(ta.live == 0 && needed > 3);
 	for (long k = 0; k < needed; k++)
 	{
-		al = tally_alloc(&ta, k);
+		al = fail_alloc(&ta, k);
 		wrong += sc_repeat_groups(x, y, 400, 10, &al, NULL, g, &ng, NULL) != SC_ENOMEM;
 		leaks += ta.live != 0;
 	}
 	CHECK(sc_repeat_groups(x, y, 400, 10, &sc_malloc_allocator, NULL, g, &ng, NULL) == SC_OK);
-	al = tally_alloc(&ta, -1);
+	al = fail_alloc(&ta, -1);
 	CHECK(sc_repeat_analyze(g, ng, t, 400, DAY, 0, &al, NULL, &st, NULL) == SC_OK);
 	sc_repeat_stats_free(&st);
 	needed = ta.calls;
@@ -532,7 +481,7 @@ test_failing_allocator(void)
 	{
 		sc_err		err = {""};
 
-		al = tally_alloc(&ta, k);
+		al = fail_alloc(&ta, k);
 		wrong += sc_repeat_analyze(g, ng, t, 400, DAY, 0, &al, NULL, &st, &err) != SC_ENOMEM;
 		wrong += strstr(err.msg, "memory") == NULL;
 		sc_repeat_stats_free(&st);
