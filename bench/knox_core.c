@@ -2,7 +2,7 @@
  * bench_knox.c — timing of sc_knox_compute on synthetic clustered events.
  * Not a unit test.  Build and run:
  *   cc -std=c11 -O2 -Wall -Wextra -Werror -Isrc/core src/core/sc_common.c \
- *      src/core/sc_rng.c src/core/sc_knox.c test/unit/bench_knox.c -lm \
+ *      src/core/sc_rng.c src/core/sc_knox.c bench/knox_core.c -lm \
  *      -o /tmp/bench_knox && /tmp/bench_knox
  * Prints wall time, close pairs and the peak memory taken from the allocator.
  */
