@@ -451,11 +451,11 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: distance must be a finite number > 0, not %g", fname, distance),
 						errhint("distance is the radius of raised risk in the units of the SRID, e.g. 200 (metres).")));
-	window_us = ceil(days * (double) USECS_PER_DAY);
-	if (isnan(days) || !(days > 0) || !(window_us < 1e17))
+	if (isnan(days) || !(days > 0) || !(days <= 1e6))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: days must be a number > 0 and below 10^12, not %g", fname, days),
+						errmsg("%s: days must be a number > 0 and at most 1000000, not %g", fname, days),
 						errhint("days is how long risk stays raised after an event, e.g. 14.")));
+	window_us = ceil(days * (double) USECS_PER_DAY);
 	span = (int64) window_us;
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	sp_events_sort(ee);
