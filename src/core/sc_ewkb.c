@@ -108,6 +108,18 @@ sc_ewkb_polygon_write(unsigned char *dst, int32_t srid, const double *xs,
 	}
 }
 
+void
+sc_ewkb_point_write(unsigned char *dst, int32_t srid, double x, double y)
+{
+	uint32_t	type = WKB_POINT | EWKB_SRID;
+
+	dst[0] = native_is_little() ? 1 : 0;
+	memcpy(dst + 1, &type, 4);
+	memcpy(dst + 5, &srid, 4);
+	memcpy(dst + 9, &x, 8);
+	memcpy(dst + 17, &y, 8);
+}
+
 size_t
 sc_cell_ring(int kind, double s, int32_t i, int32_t j, double *xs, double *ys)
 {

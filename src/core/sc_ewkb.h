@@ -27,6 +27,10 @@ size_t		sc_ewkb_polygon_size(size_t npoints);
 /* write an EWKB polygon with SRID in native byte order */
 void		sc_ewkb_polygon_write(unsigned char *dst, int32_t srid,
 								  const double *xs, const double *ys, size_t npoints);
+/* bytes of an EWKB point with SRID */
+#define SC_EWKB_POINT_SIZE 25
+/* write an EWKB point with SRID in native byte order (SC_EWKB_POINT_SIZE bytes) */
+void		sc_ewkb_point_write(unsigned char *dst, int32_t srid, double x, double y);
 /* the ring of a grid cell, vertex order as PostGIS ST_Square / ST_Hexagon */
 size_t		sc_cell_ring(int kind, double s, int32_t i, int32_t j, double *xs, double *ys);
 

@@ -178,3 +178,24 @@ sp_make_polygon(SpPolygonMaker *m, int32 srid, const double *xs, const double *y
 	m->buf.cursor = 0;
 	return ReceiveFunctionCall(&m->recv, &m->buf, m->ioparam, -1);
 }
+
+Datum
+sp_make_point(SpPolygonMaker *m, int32 srid, double x, double y)
+{
+	resetStringInfo(&m->buf);
+	enlargeStringInfo(&m->buf, SC_EWKB_POINT_SIZE);
+	sc_ewkb_point_write((unsigned char *) m->buf.data, srid, x, y);
+	m->buf.len = SC_EWKB_POINT_SIZE;
+	m->buf.cursor = 0;
+	return ReceiveFunctionCall(&m->recv, &m->buf, m->ioparam, -1);
+}
+
+void
+sp_events_require_projected(const sc_events *e, const char *fname)
+{
+	if (sp_srid_is_geographic(e->srid))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: e has geographic SRID %d (degrees), but distances must be in projected units",
+							   fname, (int) e->srid),
+						errhint("Collect projected points, e.g. safety.events_agg(ST_Transform(geom, safety.utm_srid(geom)), ...).")));
+}

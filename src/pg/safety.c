@@ -7,11 +7,15 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
+#include <limits.h>
+
 PG_MODULE_MAGIC;
 
 int			safety_max_cells = 10000000;
 int			safety_max_events = 10000000;
 int			safety_min_count = 3;
+bool		safety_progress = false;
+int			safety_max_pairs = 200000000;
 
 void		_PG_init(void);
 
@@ -32,6 +36,16 @@ _PG_init(void)
 							"Default smallest event count a cell needs to appear in a published hotspot view.",
 							"Cells with fewer events are left out, so a view does not point at a single victim's address.",
 							&safety_min_count, 3, 1, 1000000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("safety.progress",
+							 "Report the progress of long analyses as NOTICE messages.",
+							 "safety.near_repeat reports its close pairs and every tenth of its permutations.",
+							 &safety_progress, false,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("safety.max_pairs",
+							"Largest number of close pairs a near-repeat analysis may store.",
+							"Each close pair takes 5 bytes; the analysis stops before storing more.",
+							&safety_max_pairs, 200000000, 1, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("safety");
 }

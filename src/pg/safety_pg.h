@@ -20,6 +20,8 @@
 extern int	safety_max_cells;
 extern int	safety_max_events;
 extern int	safety_min_count;
+extern bool safety_progress;
+extern int	safety_max_pairs;
 
 /* a core allocator that pallocs in ctx (huge allocations allowed) */
 sc_alloc	sp_allocator(MemoryContext ctx);
@@ -67,6 +69,8 @@ typedef struct SpPolygonMaker
 void		sp_polygon_maker_init(SpPolygonMaker *m, Oid geom_type, MemoryContext ctx);
 Datum		sp_make_polygon(SpPolygonMaker *m, int32 srid, const double *xs, const double *ys,
 							size_t n);
+/* a point through the same receive function */
+Datum		sp_make_point(SpPolygonMaker *m, int32 srid, double x, double y);
 
 /* --- safety.grid ----------------------------------------------------- */
 
@@ -114,6 +118,20 @@ bool		sp_events_is_rw(Datum d);
 /* put the events in canonical order (done before flattening) */
 void		sp_events_sort(ExpandedEvents *ee);
 #define SpEventsGetDatum(ee) EOHPGetRWDatum(&(ee)->hdr)
+
+/*
+ * The one time of event k used by the space-time analyses (near_repeat,
+ * repeats, repeat_windows): its time, or the midpoint of its time window
+ * (rounded towards the start to the microsecond).
+ */
+static inline int64
+sp_event_time(const sc_events *e, size_t k)
+{
+	return e->t[k] + (e->tend[k] - e->t[k]) / 2;
+}
+
+/* error unless the events' SRID is projected; fname names the caller */
+void		sp_events_require_projected(const sc_events *e, const char *fname);
 
 /* a flat copy of an expanded object in the current context; the object is deleted */
 void	   *sp_flatten(ExpandedObjectHeader *eoh);

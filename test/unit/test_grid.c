@@ -256,6 +256,15 @@ test_ewkb(void)
 	CHECK(sc_cell_ring(SC_GRID_HEX, 100, 3, -2, xs, ys) == 7);
 	CHECK(xs[0] == 350 && xs[6] == xs[0] && ys[6] == ys[0]);
 	CHECK_NEAR(ys[0], -259.8076211353316, 1e-15);
+	/* a written point reads back, SRID included */
+	{
+		unsigned char pt[SC_EWKB_POINT_SIZE];
+
+		sc_ewkb_point_write(pt, 32616, -12.5, 4330000.25);
+		CHECK(sc_ewkb_point(pt, sizeof(pt), &x, &y, &srid, &type) == SC_POINT_OK);
+		CHECK(x == -12.5 && y == 4330000.25 && srid == 32616 && type == 1);
+		CHECK(sc_ewkb_point(pt, sizeof(pt) - 1, &x, &y, &srid, &type) == SC_POINT_MALFORMED);
+	}
 }
 
 int

@@ -1,0 +1,514 @@
+/*
+ * near_repeat.c — safety.near_repeat (the Knox near-repeat table with Monte
+ * Carlo inference), safety.near_repeat_zone (the significant zone it finds)
+ * and safety.repeat_windows (the risk windows open at a given time).
+ *
+ * The work is done by sc_knox_compute (src/core/sc_knox.c); this file checks
+ * the arguments, hands the events over and turns the result into rows.
+ */
+#include "safety_pg.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "sc_knox.h"
+
+/* most permutations one call may run */
+#define SP_MAX_PERMUTATIONS 99999
+
+/* the arguments shared by near_repeat and near_repeat_zone */
+typedef struct NrArgs
+{
+	const char *fname;
+	ExpandedEvents *ee;
+	double	   *dist;
+	int			n_dist;
+	double	   *time;
+	int			n_time;
+	int32		permutations;
+	int64		seed;
+	sc_metric	metric;
+	double		same_location;
+	double		alpha;
+	double		min_ratio;
+} NrArgs;
+
+static sc_metric
+sp_parse_metric(text *t, const char *fname)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (pg_strcasecmp(s, "manhattan") == 0)
+		return SC_METRIC_MANHATTAN;
+	if (pg_strcasecmp(s, "euclidean") == 0)
+		return SC_METRIC_EUCLIDEAN;
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("%s: metric must be 'manhattan' or 'euclidean', not '%s'", fname, s),
+					errhint("'manhattan' measures |dx| + |dy| (street distance on a grid plan), 'euclidean' the straight line.")));
+	pg_unreachable();
+}
+
+/* a one-dimensional float8[] without NULLs as a palloc'd C array */
+static double *
+read_bands(ArrayType *a, const char *fname, const char *argname, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	double	   *out;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be a one-dimensional array", fname, argname),
+						errhint("Give the upper edges of the bands as a list, e.g. '{100,200,400}'.")));
+	deconstruct_array(a, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &nulls, n);
+	out = palloc(sizeof(double) * (*n > 0 ? *n : 1));
+	for (int k = 0; k < *n; k++)
+	{
+		if (nulls[k])
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: %s must not contain NULL", fname, argname),
+							errhint("Give the upper edges of the bands as numbers, e.g. '{100,200,400}'.")));
+		out[k] = DatumGetFloat8(elems[k]);
+	}
+	return out;
+}
+
+/* the SQL-level checks of a list of band edges; lower: what edges must exceed */
+static void
+check_bands(const double *b, int n, const char *fname, const char *argname,
+			const char *unit, double lower, const char *lower_what, int max_bands)
+{
+	if (n < 1)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must have at least one band edge", fname, argname),
+						errhint("Give the upper edges of the bands in %s, e.g. '{100,200,400}' or '{7,14,21}'.", unit)));
+	if (n > max_bands)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("%s: %s has %d edges, at most %d are supported", fname, argname, n, max_bands),
+						errhint("Use fewer, wider bands.")));
+	for (int k = 0; k < n; k++)
+	{
+		if (isnan(b[k]) || isinf(b[k]))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s must be finite numbers, but element %d is %g", fname, argname, k + 1, b[k]),
+							errhint("The last band is open-ended already: leave out infinity.")));
+		if (b[k] < 0)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s must not be negative, but element %d is %g", fname, argname, k + 1, b[k]),
+							errhint("Band edges are distances in %s from 0 upwards.", unit)));
+		if (k == 0 && !(b[k] > lower))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: the first edge of %s must be greater than %s, not %g",
+								   fname, argname, lower_what, b[k]),
+							errhint("The first band runs from %s up to the first edge and must not be empty.", lower_what)));
+		if (k > 0 && b[k] == b[k - 1])
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s lists the edge %g twice", fname, argname, b[k]),
+							errhint("List each band edge once, in ascending order.")));
+		if (k > 0 && b[k] < b[k - 1])
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s must be in ascending order, but %g follows %g",
+								   fname, argname, b[k], b[k - 1]),
+							errhint("List the band edges from the smallest to the largest, e.g. '{100,200,400}'.")));
+	}
+}
+
+static void
+check_finite_nonneg(double v, const char *fname, const char *argname, const char *hint)
+{
+	if (isnan(v) || isinf(v) || v < 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be a finite number >= 0, not %g", fname, argname, v),
+						errhint("%s", hint)));
+}
+
+/* read and check arguments 0..8 of near_repeat / near_repeat_zone */
+static void
+nr_read_args(FunctionCallInfo fcinfo, const char *fname, NrArgs *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->fname = fname;
+	a->permutations = PG_GETARG_INT32(3);
+	a->seed = PG_GETARG_INT64(4);
+	a->metric = sp_parse_metric(PG_GETARG_TEXT_PP(5), fname);
+	a->same_location = PG_GETARG_FLOAT8(6);
+	a->alpha = PG_GETARG_FLOAT8(7);
+	a->min_ratio = PG_GETARG_FLOAT8(8);
+
+	check_finite_nonneg(a->same_location, fname, "same_location",
+						"same_location is the distance, in the units of the SRID, up to which two events count as one place; 0 means identical coordinates.");
+	a->dist = read_bands(PG_GETARG_ARRAYTYPE_P(1), fname, "distance_bands", &a->n_dist);
+	check_bands(a->dist, a->n_dist, fname, "distance_bands", "the units of the SRID (metres for UTM)",
+				a->same_location, psprintf("same_location (%g)", a->same_location), SC_KNOX_MAX_DIST_BANDS);
+	a->time = read_bands(PG_GETARG_ARRAYTYPE_P(2), fname, "time_bands", &a->n_time);
+	check_bands(a->time, a->n_time, fname, "time_bands", "days", 0, "0 days", SC_KNOX_MAX_TIME_BANDS);
+	if (a->permutations < 1 || a->permutations > SP_MAX_PERMUTATIONS)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: permutations must be between 1 and %d, not %d",
+							   fname, SP_MAX_PERMUTATIONS, a->permutations),
+						errhint("999 permutations allow p-values down to 0.001; 99 are enough for a first look.")));
+	if (isnan(a->alpha) || !(a->alpha > 0 && a->alpha <= 1))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: alpha must be greater than 0 and at most 1, not %g", fname, a->alpha),
+						errhint("alpha is the significance level, e.g. 0.05.")));
+	check_finite_nonneg(a->min_ratio, fname, "min_ratio",
+						"min_ratio is the smallest Knox ratio called significant, e.g. 1.2.");
+
+	a->ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	sp_events_sort(a->ee);
+	sp_events_require_projected(&a->ee->ev, fname);
+	if (a->ee->ev.n < 2)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: e must hold at least two events, it holds %zu", fname, a->ee->ev.n),
+						errhint("A near-repeat table counts pairs of events; check the filter that built e.")));
+}
+
+typedef struct NrProgress
+{
+	const char *fname;
+	uint32		next_tenth;
+} NrProgress;
+
+static void
+nr_progress(void *ctx, uint32_t done, uint32_t total)
+{
+	NrProgress *p = ctx;
+
+	if (done == total || (uint64) done * 10 >= (uint64) p->next_tenth * total)
+	{
+		ereport(NOTICE, (errmsg("%s: %u of %u permutations done", p->fname, done, total)));
+		while ((uint64) done * 10 >= (uint64) p->next_tenth * total && p->next_tenth <= 10)
+			p->next_tenth++;
+	}
+}
+
+/* run the Knox computation; res is freed with its memory context */
+static void
+nr_compute(NrArgs *a, sc_knox_result *res)
+{
+	const sc_events *e = &a->ee->ev;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	int64	   *t = palloc_extended(sizeof(int64) * e->n, MCXT_ALLOC_HUGE);
+	sc_knox_params p;
+	NrProgress	prog = {a->fname, 1};
+	sc_err		err;
+	sc_status	st;
+
+	for (size_t k = 0; k < e->n; k++)
+		t[k] = sp_event_time(e, k);
+	memset(&p, 0, sizeof(p));
+	p.metric = a->metric;
+	p.same_location = a->same_location;
+	p.dist_bands = a->dist;
+	p.n_dist_bands = (size_t) a->n_dist;
+	p.time_bands = a->time;
+	p.n_time_bands = (size_t) a->n_time;
+	p.permutations = (uint32_t) a->permutations;
+	p.seed = (uint64_t) a->seed;
+	p.max_pairs = (size_t) safety_max_pairs;
+	p.interrupt = sp_check_interrupts;
+	if ((st = sc_knox_validate(&p, &err)) != SC_OK)
+		sp_raise_hint(st, &err, a->fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "Check distance_bands, time_bands and same_location.");
+	if (safety_progress)
+	{
+		uint64_t	close = 0;
+
+		st = sc_knox_count_close_pairs(e->x, e->y, e->n, a->metric, a->dist[a->n_dist - 1],
+									   &alloc, sp_check_interrupts, &close, &err);
+		if (st != SC_OK)
+			sp_raise(st, &err, a->fname, ERRCODE_INVALID_PARAMETER_VALUE);
+		ereport(NOTICE, (errmsg("%s: %zu events, %llu pairs closer than %g, %d permutations",
+								a->fname, e->n, (unsigned long long) close,
+								a->dist[a->n_dist - 1], a->permutations)));
+		p.progress = nr_progress;
+		p.progress_ctx = &prog;
+	}
+	st = sc_knox_compute(e->x, e->y, t, e->n, &p, &alloc, res, &err);
+	if (st == SC_ELIMIT)
+		sp_raise_hint(st, &err, a->fname, 0,
+					  "Use a smaller largest distance band, fewer events (e.g. per district), or raise safety.max_pairs.");
+	if (st != SC_OK)
+		sp_raise(st, &err, a->fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	pfree(t);
+}
+
+/* band edges of row r / column c; *has_to false for the open-ended band */
+static void
+nr_row_edges(const NrArgs *a, size_t r, double *from, double *to, bool *has_to)
+{
+	*has_to = true;
+	if (r == 0)
+	{
+		*from = 0;
+		*to = a->same_location;
+	}
+	else if (r == 1)
+	{
+		*from = a->same_location;
+		*to = a->dist[0];
+	}
+	else
+	{
+		*from = a->dist[r - 2];
+		*has_to = r - 1 < (size_t) a->n_dist;
+		*to = *has_to ? a->dist[r - 1] : 0;
+	}
+}
+
+static void
+nr_col_edges(const NrArgs *a, size_t c, double *from, double *to, bool *has_to)
+{
+	*from = c == 0 ? 0 : a->time[c - 1];
+	*has_to = c < (size_t) a->n_time;
+	*to = *has_to ? a->time[c] : 0;
+}
+
+/* a cell's ratio (O / E, NULL when E is 0) and significance */
+static bool
+nr_cell_ratio(const sc_knox_result *res, size_t cell, double *ratio)
+{
+	double		ex = res->expected[cell];
+
+	if (!(ex > 0))
+		return false;
+	*ratio = (double) res->observed[cell] / ex;
+	return true;
+}
+
+static bool
+nr_cell_significant(const NrArgs *a, const sc_knox_result *res, size_t cell)
+{
+	double		ratio;
+
+	return nr_cell_ratio(res, cell, &ratio) &&
+		sc_knox_p_value(res, cell) < a->alpha && ratio >= a->min_ratio;
+}
+
+PG_FUNCTION_INFO_V1(safety_near_repeat);
+Datum
+safety_near_repeat(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	NrArgs		a;
+	sc_knox_result res;
+
+	nr_read_args(fcinfo, "safety.near_repeat", &a);
+	nr_compute(&a, &res);
+	InitMaterializedSRF(fcinfo, 0);
+	for (size_t r = 0; r < res.n_rows; r++)
+	{
+		for (size_t c = 0; c < res.n_cols; c++)
+		{
+			size_t		cell = sc_knox_cell(&res, r, c);
+			Datum		values[12];
+			bool		nulls[12] = {false};
+			double		from,
+						to,
+						ratio;
+			bool		has_to;
+
+			values[0] = Int32GetDatum((int32) r);
+			values[1] = Int32GetDatum((int32) c);
+			nr_row_edges(&a, r, &from, &to, &has_to);
+			values[2] = Float8GetDatum(from);
+			values[3] = Float8GetDatum(to);
+			nulls[3] = !has_to;
+			nr_col_edges(&a, c, &from, &to, &has_to);
+			values[4] = Float8GetDatum(from);
+			values[5] = Float8GetDatum(to);
+			nulls[5] = !has_to;
+			values[6] = Int64GetDatum(res.observed[cell]);
+			values[7] = Float8GetDatum(res.expected[cell]);
+			nulls[8] = !nr_cell_ratio(&res, cell, &ratio);
+			values[8] = Float8GetDatum(nulls[8] ? 0 : ratio);
+			nulls[9] = !(res.median[cell] > 0);
+			values[9] = Float8GetDatum(nulls[9] ? 0 : (double) res.observed[cell] / res.median[cell]);
+			values[10] = Float8GetDatum(sc_knox_p_value(&res, cell));
+			values[11] = BoolGetDatum(nr_cell_significant(&a, &res, cell));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	sc_knox_result_free(&res);
+	return (Datum) 0;
+}
+
+/*
+ * The near-repeat zone: the distance and time reach of the significant cells
+ * next to the origin of the table.
+ *
+ * Rows run over the finite distance bands 0 (same location) … k, columns over
+ * the finite time bands 0 … m−1; the open-ended row and column never count.
+ *   1. The run of rows starts at row 0 when its cell in the first time band
+ *      is significant, else at row 1, and extends over the following rows
+ *      while their cell in the first time band is significant.  No such
+ *      row: no zone.
+ *   2. The time reach is the largest column C such that every cell of the
+ *      run's rows in columns 0 … C is significant (C ≥ 0 by step 1).
+ * distance = upper edge of the run's last row (same_location for row 0),
+ * days = upper edge of column C.
+ */
+static bool
+nr_zone(const NrArgs *a, const sc_knox_result *res, double *distance, double *days)
+{
+	size_t		first,
+				last,
+				c;
+	size_t		finite_rows = (size_t) a->n_dist + 1;	/* rows 0 … k */
+	size_t		finite_cols = (size_t) a->n_time;	/* columns 0 … m−1 */
+	double		from,
+				to;
+	bool		has_to;
+
+	first = nr_cell_significant(a, res, sc_knox_cell(res, 0, 0)) ? 0 : 1;
+	if (!nr_cell_significant(a, res, sc_knox_cell(res, first, 0)))
+		return false;
+	last = first;
+	while (last + 1 < finite_rows && nr_cell_significant(a, res, sc_knox_cell(res, last + 1, 0)))
+		last++;
+	for (c = 1; c < finite_cols; c++)
+	{
+		bool		all = true;
+
+		for (size_t r = first; r <= last && all; r++)
+			all = nr_cell_significant(a, res, sc_knox_cell(res, r, c));
+		if (!all)
+			break;
+	}
+	nr_row_edges(a, last, &from, &to, &has_to);
+	*distance = to;
+	nr_col_edges(a, c - 1, &from, &to, &has_to);
+	*days = to;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(safety_near_repeat_zone);
+Datum
+safety_near_repeat_zone(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	NrArgs		a;
+	sc_knox_result res;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	double		distance,
+				days;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "safety.near_repeat_zone: return type must be a row type");
+	nr_read_args(fcinfo, "safety.near_repeat_zone", &a);
+	nr_compute(&a, &res);
+	if (!nr_zone(&a, &res, &distance, &days))
+	{
+		sc_knox_result_free(&res);
+		PG_RETURN_NULL();
+	}
+	sc_knox_result_free(&res);
+	values[0] = Float8GetDatum(distance);
+	values[1] = Float8GetDatum(days);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/*
+ * repeat_windows(e, as_of, distance, days, metric): per event with
+ * t ≤ as_of < t + days (t as sp_event_time; the end rounded up to the
+ * microsecond, as the time bands of near_repeat), its id, time, window end,
+ * days left and the zone within `distance` of it.
+ */
+#define SP_CIRCLE_SEGMENTS 64
+
+PG_FUNCTION_INFO_V1(safety_repeat_windows);
+Datum
+safety_repeat_windows(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.repeat_windows";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	double		distance = PG_GETARG_FLOAT8(2);
+	double		days = PG_GETARG_FLOAT8(3);
+	sc_metric	metric = sp_parse_metric(PG_GETARG_TEXT_PP(4), fname);
+	ExpandedEvents *ee;
+	const sc_events *e;
+	SpPolygonMaker maker;
+	double		xs[SP_CIRCLE_SEGMENTS + 1],
+				ys[SP_CIRCLE_SEGMENTS + 1];
+	double		window_us;
+	int64		span;
+
+	if (TIMESTAMP_NOT_FINITE(as_of))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: as_of must be a finite time", fname),
+						errhint("Give the moment the windows are wanted for, e.g. now().")));
+	if (isnan(distance) || isinf(distance) || !(distance > 0))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: distance must be a finite number > 0, not %g", fname, distance),
+						errhint("distance is the radius of raised risk in the units of the SRID, e.g. 200 (metres).")));
+	if (isnan(days) || !(days > 0) || !(days <= 1e6))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: days must be a number > 0 and at most 1000000, not %g", fname, days),
+						errhint("days is how long risk stays raised after an event, e.g. 14.")));
+	window_us = ceil(days * (double) USECS_PER_DAY);
+	span = (int64) window_us;
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	sp_events_sort(ee);
+	e = &ee->ev;
+	sp_events_require_projected(e, fname);
+
+	InitMaterializedSRF(fcinfo, 0);
+	sp_polygon_maker_init(&maker, TupleDescAttr(rsinfo->setDesc, 4)->atttypid, CurrentMemoryContext);
+	for (size_t k = 0; k < e->n; k++)
+	{
+		int64		t = sp_event_time(e, k);
+		Datum		values[5];
+		bool		nulls[5] = {!e->has_id[k], false, false, false, false};
+		size_t		npts;
+
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (t > as_of || as_of - t >= span)
+			continue;
+		if (metric == SC_METRIC_MANHATTAN)
+		{
+			/* the diamond |dx| + |dy| ≤ distance */
+			double		dx[5] = {1, 0, -1, 0, 1},
+						dy[5] = {0, 1, 0, -1, 0};
+
+			for (int v = 0; v < 5; v++)
+			{
+				xs[v] = e->x[k] + dx[v] * distance;
+				ys[v] = e->y[k] + dy[v] * distance;
+			}
+			npts = 5;
+		}
+		else
+		{
+			/* a regular 64-gon inscribed in the circle, as ST_Buffer(quad_segs=16) */
+			for (int v = 0; v < SP_CIRCLE_SEGMENTS; v++)
+			{
+				double		ang = 2.0 * M_PI * v / SP_CIRCLE_SEGMENTS;
+
+				xs[v] = e->x[k] + distance * cos(ang);
+				ys[v] = e->y[k] + distance * sin(ang);
+			}
+			xs[SP_CIRCLE_SEGMENTS] = xs[0];
+			ys[SP_CIRCLE_SEGMENTS] = ys[0];
+			npts = SP_CIRCLE_SEGMENTS + 1;
+		}
+		values[0] = Int64GetDatum(e->id[k]);
+		values[1] = TimestampTzGetDatum(t);
+		values[2] = TimestampTzGetDatum(t + span);
+		values[3] = Float8GetDatum((double) (t + span - as_of) / (double) USECS_PER_DAY);
+		values[4] = sp_make_polygon(&maker, e->srid, xs, ys, npts);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[4]));
+	}
+	return (Datum) 0;
+}
