@@ -12,8 +12,13 @@ SAFETY_DEPS=core bash scripts/install-deps.sh
 bash scripts/build-install.sh
 use_cluster_env
 [ -n "${SAFETY_OWN_CLUSTER:-}" ] && bash scripts/cluster.sh start
-psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
-	psql -X -q -d postgres -c "CREATE DATABASE \"$PGDATABASE\""
+if [ -n "${SAFETY_OWN_CLUSTER:-}" ]; then
+	# our throwaway cluster: a fresh demo database, so a rebuilt extension is used
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$PGDATABASE\"" -c "CREATE DATABASE \"$PGDATABASE\""
+else
+	psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
+		psql -X -q -d postgres -c "CREATE DATABASE \"$PGDATABASE\""
+fi
 psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
 for report in scripts/report/*.sql; do
 	psql -X -q -v ON_ERROR_STOP=1 -P footer=off -f "$report"
