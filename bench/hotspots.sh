@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# bench/hotspots.sh — kde_agg against the plain PostGIS SQL kernel density
+# (cell centres joined to events with ST_DWithin, kernel weights summed),
+# grid_agg against count(geom), the speed-up of kde_agg and grid_agg with 2
+# parallel workers, gi_star on a grid of more than 100,000 cells, and the
+# peak memory (backend VmHWM) of each — all from one run on the same tables:
+# the bundled incidents and N (default 1,000,000) synthetic clustered events.
+#
+# The plain SQL KDE on all N events would take very long, so it is timed on
+# a 1-in-SUB subset (default 50: 20,000 events) and the full-table time is
+# EXTRAPOLATED linearly (its cost is proportional to the number of
+# (cell, event) pairs, i.e. to the number of events at a fixed density
+# pattern); kde_agg is timed on that same subset too, so the measured ratio
+# is printed next to the extrapolated one.
+# Usage: bench/hotspots.sh [N] [SUB]   (needs a server with the extension: make demo)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. scripts/lib.sh
+use_cluster_env
+n=${1:-1000000}
+sub=${2:-50}
+cell=100 h=400 gcell=70 band=210
+# the database with the bundled incidents (as make demo leaves it)
+psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
+	psql -X -q -d postgres -c "CREATE DATABASE \"$PGDATABASE\""
+[ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'incidents'")" = 1 ] ||
+	psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
+psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
+have=$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events'")
+if [ "$have" = 0 ] || [ "$(psql -X -qtAc "SELECT count(*) FROM bench_events")" != "$n" ]; then
+	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)"
+fi
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+CREATE INDEX IF NOT EXISTS bench_events_geom_idx ON bench_events USING gist (geom);
+DROP TABLE IF EXISTS bench_sub;
+CREATE TABLE bench_sub AS SELECT * FROM bench_events WHERE id % $sub = 0;
+CREATE INDEX ON bench_sub USING gist (geom);
+VACUUM ANALYZE bench_events; VACUUM ANALYZE bench_sub;
+-- the plain SQL KDE: quartic kernel at the centres of $cell m cells within $h m of an event
+CREATE OR REPLACE FUNCTION bench.plain_kde_sql(tbl text) RETURNS text LANGUAGE sql AS \$f\$
+  SELECT format(\$q\$
+    WITH ext AS (SELECT ST_SetSRID(ST_Expand(ST_Extent(geom), $h), 32616) AS e FROM %I),
+         grid AS (SELECT g.i, g.j, ST_SetSRID(ST_MakePoint((g.i + 0.5) * $cell, (g.j + 0.5) * $cell), 32616) AS c
+                  FROM ext, ST_SquareGrid($cell, ext.e) g)
+    SELECT count(*) FROM (
+      SELECT g.i, g.j, sum(3 / pi() * (1 - (ST_Distance(g.c, e.geom) / $h) ^ 2) ^ 2 / ($h * $h)) AS density
+      FROM grid g JOIN %I e ON ST_DWithin(g.c, e.geom, $h)
+      WHERE ST_Distance(g.c, e.geom) < $h
+      GROUP BY 1, 2) s\$q\$, tbl, tbl) \$f\$;
+SQL
+echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), bench_events $(psql -X -qtAc 'SELECT count(*) FROM bench_events'), bench_sub $(psql -X -qtAc 'SELECT count(*) FROM bench_sub') (1 in $sub)"
+psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
+SET jit = off;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE t(bench text, table_name text, workers int, ms float8);
+INSERT INTO t
+SELECT b, tb, 0, bench.time_ms(format(q, tb), r)
+FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM %I', 5),
+             ('grid_agg $cell m', 'SELECT safety.grid_agg(geom, $cell) FROM %I', 5),
+             ('kde_agg $cell m h $h', 'SELECT safety.kde_agg(geom, $cell, $h) FROM %I', 3))
+     AS q(b, q, r), (VALUES ('incidents'), ('bench_sub'), ('bench_events')) AS tabs(tb);
+INSERT INTO t SELECT 'plain SQL KDE', tb, 0, bench.time_ms(bench.plain_kde_sql(tb), 1)
+FROM (VALUES ('incidents'), ('bench_sub')) AS tabs(tb);
+-- gi_star on the $gcell m count grid of all events (rectangle with zeros)
+CREATE TEMP TABLE g AS SELECT safety.grid_agg(geom, $gcell) AS g FROM bench_events;
+INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m', 'bench_events', 0,
+  bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3);
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+INSERT INTO t
+SELECT b, 'bench_events', 2, bench.time_ms(format(q, 'bench_events'), r)
+FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM %I', 5),
+             ('grid_agg $cell m', 'SELECT safety.grid_agg(geom, $cell) FROM %I', 5),
+             ('kde_agg $cell m h $h', 'SELECT safety.kde_agg(geom, $cell, $h) FROM %I', 3)) AS q(b, q, r);
+\echo 'median wall time, ms (plain SQL KDE: one timed run after a warm-up run)'
+SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms FROM t ORDER BY table_name, workers, bench;
+\echo 'gi_star grid size'
+SELECT count(*) AS analysed_cells, sum(value)::bigint AS events FROM safety.gi_star((SELECT g FROM g), $band);
+\echo 'parallel plan check'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT safety.kde_agg(geom, $cell, $h) FROM bench_events;
+\echo 'kde_agg against the plain PostGIS SQL KDE (same run)'
+SELECT p.table_name, round((p.ms / k.ms)::numeric, 1) AS plain_sql_over_kde_agg, 'measured' AS how
+FROM t p JOIN t k ON k.table_name = p.table_name AND k.workers = 0 AND k.bench LIKE 'kde_agg%'
+WHERE p.bench = 'plain SQL KDE'
+UNION ALL
+SELECT 'bench_events', round((p.ms * $sub / k.ms)::numeric, 1),
+       'EXTRAPOLATED: plain SQL on the 1-in-$sub subset x $sub, over kde_agg measured on all events'
+FROM t p, t k WHERE p.bench = 'plain SQL KDE' AND p.table_name = 'bench_sub'
+  AND k.bench LIKE 'kde_agg%' AND k.table_name = 'bench_events' AND k.workers = 0;
+\echo 'grid_agg over count(geom), serial (same run)'
+SELECT s.table_name, round((g.ms / s.ms)::numeric, 2) AS grid_agg_over_count_scan
+FROM t s JOIN t g ON g.table_name = s.table_name AND g.workers = 0 AND g.bench LIKE 'grid_agg%'
+WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1;
+\echo 'speed-up with 2 parallel workers on bench_events (same run)'
+SELECT a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_with_2_workers
+FROM t a JOIN t b ON b.bench = a.bench AND b.table_name = a.table_name AND b.workers = 2
+WHERE a.table_name = 'bench_events' AND a.workers = 0 ORDER BY 1;
+SQL
+# peak memory: each query in a fresh serial backend, then its VmHWM
+echo "peak memory of the backend (VmHWM, fresh session per query, serial plans; includes shared buffers it touched)"
+hwm() {
+	psql -X -qtA -v ON_ERROR_STOP=1 <<SQL
+SET max_parallel_workers_per_gather = 0; SET jit = off;
+$2;
+SELECT rpad('$1', 40) || (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+ kB)'))[1];
+SQL
+}
+hwm "baseline: count(geom) bench_events" "SELECT count(geom) FROM bench_events" | tail -1
+hwm "grid_agg $cell m, bench_events" "SELECT safety.num_cells(safety.grid_agg(geom, $cell)) FROM bench_events" | tail -1
+hwm "kde_agg $cell m h $h, bench_events" "SELECT safety.num_cells(safety.kde_agg(geom, $cell, $h)) FROM bench_events" | tail -1
+hwm "grid_agg $gcell m + gi_star $band m" "SELECT count(*) FROM safety.gi_star((SELECT safety.grid_agg(geom, $gcell) FROM bench_events), $band)" | tail -1

@@ -1,0 +1,323 @@
+/*
+ * gistar.c — safety.gi_star(grid, distance, study_area, fdr): Getis–Ord Gi*
+ * hot and cold spots over the cells of a grid, and the pieces optimized hot
+ * spots shares: the analysis set (rectangle or study area) and the rows.
+ */
+#include "hotspots_pg.h"
+
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include <math.h>
+
+#include "sc_ewkb.h"
+
+#define SQRT3 1.7320508075688772
+
+void
+sp_read_area(FunctionCallInfo fcinfo, int argno, sc_area *area, const char *fname)
+{
+	SpPointReader *r = sp_point_reader(fcinfo, argno, fname, "study_area");
+	bytea	   *wkb = DatumGetByteaPP(FunctionCall1(&r->send, PG_GETARG_DATUM(argno)));
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+
+	if (sc_area_from_ewkb((const unsigned char *) VARDATA_ANY(wkb), VARSIZE_ANY_EXHDR(wkb),
+						  area, &alloc, &err) != SC_OK)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: study_area: %s", fname, err.msg),
+						errhint("Give the study area as a non-empty polygon or multipolygon in the SRID of the data, "
+								"e.g. ST_Union of the district polygons.")));
+}
+
+double
+sp_cell_spacing(const sc_grid *g)
+{
+	return g->kind == SC_GRID_HEX ? SQRT3 * g->cell_size : g->cell_size;
+}
+
+void
+sp_check_band(const char *fname, const sc_grid *g, double distance)
+{
+	double		spacing = sp_cell_spacing(g);
+
+	if (!(distance > 0) || isinf(distance))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: distance must be a positive finite number, not %g", fname, distance),
+						errhint("Give the distance band in the units of the grid's SRID, e.g. 2 or 3 cell sizes.")));
+	if (distance < spacing * (1 - 1e-9))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: distance %g is smaller than the spacing of cell centres (%g): no cell would have a neighbour",
+							   fname, distance, spacing),
+						errhint("Use a distance of at least one cell spacing; ArcGIS's default for a fishnet is several cells.")));
+}
+
+static void
+set_push(SpCellSet *set, const sc_grid *g, int32 i, int32 j, double cx, double cy,
+		 const char *fname)
+{
+	double		v;
+
+	if (set->n == set->cap)
+	{
+		size_t		nc = set->cap ? set->cap * 2 : 1024;
+
+		if (set->n >= (size_t) safety_max_cells)
+			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							errmsg("%s: the study area holds more than safety.max_cells (%d) cells",
+								   fname, safety_max_cells),
+							errhint("Use a larger cell size or a smaller study area, or raise safety.max_cells.")));
+		if (nc > (size_t) safety_max_cells)
+			nc = (size_t) safety_max_cells;
+		if (set->cap == 0)
+		{
+			set->i = palloc_extended(nc * sizeof(int32), MCXT_ALLOC_HUGE);
+			set->j = palloc_extended(nc * sizeof(int32), MCXT_ALLOC_HUGE);
+			set->cx = palloc_extended(nc * sizeof(double), MCXT_ALLOC_HUGE);
+			set->cy = palloc_extended(nc * sizeof(double), MCXT_ALLOC_HUGE);
+			set->x = palloc_extended(nc * sizeof(double), MCXT_ALLOC_HUGE);
+		}
+		else
+		{
+			set->i = repalloc_huge(set->i, nc * sizeof(int32));
+			set->j = repalloc_huge(set->j, nc * sizeof(int32));
+			set->cx = repalloc_huge(set->cx, nc * sizeof(double));
+			set->cy = repalloc_huge(set->cy, nc * sizeof(double));
+			set->x = repalloc_huge(set->x, nc * sizeof(double));
+		}
+		set->cap = nc;
+	}
+	if (!sc_grid_get(g, i, j, &v))
+		v = 0;
+	set->i[set->n] = i;
+	set->j[set->n] = j;
+	set->cx[set->n] = cx;
+	set->cy[set->n] = cy;
+	set->x[set->n] = v;
+	set->n++;
+}
+
+static void
+check_index(const char *fname, double v)
+{
+	if (!(v >= -(double) SC_CELL_INDEX_MAX && v <= (double) SC_CELL_INDEX_MAX))
+		ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						errmsg("%s: the study area reaches beyond the cell index range of the grid", fname),
+						errhint("Check that the study area is in the SRID and units of the grid.")));
+}
+
+/* cells whose centre is inside the area, row by row */
+static void
+area_cells(const sc_grid *g, const sc_area *area, SpCellSet *set, const char *fname)
+{
+	double		s = g->cell_size;
+	double	   *c = palloc_extended(area->npoints * sizeof(double) + 1, MCXT_ALLOC_HUGE);
+	bool		hex = g->kind == SC_GRID_HEX;
+	double		ystep = hex ? SQRT3 * s : s;
+	double		xstep = hex ? 1.5 * s : s;
+	double		j0 = floor(area->ymin / ystep) - 2,
+				j1 = ceil(area->ymax / ystep) + 2;
+
+	check_index(fname, j0);
+	check_index(fname, j1);
+	check_index(fname, floor(area->xmin / xstep) - 3);
+	check_index(fname, ceil(area->xmax / xstep) + 3);
+	for (int32 j = (int32) j0; j <= (int32) j1; j++)
+		for (int parity = 0; parity < (hex ? 2 : 1); parity++)
+		{
+			double		cx,
+						cy;
+			size_t		m;
+
+			CHECK_FOR_INTERRUPTS();
+			sc_grid_cell_center(g->kind, s, parity, j, &cx, &cy);
+			m = sc_area_crossings(area, cy, c);
+			for (size_t k = 0; k + 1 < m; k += 2)
+			{
+				int32		i0 = (int32) floor(c[k] / xstep) - 2,
+							i1 = (int32) ceil(c[k + 1] / xstep) + 2;
+
+				for (int32 i = i0; i <= i1; i++)
+				{
+					if (hex && (i & 1) != parity)
+						continue;
+					sc_grid_cell_center(g->kind, s, i, j, &cx, &cy);
+					if (cx >= c[k] && cx < c[k + 1])
+						set_push(set, g, i, j, cx, cy, fname);
+				}
+			}
+		}
+	pfree(c);
+}
+
+void
+sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only, SpCellSet *set,
+			const char *fname)
+{
+	sc_cell    *cells;
+	sc_err		err;
+	sc_status	st;
+	int32		imin = PG_INT32_MAX,
+				imax = PG_INT32_MIN,
+				jmin = PG_INT32_MAX,
+				jmax = PG_INT32_MIN;
+	uint64		total;
+
+	memset(set, 0, sizeof(*set));
+	if (area)
+	{
+		area_cells(g, area, set, fname);
+		return;
+	}
+	if (g->count == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: the grid has no cells", fname),
+						errhint("Aggregate some points first, e.g. safety.grid_agg(geom, 250).")));
+	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	if (nonempty_only)
+	{
+		for (size_t k = 0; k < g->count; k++)
+		{
+			double		cx,
+						cy;
+
+			if (cells[k].value == 0)
+				continue;
+			sc_grid_cell_center(g->kind, g->cell_size, cells[k].i, cells[k].j, &cx, &cy);
+			set_push(set, g, cells[k].i, cells[k].j, cx, cy, fname);
+		}
+		pfree(cells);
+		return;
+	}
+	for (size_t k = 0; k < g->count; k++)
+	{
+		imin = Min(imin, cells[k].i);
+		imax = Max(imax, cells[k].i);
+		jmin = Min(jmin, cells[k].j);
+		jmax = Max(jmax, cells[k].j);
+	}
+	pfree(cells);
+	total = (uint64) ((int64) imax - imin + 1) * (uint64) ((int64) jmax - jmin + 1);
+	if (total > (uint64) safety_max_cells)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("%s: the rectangle spanned by the grid's cells holds %llu cells, more than safety.max_cells (%d)",
+							   fname, (unsigned long long) total, safety_max_cells),
+						errhint("Give a study_area, use a larger cell size, or raise safety.max_cells.")));
+	set->cap = (size_t) total;
+	set->i = palloc_extended(total * sizeof(int32), MCXT_ALLOC_HUGE);
+	set->j = palloc_extended(total * sizeof(int32), MCXT_ALLOC_HUGE);
+	set->cx = palloc_extended(total * sizeof(double), MCXT_ALLOC_HUGE);
+	set->cy = palloc_extended(total * sizeof(double), MCXT_ALLOC_HUGE);
+	set->x = palloc_extended(total * sizeof(double), MCXT_ALLOC_HUGE);
+	for (int64 i = imin; i <= imax; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int64 j = jmin; j <= jmax; j++)
+		{
+			double		cx,
+						cy;
+
+			sc_grid_cell_center(g->kind, g->cell_size, (int32) i, (int32) j, &cx, &cy);
+			set_push(set, g, (int32) i, (int32) j, cx, cy, fname);
+		}
+	}
+}
+
+void
+sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
+			   double distance, bool fdr, const double *extra, int nextra, const char *fname)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_gistar_cell *out;
+	sc_err		err;
+	sc_status	st;
+	SpPolygonMaker maker;
+	TupleDesc	tupdesc;
+	double		xs[8],
+				ys[8];
+	int			ncols = 9 + nextra;
+	Datum	   *values = palloc(ncols * sizeof(Datum));
+	bool	   *nulls = palloc(ncols * sizeof(bool));
+
+	if (set->n < 3)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: Gi* needs at least 3 cells to analyse, got %zu", fname, set->n),
+						errhint("Use smaller cells or a larger study area.")));
+	out = palloc_extended(set->n * sizeof(sc_gistar_cell), MCXT_ALLOC_HUGE);
+	st = sc_gistar(set->n, set->cx, set->cy, set->x, distance, fdr, out, NULL,
+				   sp_check_interrupts, &alloc, &err);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_EINVAL ? "Gi* compares cells with each other: it needs at least 3 cells and some variation in their values." : NULL);
+
+	InitMaterializedSRF(fcinfo, 0);
+	tupdesc = rsinfo->setDesc;
+	sp_polygon_maker_init(&maker, TupleDescAttr(tupdesc, 8)->atttypid, CurrentMemoryContext);
+	for (size_t k = 0; k < set->n; k++)
+	{
+		size_t		nv = sc_cell_ring(g->kind, g->cell_size, set->i[k], set->j[k], xs, ys);
+
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
+		memset(nulls, 0, ncols * sizeof(bool));
+		values[0] = Int64GetDatum(sc_cell_id(set->i[k], set->j[k]));
+		values[1] = Int32GetDatum(set->i[k]);
+		values[2] = Int32GetDatum(set->j[k]);
+		values[3] = Float8GetDatum(set->x[k]);
+		values[4] = Int32GetDatum((int32) out[k].nneigh);
+		values[5] = Float8GetDatum(out[k].z);
+		values[6] = Float8GetDatum(out[k].p);
+		nulls[5] = isnan(out[k].z);
+		nulls[6] = isnan(out[k].p);
+		values[7] = Int16GetDatum((int16) out[k].bin);
+		values[8] = sp_make_polygon(&maker, g->srid, xs, ys, nv);
+		for (int e = 0; e < nextra; e++)
+			values[9 + e] = Float8GetDatum(extra[e]);
+		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
+		pfree(DatumGetPointer(values[8]));
+	}
+}
+
+PG_FUNCTION_INFO_V1(safety_gi_star);
+Datum
+safety_gi_star(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.gi_star";
+	ExpandedGrid *eg;
+	double		distance;
+	bool		fdr = false;
+	sc_area		area;
+	bool		has_area = false;
+	SpCellSet	set;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: g must not be NULL", fname),
+						errhint("An aggregate over no rows gives NULL: check the WHERE clause.")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: distance must not be NULL", fname),
+						errhint("Give the distance band in the units of the grid's SRID.")));
+	eg = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	distance = PG_GETARG_FLOAT8(1);
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		fdr = PG_GETARG_BOOL(3);
+	sp_check_band(fname, &eg->grid, distance);
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
+		sp_read_area(fcinfo, 2, &area, fname);
+		if (area.srid != eg->grid.srid)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: study_area has SRID %d but the grid has SRID %d", fname,
+								   area.srid, eg->grid.srid),
+							errhint("Transform the study area: ST_Transform(study_area, %d).", eg->grid.srid)));
+		has_area = true;
+	}
+	sp_cell_set(&eg->grid, has_area ? &area : NULL, false, &set, fname);
+	sp_gistar_rows(fcinfo, &eg->grid, &set, distance, fdr, NULL, 0, fname);
+	return (Datum) 0;
+}

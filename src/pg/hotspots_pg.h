@@ -1,0 +1,52 @@
+/*
+ * hotspots_pg.h — pieces shared by the hot-spot glue (kde.c, gistar.c,
+ * nni.c, hotspots.c): argument checks, the analysis set of a Gi* run and
+ * its output rows.
+ */
+#ifndef HOTSPOTS_PG_H
+#define HOTSPOTS_PG_H
+
+#include "safety_pg.h"
+
+#include "sc_area.h"
+#include "sc_gistar.h"
+
+/* error unless h is positive and finite */
+void		sp_check_bandwidth(const char *fname, double h);
+
+/* the study area argument argno as an sc_area (through PostGIS ST_AsEWKB) */
+void		sp_read_area(FunctionCallInfo fcinfo, int argno, sc_area *area, const char *fname);
+
+/* the cells a Gi* run analyses, with their centres and values */
+typedef struct SpCellSet
+{
+	size_t		n;
+	size_t		cap;
+	int32	   *i;
+	int32	   *j;
+	double	   *cx;
+	double	   *cy;
+	double	   *x;
+} SpCellSet;
+
+/*
+ * Analysis set of grid g: every cell of the index rectangle spanned by its
+ * non-empty cells (zeros included), or with area every cell whose centre is
+ * inside it, or with nonempty_only just the non-empty cells.  The size is
+ * checked against safety.max_cells before anything is allocated.
+ */
+void		sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only,
+						SpCellSet *set, const char *fname);
+
+/* spacing of neighbouring cell centres: s for squares, √3·s for hexagons */
+double		sp_cell_spacing(const sc_grid *g);
+
+/* check a distance band: positive, finite, at least the centre spacing */
+void		sp_check_band(const char *fname, const sc_grid *g, double distance);
+
+/* run Gi* and emit rows (cell_id, i, j, value, neighbors, z, p, class, geom, extra...) */
+void		sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
+						   double distance, bool fdr, const double *extra, int nextra,
+						   const char *fname);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * kde.c — kernel density: the kde_agg aggregate, kde(events) and the ArcGIS
+ * default bandwidth kde_bandwidth(events).
+ *
+ * The state of kde_agg is a real safety.grid of partial densities (partial
+ * density grids add up, so the combine function is the cell-wise sum).  In
+ * memory the grid carries the core's streaming accumulator (sc_kde_acc),
+ * which buffers events and sums them tile by tile; every way out of the
+ * state — flattening for a parallel worker's result, the combine function,
+ * the final function — flushes it first, so nobody ever sees a grid with
+ * pending events.
+ */
+#include "safety_pg.h"
+
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include <math.h>
+
+#include "sc_kde.h"
+#include "hotspots_pg.h"
+
+typedef struct KdeState
+{
+	ExpandedGrid eg;			/* first: a KdeState is an ExpandedGrid */
+	sc_kde_acc	acc;
+	bool		acc_ready;
+	bool		weighted;
+} KdeState;
+
+static Size kde_get_flat_size(ExpandedObjectHeader *eohptr);
+static void kde_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
+
+static const ExpandedObjectMethods kde_methods = {kde_get_flat_size, kde_flatten_into};
+
+static void
+kde_flush(KdeState *ks, const char *fname)
+{
+	sc_err		err;
+	sc_status	st;
+
+	if (!ks->acc_ready || ks->acc.n == 0)
+		return;
+	st = sc_kde_acc_flush(&ks->acc, &err);
+	sp_grid_changed(&ks->eg);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." : NULL);
+}
+
+static Size
+kde_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	KdeState   *ks = (KdeState *) eohptr;
+	size_t		size;
+
+	kde_flush(ks, "safety.kde_agg");
+	size = SP_FLAT_OFFSET + sc_grid_flat_size(ks->eg.grid.count);
+	if (size > MaxAllocSize)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("safety.kde_agg: %zu cells are too many to store in one value",
+							   ks->eg.grid.count),
+						errhint("Use a larger cell size or a smaller bandwidth.")));
+	sp_grid_cells(&ks->eg);
+	return size;
+}
+
+static void
+kde_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	KdeState   *ks = (KdeState *) eohptr;
+
+	kde_flush(ks, "safety.kde_agg");
+	memset(result, 0, SP_FLAT_OFFSET);
+	SET_VARSIZE(result, allocated_size);
+	sc_grid_flat_write((char *) result + SP_FLAT_OFFSET, ks->eg.grid.kind, ks->eg.grid.srid,
+					   ks->eg.grid.cell_size, sp_grid_cells(&ks->eg), ks->eg.grid.count);
+}
+
+static bool
+is_kde_state(Datum d)
+{
+	return VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &kde_methods;
+}
+
+static KdeState *
+kde_state_new(MemoryContext parent, int32 srid, double cell_size, double h, sc_kernel kernel,
+			  const char *fname)
+{
+	MemoryContext ctx = AllocSetContextCreate(parent, "safety.kde_agg", ALLOCSET_DEFAULT_SIZES);
+	KdeState   *ks = MemoryContextAllocZero(ctx, sizeof(KdeState));
+	sc_alloc	alloc = sp_allocator(ctx);
+	sc_err		err;
+	sc_status	st;
+
+	EOH_init_header(&ks->eg.hdr, &kde_methods, ctx);
+	ks->eg.magic = SP_GRID_MAGIC;
+	sc_grid_init(&ks->eg.grid, SC_GRID_SQUARE, srid, cell_size, (size_t) safety_max_cells, &alloc);
+	if ((st = sc_kde_acc_init(&ks->acc, &ks->eg.grid, h, kernel, sp_check_interrupts, &err)) != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." : NULL);
+	ks->acc_ready = true;
+	return ks;
+}
+
+void
+sp_check_bandwidth(const char *fname, double h)
+{
+	if (!(h > 0) || isinf(h))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: bandwidth must be a positive finite number, not %g", fname, h),
+						errhint("Give the search radius in the units of the points' SRID, e.g. 400 for 400 m; "
+								"safety.kde_bandwidth(events) gives the ArcGIS default.")));
+}
+
+static sc_kernel
+parse_kernel(const char *fname, text *t)
+{
+	char	   *name = text_to_cstring(t);
+	sc_kernel	k;
+	sc_err		err;
+
+	if (sc_kernel_parse(name, &k, &err) != SC_OK)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: kernel: %s", fname, err.msg),
+						errhint("Leave the kernel out for the quartic kernel of ArcGIS and CrimeStat.")));
+	pfree(name);
+	return k;
+}
+
+/*
+ * Transition: (state, geom, cell_size, bandwidth [, weight] [, kernel]).
+ * weight_arg / kernel_arg are the argument numbers or -1.
+ */
+static Datum
+kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
+{
+	const char *fname = "safety.kde_agg";
+	MemoryContext aggctx = sp_agg_context(fcinfo, fname);
+	KdeState   *ks = NULL;
+	SpPointReader *r;
+	double		x,
+				y,
+				cell_size,
+				h,
+				w = 1.0;
+	int32		srid;
+	sc_kernel	kernel = SC_KERNEL_DEFAULT;
+	sc_err		err;
+	sc_status	st;
+
+	if (!PG_ARGISNULL(0))
+	{
+		if (!is_kde_state(PG_GETARG_DATUM(0)) || !sp_grid_is_rw(PG_GETARG_DATUM(0)))
+			elog(ERROR, "%s: unexpected transition state", fname);
+		ks = (KdeState *) DatumGetEOHP(PG_GETARG_DATUM(0));
+	}
+	/* aggregates skip NULL points and weights */
+	if (PG_ARGISNULL(1) || (weight_arg > 0 && PG_ARGISNULL(weight_arg)))
+		goto done;
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3) || (kernel_arg > 0 && PG_ARGISNULL(kernel_arg)))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: %s must not be NULL", fname,
+							   PG_ARGISNULL(2) ? "cell_size" : PG_ARGISNULL(3) ? "bandwidth" : "kernel"),
+						errhint("Give cell_size and bandwidth in the units of the points' SRID, e.g. 100 and 400 for metres.")));
+	cell_size = PG_GETARG_FLOAT8(2);
+	h = PG_GETARG_FLOAT8(3);
+	sp_check_cell_size(fname, cell_size);
+	sp_check_bandwidth(fname, h);
+	if (kernel_arg > 0)
+		kernel = parse_kernel(fname, PG_GETARG_TEXT_PP(kernel_arg));
+	if (weight_arg > 0)
+	{
+		w = PG_GETARG_FLOAT8(weight_arg);
+		if (isnan(w) || isinf(w))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: weight must be a finite number", fname),
+							errhint("Leave out rows with NaN or infinite weights; rows with NULL weights are skipped.")));
+	}
+	r = sp_point_reader(fcinfo, 1, fname, "geom");
+	sp_read_point(r, PG_GETARG_DATUM(1), &x, &y, &srid);
+	if (ks == NULL)
+	{
+		sp_require_projected(r, srid, "cell_size and bandwidth");
+		ks = kde_state_new(aggctx, srid, cell_size, h, kernel, fname);
+	}
+	else
+	{
+		if (srid != ks->eg.grid.srid)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: geom has mixed SRIDs: %d and %d", fname, ks->eg.grid.srid, srid),
+							errhint("Transform all points to one projected SRID with ST_Transform.")));
+		if (cell_size != ks->eg.grid.cell_size || h != ks->acc.h || kernel != ks->acc.kernel)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: cell_size, bandwidth and kernel must be the same for all rows", fname),
+							errhint("Use one aggregate per setting, e.g. GROUP BY the bandwidth.")));
+	}
+	if ((st = sc_kde_acc_add(&ks->acc, x, y, w, &err)) != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." :
+					  st == SC_ERANGE ? "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM)." : NULL);
+	sp_grid_changed(&ks->eg);
+done:
+	if (ks == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(SpGridGetDatum(&ks->eg));
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_agg_transfn);
+Datum
+safety_kde_agg_transfn(PG_FUNCTION_ARGS)
+{
+	return kde_trans(fcinfo, -1, -1);
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_agg_w_transfn);
+Datum
+safety_kde_agg_w_transfn(PG_FUNCTION_ARGS)
+{
+	return kde_trans(fcinfo, 4, PG_NARGS() > 5 ? 5 : -1);
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_agg_k_transfn);
+Datum
+safety_kde_agg_k_transfn(PG_FUNCTION_ARGS)
+{
+	return kde_trans(fcinfo, -1, 4);
+}
+
+extern Datum safety_grid_combine(PG_FUNCTION_ARGS);
+
+/* combine: flush pending events of either side, then the cell-wise sum */
+PG_FUNCTION_INFO_V1(safety_kde_combine);
+Datum
+safety_kde_combine(PG_FUNCTION_ARGS)
+{
+	for (int a = 0; a < 2; a++)
+		if (!PG_ARGISNULL(a) && is_kde_state(PG_GETARG_DATUM(a)))
+			kde_flush((KdeState *) DatumGetEOHP(PG_GETARG_DATUM(a)), "safety.kde_agg");
+	return safety_grid_combine(fcinfo);
+}
+
+/* final: flush and hand out a flat grid (the state stays intact) */
+PG_FUNCTION_INFO_V1(safety_kde_final);
+Datum
+safety_kde_final(PG_FUNCTION_ARGS)
+{
+	ExpandedObjectHeader *eoh;
+	Size		size;
+	void	   *flat;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(0))))
+		PG_RETURN_DATUM(PointerGetDatum(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0))));
+	eoh = DatumGetEOHP(PG_GETARG_DATUM(0));
+	if (eoh->eoh_methods == &kde_methods)
+		kde_flush((KdeState *) eoh, "safety.kde_agg");
+	size = EOH_get_flat_size(eoh);
+	flat = palloc(size);
+	EOH_flatten_into(eoh, flat, size);
+	PG_RETURN_POINTER(flat);
+}
+
+/* ---- kde(events) and kde_bandwidth(events) ---- */
+
+static double
+events_bandwidth(ExpandedEvents *ee, const char *fname, sc_kde_bandwidth_info *info)
+{
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+	sc_status	st;
+	double		h;
+
+	if (ee->ev.n < 2)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: the default bandwidth needs at least 2 events, got %zu", fname, ee->ev.n),
+						errhint("Give the bandwidth explicitly.")));
+	for (size_t k = 0; k < ee->ev.n; k++)
+		if (ee->ev.w[k] < 0)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: the default bandwidth needs weights >= 0", fname),
+							errhint("Give the bandwidth explicitly.")));
+	st = sc_kde_bandwidth(ee->ev.n, ee->ev.x, ee->ev.y,
+						  (ee->ev.flags & SC_EV_HAS_WEIGHT) ? ee->ev.w : NULL,
+						  &h, info, &alloc, &err);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "Give the bandwidth explicitly, in the units of the events' SRID.");
+	return h;
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_bandwidth);
+Datum
+safety_kde_bandwidth(PG_FUNCTION_ARGS)
+{
+	ExpandedEvents *ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+
+	PG_RETURN_FLOAT8(events_bandwidth(ee, "safety.kde_bandwidth", NULL));
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_events);
+Datum
+safety_kde_events(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.kde";
+	ExpandedEvents *ee;
+	ExpandedGrid *eg;
+	double		cell_size,
+				h;
+	sc_kernel	kernel = SC_KERNEL_DEFAULT;
+	sc_err		err;
+	sc_status	st;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: cell_size must not be NULL", fname),
+						errhint("Give the cell size in the units of the events' SRID, e.g. 100 for 100 m cells in UTM.")));
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	cell_size = PG_GETARG_FLOAT8(1);
+	sp_check_cell_size(fname, cell_size);
+	if (!PG_ARGISNULL(3))
+		kernel = parse_kernel(fname, PG_GETARG_TEXT_PP(3));
+	if (sp_srid_is_geographic(ee->ev.srid))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: e has geographic SRID %d (degrees), but cell_size and bandwidth must be in projected units",
+							   fname, ee->ev.srid),
+						errhint("Build the events from projected points, e.g. ST_Transform(geom, safety.utm_srid(geom)).")));
+	if (PG_ARGISNULL(2))
+		h = events_bandwidth(ee, fname, NULL);
+	else
+	{
+		h = PG_GETARG_FLOAT8(2);
+		sp_check_bandwidth(fname, h);
+	}
+	eg = sp_grid_new(CurrentMemoryContext, SC_GRID_SQUARE, ee->ev.srid, cell_size);
+	st = sc_kde_add_points(&eg->grid, ee->ev.n, ee->ev.x, ee->ev.y,
+						   (ee->ev.flags & SC_EV_HAS_WEIGHT) ? ee->ev.w : NULL,
+						   h, kernel, sp_check_interrupts, &err);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." : NULL);
+	sp_grid_changed(eg);
+	PG_RETURN_POINTER(sp_flatten(&eg->hdr));
+}
