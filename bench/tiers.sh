@@ -13,9 +13,9 @@ cmd=(psql -X -q -P footer=off -f bench/tiers.sql)
 echo "command: PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$PGDATABASE ${cmd[*]}"
 out=$("${cmd[@]}" 2>&1)
 echo "$out"
-times() { echo "$out" | sed -n "/$1/,/$2/p" | grep '^Time:' | sed -E 's/Time: ([0-9.]+) ms.*/\1/' | sort -n; }
-c=$(times 'risk_tiers (C)' 'plain SQL')
-s=$(times 'plain SQL' '$')
+times() { echo "$out" | sed -n "$1" | { grep '^Time:' || true; } | sed -E 's/Time: ([0-9.]+) ms.*/\1/' | sort -n; }
+c=$(times '/risk_tiers (C)/,/plain SQL/p')
+s=$(times '/plain SQL/,$p')
 med() { awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 cm=$(echo "$c" | med) sm=$(echo "$s" | med)
 echo "median: risk_tiers ${cm} ms, plain SQL ${sm} ms, ratio $(awk -v a="$sm" -v b="$cm" 'BEGIN {printf "%.1f", a / b}')x"

@@ -4,6 +4,7 @@
 \set ON_ERROR_STOP on
 SET timezone = 'UTC';
 SET max_parallel_workers_per_gather = 0;
+SET work_mem = '256MB';
 CREATE TEMP VIEW c_scores AS
 SELECT cell_id, score, rank, tier FROM safety.risk_tiers(
 	(SELECT safety.events_agg(geom, occurred_at, id, safety.offense_weight(offense)) FROM incidents),
@@ -24,11 +25,12 @@ per AS (
 	        + count(*) FILTER (WHERE age > 728 * 86400 AND age <= 756 * 86400)) / 2.0 AS expected
 	FROM x GROUP BY cell_id),
 weeks AS (SELECT k FROM generate_series(1, 130) k),   -- whole weeks since data_start
+weekly_nz AS (   -- week k holds ages in ((k-1) weeks, k weeks]
+	SELECT cell_id, ceil(age / (7 * 86400))::int AS k, count(*) AS n FROM x
+	WHERE age <= 130 * 7 * 86400 GROUP BY 1, 2),
 weekly AS (
-	SELECT per.cell_id, weeks.k, count(x.age) AS n
-	FROM per CROSS JOIN weeks
-	LEFT JOIN x ON x.cell_id = per.cell_id AND x.age > (weeks.k - 1) * 7 * 86400 AND x.age <= weeks.k * 7 * 86400
-	GROUP BY per.cell_id, weeks.k),
+	SELECT per.cell_id, weeks.k, coalesce(w.n, 0) AS n
+	FROM per CROSS JOIN weeks LEFT JOIN weekly_nz w ON w.cell_id = per.cell_id AND w.k = weeks.k),
 s AS (SELECT a.cell_id, sum(sign(b.n - a.n)) AS s FROM weekly a JOIN weekly b ON a.cell_id = b.cell_id AND b.k < a.k
       GROUP BY a.cell_id),
 ties AS (SELECT cell_id, sum(t * (t - 1) * (2 * t + 5)) AS tt
