@@ -1,0 +1,409 @@
+-- Risk tiers (red / orange / yellow): configuration tables kept by pg_dump,
+-- the tier window function, seasonal tiers, risk components and scores,
+-- tier history, and the back-test.  Formulas: docs/methods-tiers.md.
+--
+-- SQL function bodies are BEGIN ATOMIC, so every name in them is resolved
+-- once, at CREATE EXTENSION time (dump/restore and search_path safe).
+
+CREATE TYPE @extschema@.tier AS ENUM ('yellow', 'orange', 'red');
+COMMENT ON TYPE @extschema@.tier IS
+	'Risk tier, ordered yellow < orange < red (NULL: no tier)';
+
+-- --- offense weights -----------------------------------------------------
+
+CREATE TABLE @extschema@.offense_weights (
+	offense pg_catalog.text PRIMARY KEY,
+	weight pg_catalog.float8 NOT NULL
+		CHECK (weight OPERATOR(pg_catalog.>) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.float8),
+	source pg_catalog.text,
+	notes pg_catalog.text,
+	is_default pg_catalog.bool NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX offense_weights_lower_idx ON @extschema@.offense_weights (pg_catalog.lower(offense));
+COMMENT ON TABLE @extschema@.offense_weights IS
+	'Harm weight per offense category (days of custody, CCHI-style); edit freely: rows you add or change are kept by pg_dump';
+COMMENT ON COLUMN @extschema@.offense_weights.offense IS 'Offense category, matched case-insensitively';
+COMMENT ON COLUMN @extschema@.offense_weights.weight IS 'Harm weight (> 0), in days of custody equivalent';
+COMMENT ON COLUMN @extschema@.offense_weights.source IS 'Where the weight comes from';
+COMMENT ON COLUMN @extschema@.offense_weights.notes IS 'Free notes';
+COMMENT ON COLUMN @extschema@.offense_weights.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
+
+CREATE FUNCTION @extschema@.offense_weights_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		-- a user row replaces the shipped default of the same offense (also on restore)
+		DELETE FROM @extschema@.offense_weights w
+		WHERE w.is_default AND pg_catalog.lower(w.offense) OPERATOR(pg_catalog.=) pg_catalog.lower(NEW.offense)
+		  AND NOT NEW.is_default;
+	ELSIF NEW IS DISTINCT FROM OLD THEN
+		NEW.is_default := false;   -- a changed default is the user's now, and dumped
+	END IF;
+	RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.offense_weights_guard() IS
+	'Trigger of safety.offense_weights: user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
+CREATE TRIGGER offense_weights_guard BEFORE INSERT OR UPDATE ON @extschema@.offense_weights
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.offense_weights_guard();
+
+INSERT INTO @extschema@.offense_weights (offense, weight, source, notes, is_default) VALUES
+	('homicide', 5475, 'CCHI method: E&W Sentencing Council starting point', 'murder: 15-year minimum term starting point', true),
+	('sexual offences', 1825, 'CCHI method: E&W Sentencing Council starting point', 'rape, lowest category: 5 years', true),
+	('aggravated burglary', 730, 'CCHI method: E&W Sentencing Council starting point', 'lowest category: 2 years', true),
+	('robbery', 365, 'CCHI method: E&W Sentencing Council starting point', 'street robbery, lowest category: 1 year', true),
+	('burglary', 40, 'safety default, CCHI-style estimate', 'dwelling burglary, lowest category (community order equivalent)', true),
+	('assault', 20, 'safety default, CCHI-style estimate', 'assault occasioning actual bodily harm, lowest category', true),
+	('vehicle crime', 10, 'safety default, CCHI-style estimate', 'theft of or from a vehicle', true),
+	('fraud', 10, 'safety default, CCHI-style estimate', 'fraud against a person', true),
+	('theft', 5, 'safety default, CCHI-style estimate', 'theft from the person or other theft', true),
+	('criminal damage', 5, 'safety default, CCHI-style estimate', 'criminal damage other than arson', true),
+	('drugs', 5, 'safety default, CCHI-style estimate', 'possession; the CCHI leaves out proactively detected crime', true),
+	('public order', 3, 'safety default, CCHI-style estimate', 'public order offences', true);
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.offense_weights', 'WHERE NOT is_default');
+
+CREATE FUNCTION @extschema@.offense_weight(offense pg_catalog.text, "unknown" pg_catalog.float8 DEFAULT 1)
+	RETURNS pg_catalog.float8 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+	w pg_catalog.float8;
+BEGIN
+	IF "unknown" IS NULL OR NOT ("unknown" OPERATOR(pg_catalog.>) 0)
+	   OR "unknown" OPERATOR(pg_catalog.=) 'Infinity'::pg_catalog.float8
+	   OR "unknown" OPERATOR(pg_catalog.=) 'NaN'::pg_catalog.float8 THEN
+		RAISE EXCEPTION 'safety.offense_weight: unknown must be a finite number > 0 (got %)', "unknown"
+			USING ERRCODE = '22023', HINT = 'It is the weight of offenses missing from safety.offense_weights; 1 counts them as events.';
+	END IF;
+	SELECT ow.weight INTO w FROM @extschema@.offense_weights ow
+	WHERE pg_catalog.lower(ow.offense) OPERATOR(pg_catalog.=) pg_catalog.lower(offense_weight.offense);
+	RETURN COALESCE(w, "unknown");
+END $$;
+COMMENT ON FUNCTION @extschema@.offense_weight(pg_catalog.text, pg_catalog.float8) IS
+	'Harm weight of an offense from safety.offense_weights (case-insensitive); "unknown" (default 1) when it is not listed or NULL';
+
+-- --- response policy per tier ------------------------------------------
+
+CREATE TABLE @extschema@.tier_policy (
+	tier @extschema@.tier PRIMARY KEY,
+	action pg_catalog.text NOT NULL,
+	respond_within pg_catalog.interval NOT NULL,
+	review_every pg_catalog.interval NOT NULL,
+	lead pg_catalog.text NOT NULL,
+	is_default pg_catalog.bool NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.tier_policy IS
+	'Response policy per risk tier; edit freely: rows you change are kept by pg_dump';
+COMMENT ON COLUMN @extschema@.tier_policy.tier IS 'The tier';
+COMMENT ON COLUMN @extschema@.tier_policy.action IS 'What to do in units of this tier';
+COMMENT ON COLUMN @extschema@.tier_policy.respond_within IS 'Time from tiering to the first action';
+COMMENT ON COLUMN @extschema@.tier_policy.review_every IS 'How often the tier and the response are reviewed';
+COMMENT ON COLUMN @extschema@.tier_policy.lead IS 'Who leads the response';
+COMMENT ON COLUMN @extschema@.tier_policy.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
+
+CREATE FUNCTION @extschema@.tier_policy_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		DELETE FROM @extschema@.tier_policy p
+		WHERE p.is_default AND p.tier OPERATOR(pg_catalog.=) NEW.tier AND NOT NEW.is_default;
+	ELSIF NEW IS DISTINCT FROM OLD THEN
+		NEW.is_default := false;
+	END IF;
+	RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.tier_policy_guard() IS
+	'Trigger of safety.tier_policy: user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
+CREATE TRIGGER tier_policy_guard BEFORE INSERT OR UPDATE ON @extschema@.tier_policy
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.tier_policy_guard();
+
+INSERT INTO @extschema@.tier_policy (tier, action, respond_within, review_every, lead, is_default) VALUES
+	('red', 'Joint multi-agency operation (police, council, housing, victim services) with a problem-solving plan', '24 hours', '7 days', 'Area commander with partner agencies', true),
+	('orange', 'Raise patrol density (short, frequent hot-spot visits) and camera coverage', '72 hours', '14 days', 'Neighbourhood policing inspector', true),
+	('yellow', 'Routine patrol; open an entry in the issue log and watch the trend', '7 days', '28 days', 'Neighbourhood sergeant', true);
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.tier_policy', 'WHERE NOT is_default');
+
+-- --- sensitive places ----------------------------------------------------
+
+CREATE TABLE @extschema@.sensitive_places (
+	name pg_catalog.text PRIMARY KEY,
+	kind pg_catalog.text,
+	geom geometry NOT NULL,
+	weight pg_catalog.float8 NOT NULL
+		CHECK (weight OPERATOR(pg_catalog.>) 0 AND weight OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.float8),
+	radius pg_catalog.float8 NOT NULL
+		CHECK (radius OPERATOR(pg_catalog.>) 0 AND radius OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.float8)
+);
+COMMENT ON TABLE @extschema@.sensitive_places IS
+	'Schools, hospitals, transport hubs...: events within radius (SRID units) of a place get impact 1 + the sum of the weights of such places (safety.place_impact)';
+COMMENT ON COLUMN @extschema@.sensitive_places.name IS 'Name of the place';
+COMMENT ON COLUMN @extschema@.sensitive_places.kind IS 'Kind of place (school, hospital, ...)';
+COMMENT ON COLUMN @extschema@.sensitive_places.geom IS 'Location, in the SRID of the incidents';
+COMMENT ON COLUMN @extschema@.sensitive_places.weight IS 'Added impact (> 0) of events near this place';
+COMMENT ON COLUMN @extschema@.sensitive_places.radius IS 'Reach of the place, in SRID units (metres)';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sensitive_places', '');
+
+CREATE FUNCTION @extschema@.place_impact(geom geometry) RETURNS pg_catalog.float8
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT 1 OPERATOR(pg_catalog.+) COALESCE(pg_catalog.sum(p.weight), 0)
+	FROM @extschema@.sensitive_places p
+	WHERE ST_SRID(p.geom) OPERATOR(pg_catalog.=) ST_SRID(place_impact.geom)
+	  AND ST_DWithin(p.geom, place_impact.geom, p.radius);
+END;
+COMMENT ON FUNCTION @extschema@.place_impact(geometry) IS
+	'Impact multiplier of an event at geom: 1 + the sum of the weights of the sensitive places within their radius (same SRID)';
+
+-- --- tiering ---------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.tier(score pg_catalog.float8, method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL,
+	yellow pg_catalog.float8 DEFAULT NULL)
+	RETURNS @extschema@.tier AS 'MODULE_PATHNAME', 'safety_tier'
+	LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tier(pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'Window function: tier of each unit''s score within its partition; quantile (cumulative shares of the units, default 0.01/0.05/0.15, scores > 0 only, ties share the tier of the first of them) or threshold (score >= cut-off)';
+
+CREATE FUNCTION @extschema@.seasonal_p(observed pg_catalog.float8, expected pg_catalog.float8,
+	dispersion pg_catalog.float8 DEFAULT 0) RETURNS pg_catalog.float8
+	AS 'MODULE_PATHNAME', 'safety_seasonal_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.seasonal_p(pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'P(X >= ceil(observed)) for X Poisson with mean expected (dispersion 0) or negative binomial with variance expected + dispersion * expected^2';
+
+CREATE FUNCTION @extschema@.seasonal_tier(observed pg_catalog.float8, expected pg_catalog.float8,
+	dispersion pg_catalog.float8 DEFAULT 0) RETURNS @extschema@.tier
+	AS 'MODULE_PATHNAME', 'safety_seasonal_tier' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.seasonal_tier(pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'red / orange / yellow when observed exceeds the 99 / 95 / 90 % upper quantile of the seasonal expectation (seasonal_p <= 0.01 / 0.05 / 0.10); NULL otherwise';
+
+CREATE FUNCTION @extschema@.tier_from_gi(class pg_catalog.int4) RETURNS @extschema@.tier
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+	IF class OPERATOR(pg_catalog.<) -3 OR class OPERATOR(pg_catalog.>) 3 THEN
+		RAISE EXCEPTION 'safety.tier_from_gi: class must lie in -3..3 (got %)', class
+			USING ERRCODE = '22023', HINT = 'Gi* classes are +3/+2/+1 for hot spots at 99/95/90 %, 0 for none, negative for cold spots.';
+	END IF;
+	RETURN CASE class WHEN 3 THEN 'red' WHEN 2 THEN 'orange' WHEN 1 THEN 'yellow' END::@extschema@.tier;
+END $$;
+CREATE FUNCTION @extschema@.tier_from_gi(class pg_catalog.int2) RETURNS @extschema@.tier
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.tier_from_gi(class::pg_catalog.int4);
+END;
+COMMENT ON FUNCTION @extschema@.tier_from_gi(pg_catalog.int4) IS
+	'Tier of a Gi* hot-spot class: +3 red, +2 orange, +1 yellow; 0 and cold spots (negative) NULL';
+COMMENT ON FUNCTION @extschema@.tier_from_gi(pg_catalog.int2) IS
+	'Tier of a Gi* hot-spot class: +3 red, +2 orange, +1 yellow; 0 and cold spots (negative) NULL';
+
+-- --- risk components and scores --------------------------------------------
+
+CREATE FUNCTION @extschema@.risk_components(e @extschema@.events, as_of pg_catalog.timestamptz,
+	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
+	half_life pg_catalog.interval DEFAULT '14 days',
+	OUT events pg_catalog.int8, OUT harm pg_catalog.float8, OUT recency_harm pg_catalog.float8,
+	OUT expected pg_catalog.float8, OUT years pg_catalog.int4, OUT ratio pg_catalog.float8,
+	OUT weeks pg_catalog.int4, OUT trend_s pg_catalog.float8, OUT trend_z pg_catalog.float8)
+	RETURNS record AS 'MODULE_PATHNAME', 'safety_risk_components'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.risk_components(@extschema@.events, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
+	'Risk components of a collection at as_of: events and harm (sum of weights) in [as_of - window, as_of), recency-weighted harm (2^(-age/half_life)), seasonal expectation (mean count in the same window 52, 104, ... weeks earlier within baseline), ratio, Mann-Kendall trend of weekly counts';
+
+CREATE FUNCTION @extschema@.risk_scores(e @extschema@.events, as_of pg_catalog.timestamptz,
+	cell_size pg_catalog.float8, method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
+	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
+	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
+	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
+	half_life pg_catalog.interval DEFAULT '14 days',
+	OUT cell_id pg_catalog.int8, OUT geom geometry,
+	OUT events pg_catalog.int8, OUT harm pg_catalog.float8, OUT recency_harm pg_catalog.float8,
+	OUT expected pg_catalog.float8, OUT ratio pg_catalog.float8, OUT trend_z pg_catalog.float8,
+	OUT harm_n pg_catalog.float8, OUT recency_n pg_catalog.float8, OUT seasonal_n pg_catalog.float8,
+	OUT trend_n pg_catalog.float8,
+	OUT w_harm_used pg_catalog.float8, OUT w_recency_used pg_catalog.float8,
+	OUT w_seasonal_used pg_catalog.float8, OUT w_trend_used pg_catalog.float8,
+	OUT score pg_catalog.float8, OUT rank pg_catalog.int8, OUT tier @extschema@.tier,
+	OUT years pg_catalog.int4, OUT weeks pg_catalog.int4)
+	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_risk_scores'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION @extschema@.risk_scores(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
+	'Per square cell with events in the last max(window, baseline) before as_of: risk components, components normalised to [0, 1], their weights, score, rank and tier';
+
+CREATE FUNCTION @extschema@.risk_tiers(e @extschema@.events, as_of pg_catalog.timestamptz,
+	cell_size pg_catalog.float8, method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
+	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
+	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
+	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
+	half_life pg_catalog.interval DEFAULT '14 days')
+	RETURNS TABLE (cell_id pg_catalog.int8, geom geometry,
+		events pg_catalog.int8, harm pg_catalog.float8, recency_harm pg_catalog.float8,
+		expected pg_catalog.float8, ratio pg_catalog.float8, trend_z pg_catalog.float8,
+		harm_n pg_catalog.float8, recency_n pg_catalog.float8, seasonal_n pg_catalog.float8,
+		trend_n pg_catalog.float8, w_harm_used pg_catalog.float8, w_recency_used pg_catalog.float8,
+		w_seasonal_used pg_catalog.float8, w_trend_used pg_catalog.float8,
+		score pg_catalog.float8, rank pg_catalog.int8, tier @extschema@.tier,
+		action pg_catalog.text, respond_within pg_catalog.interval,
+		review_every pg_catalog.interval, lead pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000
+BEGIN ATOMIC
+	SELECT s.cell_id, s.geom, s.events, s.harm, s.recency_harm, s.expected, s.ratio, s.trend_z,
+	       s.harm_n, s.recency_n, s.seasonal_n, s.trend_n,
+	       s.w_harm_used, s.w_recency_used, s.w_seasonal_used, s.w_trend_used,
+	       s.score, s.rank, s.tier, p.action, p.respond_within, p.review_every, p.lead
+	FROM @extschema@.risk_scores(e, as_of, cell_size, method, red, orange, yellow,
+	                             w_harm, w_recency, w_seasonal, w_trend, "window", baseline, half_life) s
+	LEFT JOIN @extschema@.tier_policy p ON p.tier OPERATOR(pg_catalog.=) s.tier
+	ORDER BY s.rank, s.cell_id;
+END;
+COMMENT ON FUNCTION @extschema@.risk_tiers(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
+	'safety.risk_scores with the response policy (safety.tier_policy) of each cell''s tier, ordered by rank';
+
+-- --- history ---------------------------------------------------------------
+
+CREATE TABLE @extschema@.tier_history (
+	name pg_catalog.text NOT NULL,
+	as_of pg_catalog.timestamptz NOT NULL,
+	unit pg_catalog.int8 NOT NULL,
+	tier @extschema@.tier NOT NULL,
+	score pg_catalog.float8,
+	PRIMARY KEY (name, as_of, unit)
+);
+COMMENT ON TABLE @extschema@.tier_history IS
+	'Stored tier snapshots (safety.record_tiers): one row per tiered unit (cell_id) per named series and as_of; kept by pg_dump';
+COMMENT ON COLUMN @extschema@.tier_history.name IS 'Name of the series of snapshots';
+COMMENT ON COLUMN @extschema@.tier_history.as_of IS 'Time the snapshot describes';
+COMMENT ON COLUMN @extschema@.tier_history.unit IS 'Unit id (cell_id for grid tiers)';
+COMMENT ON COLUMN @extschema@.tier_history.tier IS 'Tier of the unit';
+COMMENT ON COLUMN @extschema@.tier_history.score IS 'Score of the unit';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.tier_history', '');
+
+CREATE FUNCTION @extschema@.record_tiers(name pg_catalog.text, e @extschema@.events,
+	as_of pg_catalog.timestamptz, cell_size pg_catalog.float8, method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL)
+	RETURNS pg_catalog.int8 LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	n pg_catalog.int8;
+BEGIN
+	IF record_tiers.name IS NULL THEN
+		RAISE EXCEPTION 'safety.record_tiers: name must not be NULL'
+			USING ERRCODE = '22004', HINT = 'Name the series of snapshots, e.g. ''burglary-250m''.';
+	END IF;
+	DELETE FROM @extschema@.tier_history h
+	WHERE h.name OPERATOR(pg_catalog.=) record_tiers.name AND h.as_of OPERATOR(pg_catalog.=) record_tiers.as_of;
+	INSERT INTO @extschema@.tier_history (name, as_of, unit, tier, score)
+	SELECT record_tiers.name, record_tiers.as_of, s.cell_id, s.tier, s.score
+	FROM @extschema@.risk_scores(e, record_tiers.as_of, cell_size, method, red, orange, yellow) s
+	WHERE s.tier IS NOT NULL;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END $$;
+COMMENT ON FUNCTION @extschema@.record_tiers(pg_catalog.text, @extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'Store the tiered cells of safety.risk_scores at as_of in safety.tier_history under name (replacing a snapshot of the same name and as_of); returns the rows stored';
+
+CREATE FUNCTION @extschema@.tier_changes(name pg_catalog.text, from_as_of pg_catalog.timestamptz,
+	to_as_of pg_catalog.timestamptz)
+	RETURNS TABLE (unit pg_catalog.int8, change pg_catalog.text,
+		from_tier @extschema@.tier, to_tier @extschema@.tier,
+		from_score pg_catalog.float8, to_score pg_catalog.float8)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT COALESCE(a.unit, b.unit),
+	       CASE WHEN a.unit IS NULL THEN 'entered'
+	            WHEN b.unit IS NULL THEN 'left'
+	            WHEN b.tier OPERATOR(pg_catalog.>) a.tier THEN 'escalated'
+	            ELSE 'de-escalated' END,
+	       a.tier, b.tier, a.score, b.score
+	FROM (SELECT h.unit, h.tier, h.score FROM @extschema@.tier_history h
+	      WHERE h.name OPERATOR(pg_catalog.=) tier_changes.name AND h.as_of OPERATOR(pg_catalog.=) tier_changes.from_as_of) a
+	FULL JOIN (SELECT h.unit, h.tier, h.score FROM @extschema@.tier_history h
+	      WHERE h.name OPERATOR(pg_catalog.=) tier_changes.name AND h.as_of OPERATOR(pg_catalog.=) tier_changes.to_as_of) b
+	  ON a.unit OPERATOR(pg_catalog.=) b.unit
+	WHERE a.unit IS NULL OR b.unit IS NULL OR a.tier OPERATOR(pg_catalog.<>) b.tier
+	ORDER BY 2, 1;
+END;
+COMMENT ON FUNCTION @extschema@.tier_changes(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
+	'Units whose tier changed between two snapshots of safety.tier_history: entered, left, escalated, de-escalated';
+
+-- --- back-test -------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.backtest(e @extschema@.events, cell_size pg_catalog.float8,
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
+	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
+	method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
+	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
+	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
+	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
+	half_life pg_catalog.interval DEFAULT '14 days',
+	OUT origin pg_catalog.timestamptz, OUT model pg_catalog.text, OUT tier @extschema@.tier,
+	OUT units pg_catalog.int8, OUT cum_units pg_catalog.int8, OUT area_share pg_catalog.float8,
+	OUT captured pg_catalog.int8, OUT cum_captured pg_catalog.int8, OUT events pg_catalog.int8,
+	OUT hit_rate pg_catalog.float8, OUT pai pg_catalog.float8, OUT rri pg_catalog.float8,
+	OUT study_units pg_catalog.int8)
+	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_backtest'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
+	'Rolling-origin back-test of the risk tiers and of a naive model (last 7 days'' counts): per origin, model and tier (cumulative from red), units, area share, events captured in the next horizon, hit rate, PAI and RRI';
+
+CREATE FUNCTION @extschema@.backtest_summary(e @extschema@.events, cell_size pg_catalog.float8,
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
+	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
+	method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
+	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
+	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
+	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
+	half_life pg_catalog.interval DEFAULT '14 days')
+	RETURNS TABLE (model pg_catalog.text, tier @extschema@.tier, origins pg_catalog.int8,
+		mean_units pg_catalog.float8, mean_area_share pg_catalog.float8,
+		captured pg_catalog.int8, events pg_catalog.int8,
+		mean_hit_rate pg_catalog.float8, mean_pai pg_catalog.float8, pooled_pai pg_catalog.float8,
+		mean_rri pg_catalog.float8)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT b.model, b.tier, pg_catalog.count(*), pg_catalog.avg(b.cum_units::pg_catalog.float8),
+	       pg_catalog.avg(b.area_share), pg_catalog.sum(b.cum_captured)::pg_catalog.int8,
+	       pg_catalog.sum(b.events)::pg_catalog.int8,
+	       pg_catalog.avg(b.hit_rate), pg_catalog.avg(b.pai),
+	       (pg_catalog.sum(b.cum_captured)::pg_catalog.float8 OPERATOR(pg_catalog./)
+	        NULLIF(pg_catalog.sum(b.events), 0)::pg_catalog.float8) OPERATOR(pg_catalog./)
+	        NULLIF(pg_catalog.avg(b.area_share), 0),
+	       pg_catalog.avg(b.rri)
+	FROM @extschema@.backtest(e, cell_size, start, stop, step, horizon, method, red, orange, yellow,
+	                          w_harm, w_recency, w_seasonal, w_trend, "window", baseline, half_life) b
+	GROUP BY b.model, b.tier
+	ORDER BY b.model DESC, b.tier DESC;
+END;
+COMMENT ON FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
+	'safety.backtest summarised over origins per model and tier (cumulative from red): mean hit rate, mean PAI, pooled PAI, mean RRI';
+
+CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_size pg_catalog.float8,
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
+	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
+	windows pg_catalog.interval[] DEFAULT '{14 days,28 days,56 days}',
+	half_lives pg_catalog.interval[] DEFAULT '{7 days,14 days,28 days}',
+	method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL)
+	RETURNS TABLE (rank pg_catalog.int8, "window" pg_catalog.interval, half_life pg_catalog.interval,
+		red_pai pg_catalog.float8, red_hit_rate pg_catalog.float8,
+		naive_red_pai pg_catalog.float8, origins pg_catalog.int8)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.rank() OVER (ORDER BY r.red_pai DESC NULLS LAST, r.red_hit_rate DESC NULLS LAST),
+	       r.w, r.h, r.red_pai, r.red_hit_rate, r.naive_red_pai, r.origins
+	FROM (
+		SELECT w.w, h.h,
+		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_pai,
+		       pg_catalog.avg(b.hit_rate) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_hit_rate,
+		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'naive') AS naive_red_pai,
+		       pg_catalog.count(*) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS origins
+		FROM pg_catalog.unnest(windows) AS w(w)
+		CROSS JOIN pg_catalog.unnest(half_lives) AS h(h)
+		CROSS JOIN LATERAL @extschema@.backtest(e, cell_size, start, stop, step, horizon, method,
+		                                        red, orange, yellow, "window" => w.w, half_life => h.h) b
+		WHERE b.tier OPERATOR(pg_catalog.=) 'red'::@extschema@.tier
+		GROUP BY w.w, h.h) r
+	ORDER BY 1, 2, 3;
+END;
+COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'Back-test every (window, half_life) candidate and rank them by mean red-tier PAI, then red-tier hit rate; naive_red_pai is the naive model''s red PAI for comparison';

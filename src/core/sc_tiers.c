@@ -1,0 +1,794 @@
+/* sc_tiers.c — risk components, scores, tiers and the back-test (see sc_tiers.h). */
+#include "sc_tiers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- tiering ------------------------------------------------------------ */
+
+sc_status
+sc_tier_check_shares(double red, double orange, double yellow, sc_err *err)
+{
+	if (!isfinite(red) || !isfinite(orange) || !isfinite(yellow))
+		return sc_fail(err, SC_EINVAL, "shares must be finite numbers (got %g, %g, %g)",
+					   red, orange, yellow);
+	if (!(red > 0 && red < orange && orange < yellow && yellow <= 1))
+		return sc_fail(err, SC_EINVAL,
+					   "shares must increase within (0, 1]: red < orange < yellow <= 1 (got %g, %g, %g)",
+					   red, orange, yellow);
+	return SC_OK;
+}
+
+sc_status
+sc_tier_check_thresholds(double red, double orange, double yellow, sc_err *err)
+{
+	if (!isfinite(red) || !isfinite(orange) || !isfinite(yellow))
+		return sc_fail(err, SC_EINVAL, "cut-offs must be finite numbers (got %g, %g, %g)",
+					   red, orange, yellow);
+	if (!(red >= orange && orange >= yellow))
+		return sc_fail(err, SC_EINVAL,
+					   "cut-offs must not increase: red >= orange >= yellow (got %g, %g, %g)",
+					   red, orange, yellow);
+	return SC_OK;
+}
+
+typedef struct scored
+{
+	double		score;
+	size_t		idx;
+} scored;
+
+static int
+cmp_scored_desc(const void *a, const void *b)
+{
+	const scored *x = a,
+			   *y = b;
+
+	if (x->score > y->score)
+		return -1;
+	if (x->score < y->score)
+		return 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+sc_status
+sc_tier_quantile(const double *score, size_t n, double red, double orange, double yellow,
+				 uint8_t *tier, int64_t *rank, const sc_alloc *alloc, sc_err *err)
+{
+	sc_status	st = sc_tier_check_shares(red, orange, yellow, err);
+	scored	   *s;
+	size_t		m = 0,
+				bytes;
+	int64_t		r = 0;
+	const double tol = 1 + 1e-9;
+
+	if (st != SC_OK)
+		return st;
+	for (size_t k = 0; k < n; k++)
+	{
+		tier[k] = SC_TIER_NONE;
+		if (rank)
+			rank[k] = 0;
+		if (isinf(score[k]))
+			return sc_fail(err, SC_EINVAL, "score %zu is infinite", k + 1);
+	}
+	if (n == 0)
+		return SC_OK;
+	if (!sc_mul_size(n, sizeof(scored), &bytes) || !(s = alloc->alloc(alloc->ctx, bytes)))
+		return sc_fail(err, SC_ENOMEM, "out of memory ranking %zu scores", n);
+	for (size_t k = 0; k < n; k++)
+		if (!isnan(score[k]))
+		{
+			s[m].score = score[k];
+			s[m].idx = k;
+			m++;
+		}
+	qsort(s, m, sizeof(scored), cmp_scored_desc);
+	for (size_t p = 0; p < m; p++)
+	{
+		double		v = s[p].score;
+
+		if (p == 0 || v != s[p - 1].score)
+			r = (int64_t) p + 1;	/* ties keep the rank of the first of them */
+		if (rank)
+			rank[s[p].idx] = r;
+		if (v > 0)
+		{
+			double		rr = (double) r;
+
+			if (rr <= red * (double) m * tol)
+				tier[s[p].idx] = SC_TIER_RED;
+			else if (rr <= orange * (double) m * tol)
+				tier[s[p].idx] = SC_TIER_ORANGE;
+			else if (rr <= yellow * (double) m * tol)
+				tier[s[p].idx] = SC_TIER_YELLOW;
+		}
+	}
+	alloc->free(alloc->ctx, s);
+	return SC_OK;
+}
+
+sc_tier
+sc_tier_threshold(double score, double red, double orange, double yellow)
+{
+	if (isnan(score))
+		return SC_TIER_NONE;
+	if (score >= red)
+		return SC_TIER_RED;
+	if (score >= orange)
+		return SC_TIER_ORANGE;
+	if (score >= yellow)
+		return SC_TIER_YELLOW;
+	return SC_TIER_NONE;
+}
+
+/* --- seasonal tiers: upper tail of a count ------------------------------ */
+
+/* log P(X = x): Poisson (r = 0) or negative binomial of size r = 1/dispersion */
+static double
+log_pmf(double x, double mu, double r)
+{
+	if (r == 0)
+		return x * log(mu) - mu - lgamma(x + 1);
+	return lgamma(x + r) - lgamma(r) - lgamma(x + 1) + r * log(r / (r + mu)) + x * log(mu / (r + mu));
+}
+
+/* P(X = x + 1) / P(X = x) */
+static double
+ratio_up(double x, double mu, double r)
+{
+	if (r == 0)
+		return mu / (x + 1);
+	return (x + r) / (x + 1) * (mu / (r + mu));
+}
+
+sc_status
+sc_upper_tail(double observed, double expected, double dispersion, double *p, sc_err *err)
+{
+	double		o,
+				r,
+				term,
+				sum = 0;
+	const double limit = 1e9;
+
+	if (!isfinite(observed) || observed < 0)
+		return sc_fail(err, SC_EINVAL, "observed must be a finite number >= 0 (got %g)", observed);
+	if (!isfinite(expected) || expected < 0)
+		return sc_fail(err, SC_EINVAL, "expected must be a finite number >= 0 (got %g)", expected);
+	if (!isfinite(dispersion) || dispersion < 0)
+		return sc_fail(err, SC_EINVAL, "dispersion must be a finite number >= 0 (got %g)", dispersion);
+	o = ceil(observed);
+	if (o > limit)
+		return sc_fail(err, SC_ERANGE, "observed %g is beyond the supported 1e9", observed);
+	if (o == 0)
+	{
+		*p = 1;
+		return SC_OK;
+	}
+	if (expected == 0)
+	{
+		*p = 0;
+		return SC_OK;
+	}
+	r = dispersion > 0 ? 1 / dispersion : 0;
+	if (o - 1 < expected)
+	{
+		/* 1 - P(X <= o - 1), summing downwards from o - 1 */
+		double		x = o - 1;
+
+		term = exp(log_pmf(x, expected, r));
+		while (term > 0)
+		{
+			double		down;
+
+			sum += term;
+			if (x == 0)
+				break;
+			down = 1 / ratio_up(x - 1, expected, r);	/* P(x - 1) / P(x) */
+			term *= down;
+			x -= 1;
+			if (down < 1 && term < 1e-17 * sum)
+				break;
+		}
+		*p = fmax(0, 1 - sum);
+	}
+	else
+	{
+		/* P(X >= o), summing upwards from o (terms fall from here on) */
+		double		x = o;
+
+		term = exp(log_pmf(x, expected, r));
+		for (long it = 0; term > 0 && it < 100000000L; it++)
+		{
+			double		up = ratio_up(x, expected, r);
+
+			sum += term;
+			term *= up;
+			x += 1;
+			if (up < 1 && term < 1e-17 * sum)
+				break;
+		}
+		*p = fmin(1, sum);
+	}
+	return SC_OK;
+}
+
+sc_tier
+sc_tier_from_p(double p)
+{
+	if (p <= 0.01)
+		return SC_TIER_RED;
+	if (p <= 0.05)
+		return SC_TIER_ORANGE;
+	if (p <= 0.10)
+		return SC_TIER_YELLOW;
+	return SC_TIER_NONE;
+}
+
+/* --- time helpers ------------------------------------------------------- */
+
+int64_t
+sc_interval_usec(int32_t months, int32_t days, int64_t usec)
+{
+	/* as extract(epoch from interval): a year is 365.25 days, a month 30 days */
+	double		d = (double) (months / 12) * 365.25 + (double) (months % 12) * 30.0 + days;
+
+	return usec + (int64_t) llround(d * (double) SC_USEC_PER_DAY);
+}
+
+int64_t
+sc_day_start(int64_t t)
+{
+	int64_t		q = t / SC_USEC_PER_DAY;
+
+	if (t % SC_USEC_PER_DAY < 0)
+		q--;
+	return q * SC_USEC_PER_DAY;
+}
+
+int64_t
+sc_event_time(const sc_events *e, size_t k)
+{
+	int64_t		t = e->t[k];
+
+	if (e->tend && e->tend[k] != t)
+		t += (e->tend[k] - t) / 2;
+	return t;
+}
+
+sc_status
+sc_events_first_time(const sc_events *e, int64_t *first, sc_err *err)
+{
+	if (e->n == 0)
+		return sc_fail(err, SC_EINVAL, "the collection has no events");
+	*first = sc_event_time(e, 0);
+	for (size_t k = 1; k < e->n; k++)
+	{
+		int64_t		t = sc_event_time(e, k);
+
+		if (t < *first)
+			*first = t;
+	}
+	return SC_OK;
+}
+
+/* --- risk components ---------------------------------------------------- */
+
+sc_status
+sc_risk_check_params(const sc_risk_params *p, sc_err *err)
+{
+	if (p->window <= 0)
+		return sc_fail(err, SC_EINVAL, "window must be a positive interval");
+	if (p->baseline <= 0)
+		return sc_fail(err, SC_EINVAL, "baseline must be a positive interval");
+	if (p->half_life <= 0)
+		return sc_fail(err, SC_EINVAL, "half_life must be a positive interval");
+	if (p->as_of <= p->data_start)
+		return sc_fail(err, SC_EINVAL, "as_of is before all data (the first event's day)");
+	return SC_OK;
+}
+
+/* Mann–Kendall S and its normal score over x[0..m-1] (chronological) */
+static void
+mann_kendall(const double *x, size_t m, double *s_out, double *z_out)
+{
+	double		s = 0,
+				var,
+				ties = 0;
+
+	for (size_t a = 0; a < m; a++)
+		for (size_t b = a + 1; b < m; b++)
+			s += (x[b] > x[a]) - (x[b] < x[a]);
+	/* tie groups: count equal values (x are counts, so compare exactly) */
+	for (size_t a = 0; a < m; a++)
+	{
+		bool		first = true;
+		double		t = 0;
+
+		for (size_t b = 0; b < m; b++)
+			if (x[b] == x[a])
+			{
+				if (b < a)
+				{
+					first = false;
+					break;
+				}
+				t++;
+			}
+		if (first && t > 1)
+			ties += t * (t - 1) * (2 * t + 5);
+	}
+	var = ((double) m * (m - 1) * (2.0 * m + 5) - ties) / 18.0;
+	*s_out = s;
+	if (var <= 0 || s == 0)
+		*z_out = 0;
+	else
+		*z_out = (s > 0 ? s - 1 : s + 1) / sqrt(var);
+}
+
+sc_status
+sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_params *p,
+				   sc_risk_comp *out, const sc_alloc *alloc, sc_err *err)
+{
+	sc_status	st = sc_risk_check_params(p, err);
+	int64_t		nyears,
+				nweeks,
+				covered;
+	double	   *weekly = NULL,
+				yearly[64];
+	int32_t		years = 0;
+
+	if (st != SC_OK)
+		return st;
+	memset(out, 0, sizeof(*out));
+	nyears = p->baseline / SC_SEASON_SHIFT;
+	if (nyears > 64)
+		nyears = 64;
+	nweeks = p->baseline / SC_WEEK;
+	covered = (p->as_of - p->data_start) / SC_WEEK;
+	if (nweeks > covered)
+		nweeks = covered;
+	if (nweeks > 0)
+	{
+		size_t		bytes;
+
+		if (!sc_mul_size((size_t) nweeks, sizeof(double), &bytes) ||
+			!(weekly = alloc->alloc(alloc->ctx, bytes)))
+			return sc_fail(err, SC_ENOMEM, "out of memory for %lld weekly counts", (long long) nweeks);
+		memset(weekly, 0, bytes);
+	}
+	memset(yearly, 0, sizeof(yearly));
+	for (size_t k = 0; k < n; k++)
+	{
+		int64_t		age;
+
+		if (t[k] >= p->as_of)
+			continue;
+		age = p->as_of - t[k];
+		if (age <= p->window)
+		{
+			out->events++;
+			out->harm += w[k];
+			out->recency += w[k] * exp2(-(double) age / (double) p->half_life);
+		}
+		if ((age - 1) / SC_WEEK < nweeks)
+			weekly[nweeks - 1 - (age - 1) / SC_WEEK]++;
+		for (int64_t y = 1; y <= nyears; y++)
+		{
+			int64_t		e_y = p->as_of - y * SC_SEASON_SHIFT;
+
+			if (t[k] < e_y && t[k] >= e_y - p->window)
+				yearly[y - 1]++;
+		}
+	}
+	out->expected = 0;
+	for (int64_t y = 1; y <= nyears; y++)
+		if (p->as_of - y * SC_SEASON_SHIFT - p->window >= p->data_start)
+		{
+			out->expected += yearly[y - 1];
+			years++;
+		}
+	out->years = years;
+	out->expected = years ? out->expected / years : NAN;
+	out->ratio = (years && out->expected > 0) ? (double) out->events / out->expected : NAN;
+	out->weeks = (int32_t) (nweeks > 0 ? nweeks : 0);
+	if (nweeks >= 3)
+		mann_kendall(weekly, (size_t) nweeks, &out->trend_s, &out->trend_z);
+	else
+		out->trend_s = out->trend_z = NAN;
+	if (weekly)
+		alloc->free(alloc->ctx, weekly);
+	return SC_OK;
+}
+
+sc_status
+sc_risk_check_weights(const sc_risk_weights *w, sc_err *err)
+{
+	const double v[4] = {w->harm, w->recency, w->seasonal, w->trend};
+	const char *names[4] = {"w_harm", "w_recency", "w_seasonal", "w_trend"};
+
+	for (int k = 0; k < 4; k++)
+		if (!isfinite(v[k]) || v[k] < 0)
+			return sc_fail(err, SC_EINVAL, "%s must be a finite number >= 0 (got %g)", names[k], v[k]);
+	if (v[0] + v[1] + v[2] + v[3] <= 0)
+		return sc_fail(err, SC_EINVAL, "the component weights must not all be 0");
+	return SC_OK;
+}
+
+/* --- per-cell scores ---------------------------------------------------- */
+
+typedef struct cell_event
+{
+	int32_t		i;
+	int32_t		j;
+	int64_t		t;
+	double		w;
+} cell_event;
+
+static int
+cmp_cell_event(const void *a, const void *b)
+{
+	const cell_event *x = a,
+			   *y = b;
+
+	if (x->i != y->i)
+		return x->i < y->i ? -1 : 1;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+static void *
+alloc_array(const sc_alloc *alloc, size_t n, size_t size)
+{
+	size_t		bytes;
+
+	if (!sc_mul_size(n ? n : 1, size, &bytes))
+		return NULL;
+	return alloc->alloc(alloc->ctx, bytes);
+}
+
+sc_status
+sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
+			  const sc_risk_weights *w, const sc_tier_rule *rule,
+			  sc_risk_cell **cells_out, size_t *ncells_out,
+			  const sc_alloc *alloc, sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_status	st;
+	cell_event *ce = NULL;
+	sc_risk_cell *cells = NULL;
+	int64_t    *ts = NULL;
+	double	   *ws = NULL,
+			   *scores = NULL;
+	uint8_t    *tiers = NULL;
+	int64_t    *ranks = NULL;
+	size_t		m = 0,
+				nc = 0;
+	int64_t		from;
+	double		maxv[4] = {0, 0, 0, 0};
+	const double wt[4] = {w->harm, w->recency, w->seasonal, w->trend};
+	double		wsum = w->harm + w->recency + w->seasonal + w->trend;
+
+	*cells_out = NULL;
+	*ncells_out = 0;
+	if (!(cell_size > 0) || !isfinite(cell_size))
+		return sc_fail(err, SC_EINVAL, "cell_size must be a positive finite number (got %g)", cell_size);
+	if ((st = sc_risk_check_params(p, err)) != SC_OK || (st = sc_risk_check_weights(w, err)) != SC_OK)
+		return st;
+	if (rule->method == SC_METHOD_QUANTILE)
+		st = sc_tier_check_shares(rule->red, rule->orange, rule->yellow, err);
+	else
+		st = sc_tier_check_thresholds(rule->red, rule->orange, rule->yellow, err);
+	if (st != SC_OK)
+		return st;
+	from = p->as_of - (p->window > p->baseline ? p->window : p->baseline);
+
+	if (!(ce = alloc_array(alloc, e->n, sizeof(cell_event))))
+		return sc_fail(err, SC_ENOMEM, "out of memory for %zu events", e->n);
+	for (size_t k = 0; k < e->n; k++)
+	{
+		int64_t		t = sc_event_time(e, k);
+
+		if (interrupt && k % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		if (t < from || t >= p->as_of)
+			continue;
+		if ((st = sc_square_cell(e->x[k], e->y[k], cell_size, &ce[m].i, &ce[m].j, err)) != SC_OK)
+			goto done;
+		ce[m].t = t;
+		ce[m].w = e->w ? e->w[k] : 1.0;
+		m++;
+	}
+	qsort(ce, m, sizeof(cell_event), cmp_cell_event);
+	for (size_t k = 0; k < m; k++)
+		if (k == 0 || ce[k].i != ce[k - 1].i || ce[k].j != ce[k - 1].j)
+			nc++;
+	if (!(cells = alloc_array(alloc, nc, sizeof(sc_risk_cell))) ||
+		!(ts = alloc_array(alloc, m, sizeof(int64_t))) ||
+		!(ws = alloc_array(alloc, m, sizeof(double))) ||
+		!(scores = alloc_array(alloc, nc, sizeof(double))) ||
+		!(tiers = alloc_array(alloc, nc, sizeof(uint8_t))) ||
+		!(ranks = alloc_array(alloc, nc, sizeof(int64_t))))
+	{
+		st = sc_fail(err, SC_ENOMEM, "out of memory for %zu cells", nc);
+		goto done;
+	}
+	memset(cells, 0, (nc ? nc : 1) * sizeof(sc_risk_cell));
+	for (size_t k = 0, c = 0; k < m; c++)
+	{
+		size_t		end = k,
+					g = 0;
+		double		raw[4];
+		sc_risk_comp *rc = &cells[c].c;
+
+		if (interrupt && c % 256 == 0)
+			interrupt();
+		while (end < m && ce[end].i == ce[k].i && ce[end].j == ce[k].j)
+		{
+			ts[g] = ce[end].t;
+			ws[g] = ce[end].w;
+			g++;
+			end++;
+		}
+		cells[c].i = ce[k].i;
+		cells[c].j = ce[k].j;
+		if ((st = sc_risk_components(ts, ws, g, p, rc, alloc, err)) != SC_OK)
+			goto done;
+		raw[0] = rc->harm;
+		raw[1] = rc->recency;
+		raw[2] = isnan(rc->expected) ? 0 : (double) rc->events / (rc->expected + 1);
+		raw[3] = isnan(rc->trend_z) ? 0 : fmax(0, rc->trend_z);
+		for (int q = 0; q < 4; q++)
+		{
+			cells[c].norm[q] = raw[q];
+			if (raw[q] > maxv[q])
+				maxv[q] = raw[q];
+		}
+		k = end;
+	}
+	for (size_t c = 0; c < nc; c++)
+	{
+		double		s = 0;
+
+		for (int q = 0; q < 4; q++)
+		{
+			cells[c].norm[q] = maxv[q] > 0 ? cells[c].norm[q] / maxv[q] : 0;
+			s += wt[q] * cells[c].norm[q];
+		}
+		cells[c].score = s / wsum;
+		scores[c] = cells[c].score;
+	}
+	if (rule->method == SC_METHOD_QUANTILE)
+		st = sc_tier_quantile(scores, nc, rule->red, rule->orange, rule->yellow, tiers, ranks, alloc, err);
+	else
+		st = sc_tier_quantile(scores, nc, SC_TIER_RED_SHARE, SC_TIER_ORANGE_SHARE,
+							  SC_TIER_YELLOW_SHARE, tiers, ranks, alloc, err);
+	if (st != SC_OK)
+		goto done;
+	for (size_t c = 0; c < nc; c++)
+	{
+		cells[c].rank = ranks[c];
+		cells[c].tier = rule->method == SC_METHOD_QUANTILE ? tiers[c] :
+			(uint8_t) sc_tier_threshold(cells[c].score, rule->red, rule->orange, rule->yellow);
+	}
+	*cells_out = cells;
+	*ncells_out = nc;
+	cells = NULL;
+	st = SC_OK;
+done:
+	if (ce)
+		alloc->free(alloc->ctx, ce);
+	if (cells)
+		alloc->free(alloc->ctx, cells);
+	if (ts)
+		alloc->free(alloc->ctx, ts);
+	if (ws)
+		alloc->free(alloc->ctx, ws);
+	if (scores)
+		alloc->free(alloc->ctx, scores);
+	if (tiers)
+		alloc->free(alloc->ctx, tiers);
+	if (ranks)
+		alloc->free(alloc->ctx, ranks);
+	return st;
+}
+
+/* --- back-test ---------------------------------------------------------- */
+
+sc_status
+sc_backtest(const sc_events *e, const sc_backtest_spec *spec,
+			sc_backtest_row **rows_out, size_t *nrows_out,
+			const sc_alloc *alloc, sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_status	st;
+	int64_t		first,
+				norigins = 0;
+	sc_risk_params p;
+	sc_grid		study,
+				tiergrid;
+	sc_backtest_row *rows = NULL;
+	int32_t    *ci = NULL,
+			   *cj = NULL;
+	double	   *naive = NULL;
+	uint8_t    *ntier = NULL;
+	size_t		nrows = 0;
+
+	*rows_out = NULL;
+	*nrows_out = 0;
+	if (spec->step <= 0)
+		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
+	if (spec->horizon <= 0)
+		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
+	if (spec->stop <= spec->start)
+		return sc_fail(err, SC_EINVAL, "stop must be after start");
+	if ((st = sc_events_first_time(e, &first, err)) != SC_OK)
+		return st;
+	p.window = spec->window;
+	p.baseline = spec->baseline;
+	p.half_life = spec->half_life;
+	p.data_start = sc_day_start(first);
+	p.as_of = spec->start;
+	if ((st = sc_risk_check_params(&p, err)) != SC_OK)
+		return st;
+	if ((st = sc_tier_check_shares(spec->naive_rule.red, spec->naive_rule.orange,
+								   spec->naive_rule.yellow, err)) != SC_OK)
+		return st;
+	for (int64_t o = spec->start; o <= spec->stop - spec->horizon; o += spec->step)
+		norigins++;
+	if (norigins == 0)
+		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+
+	/* cell index of each event, and the study area: cells with any event */
+	sc_grid_init(&study, SC_GRID_SQUARE, e->srid, spec->cell_size, 0, alloc);
+	sc_grid_init(&tiergrid, SC_GRID_SQUARE, e->srid, spec->cell_size, 0, alloc);
+	if (!(ci = alloc_array(alloc, e->n, sizeof(int32_t))) ||
+		!(cj = alloc_array(alloc, e->n, sizeof(int32_t))) ||
+		!(rows = alloc_array(alloc, (size_t) norigins * 6, sizeof(sc_backtest_row))))
+	{
+		st = sc_fail(err, SC_ENOMEM, "out of memory for the back-test");
+		goto done;
+	}
+	for (size_t k = 0; k < e->n; k++)
+	{
+		if ((st = sc_square_cell(e->x[k], e->y[k], spec->cell_size, &ci[k], &cj[k], err)) != SC_OK ||
+			(st = sc_grid_add(&study, ci[k], cj[k], 1, err)) != SC_OK)
+			goto done;
+	}
+
+	for (int64_t o = spec->start; o <= spec->stop - spec->horizon; o += spec->step)
+	{
+		sc_risk_cell *cells = NULL;
+		size_t		nc = 0;
+		int64_t		units[2][4] = {{0}},
+					cap[2][4] = {{0}},
+					pri[2][4] = {{0}},
+					events = 0,
+					prior = 0;
+
+		p.as_of = o;
+		if ((st = sc_risk_cells(e, spec->cell_size, &p, &spec->weights, &spec->rule,
+								&cells, &nc, alloc, interrupt, err)) != SC_OK)
+			goto done;
+		/* naive model: counts of the last 7 days in the same cells */
+		if (!(naive = alloc_array(alloc, nc, sizeof(double))) ||
+			!(ntier = alloc_array(alloc, nc, sizeof(uint8_t))))
+		{
+			alloc->free(alloc->ctx, cells);
+			st = sc_fail(err, SC_ENOMEM, "out of memory for the back-test");
+			goto done;
+		}
+		sc_grid_free(&tiergrid);
+		sc_grid_init(&tiergrid, SC_GRID_SQUARE, e->srid, spec->cell_size, 0, alloc);
+		for (size_t c = 0; c < nc; c++)
+		{
+			naive[c] = 0;
+			/* cell index -> position, stored as value c + 1 */
+			if ((st = sc_grid_add(&tiergrid, cells[c].i, cells[c].j, (double) c + 1, err)) != SC_OK)
+			{
+				alloc->free(alloc->ctx, cells);
+				goto done;
+			}
+		}
+		for (size_t k = 0; k < e->n; k++)
+		{
+			int64_t		t = sc_event_time(e, k);
+			double		v;
+
+			if (t < o && t >= o - SC_WEEK && sc_grid_get(&tiergrid, ci[k], cj[k], &v))
+				naive[(size_t) v - 1]++;
+		}
+		st = sc_tier_quantile(naive, nc, spec->naive_rule.red, spec->naive_rule.orange,
+							  spec->naive_rule.yellow, ntier, NULL, alloc, err);
+		if (st != SC_OK)
+		{
+			alloc->free(alloc->ctx, cells);
+			goto done;
+		}
+		for (size_t c = 0; c < nc; c++)
+		{
+			units[0][cells[c].tier]++;
+			units[1][ntier[c]]++;
+		}
+		for (size_t k = 0; k < e->n; k++)
+		{
+			int64_t		t = sc_event_time(e, k);
+			double		v;
+			int			tr = 0,
+						tn = 0;
+			bool		future = t >= o && t < o + spec->horizon,
+						past = t < o && t >= o - spec->horizon;
+
+			if (interrupt && k % SC_INTERRUPT_EVERY == 0)
+				interrupt();
+			if (!future && !past)
+				continue;
+			if (sc_grid_get(&tiergrid, ci[k], cj[k], &v))
+			{
+				tr = cells[(size_t) v - 1].tier;
+				tn = ntier[(size_t) v - 1];
+			}
+			if (future)
+			{
+				events++;
+				cap[0][tr]++;
+				cap[1][tn]++;
+			}
+			else
+			{
+				prior++;
+				pri[0][tr]++;
+				pri[1][tn]++;
+			}
+		}
+		for (int model = 0; model < 2; model++)
+		{
+			int64_t		cu = 0,
+						cc = 0,
+						cp = 0;
+
+			for (int tr = SC_TIER_RED; tr >= SC_TIER_YELLOW; tr--)
+			{
+				sc_backtest_row *r = &rows[nrows++];
+
+				cu += units[model][tr];
+				cc += cap[model][tr];
+				cp += pri[model][tr];
+				r->origin = o;
+				r->model = model;
+				r->tier = (uint8_t) tr;
+				r->units = units[model][tr];
+				r->cum_units = cu;
+				r->study_units = (int64_t) study.count;
+				r->captured = cap[model][tr];
+				r->cum_captured = cc;
+				r->events = events;
+				r->cum_prior = cp;
+				r->prior = prior;
+			}
+		}
+		alloc->free(alloc->ctx, cells);
+		alloc->free(alloc->ctx, naive);
+		alloc->free(alloc->ctx, ntier);
+		naive = NULL;
+		ntier = NULL;
+	}
+	*rows_out = rows;
+	*nrows_out = nrows;
+	rows = NULL;
+	st = SC_OK;
+done:
+	sc_grid_free(&study);
+	sc_grid_free(&tiergrid);
+	if (rows)
+		alloc->free(alloc->ctx, rows);
+	if (ci)
+		alloc->free(alloc->ctx, ci);
+	if (cj)
+		alloc->free(alloc->ctx, cj);
+	if (naive)
+		alloc->free(alloc->ctx, naive);
+	if (ntier)
+		alloc->free(alloc->ctx, ntier);
+	return st;
+}

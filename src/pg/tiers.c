@@ -1,0 +1,563 @@
+/*
+ * tiers.c — risk tiers: the safety.tier window function, seasonal tiers,
+ * risk components of a collection, per-cell risk scores and the back-test.
+ * The algorithms are in src/core/sc_tiers.c.
+ */
+#include "safety_pg.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+#include "windowapi.h"
+
+#include "sc_ewkb.h"
+#include "sc_tiers.h"
+
+static const char *const tier_labels[4] = {NULL, "yellow", "orange", "red"};
+
+/* OIDs of the labels of the enum safety.tier (typ), index by sc_tier */
+static void
+tier_oids(Oid typ, Oid out[4])
+{
+	out[0] = InvalidOid;
+	for (int k = 1; k < 4; k++)
+		out[k] = DatumGetObjectId(DirectFunctionCall2(enum_in, CStringGetDatum(tier_labels[k]),
+													  ObjectIdGetDatum(typ)));
+}
+
+static void
+check_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: %s must not be NULL", fname, argname),
+						errhint("Pass a value, or leave the argument out to use its default.")));
+}
+
+/* an interval argument as microseconds (a year 365.25 days, a month 30), > 0 */
+static int64
+interval_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+{
+	Interval   *iv;
+	int64		us;
+
+	check_not_null(fcinfo, argno, fname, argname);
+	iv = PG_GETARG_INTERVAL_P(argno);
+	us = sc_interval_usec(iv->month, iv->day, iv->time);
+	if (us <= 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be a positive interval", fname, argname),
+						errhint("Use an interval such as '28 days'.")));
+	return us;
+}
+
+static int64
+time_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+{
+	TimestampTz t;
+
+	check_not_null(fcinfo, argno, fname, argname);
+	t = PG_GETARG_TIMESTAMPTZ(argno);
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be a finite time", fname, argname),
+						errhint("Pass a time within the data, not infinity.")));
+	return t;
+}
+
+static double
+float_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+{
+	double		v;
+
+	check_not_null(fcinfo, argno, fname, argname);
+	v = PG_GETARG_FLOAT8(argno);
+	if (isnan(v) || isinf(v))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be a finite number", fname, argname),
+						errhint("NaN and infinity are not accepted.")));
+	return v;
+}
+
+static sc_tier_method
+method_of(text *t, const char *fname)
+{
+	char	   *m = text_to_cstring(t);
+
+	if (pg_strcasecmp(m, "quantile") == 0)
+		return SC_METHOD_QUANTILE;
+	if (pg_strcasecmp(m, "threshold") == 0)
+		return SC_METHOD_THRESHOLD;
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("%s: method must be 'quantile' or 'threshold', not \"%s\"", fname, m),
+					errhint("'quantile' tiers the top shares of units; 'threshold' uses absolute cut-offs.")));
+	pg_unreachable();
+}
+
+/*
+ * The tier rule from (method, red, orange, yellow) at argument argno:
+ * quantile shares default to 1 %, 5 %, 15 %; threshold cut-offs are required.
+ */
+static sc_tier_rule
+rule_args(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	sc_tier_rule r;
+	sc_err		err;
+	sc_status	st;
+
+	check_not_null(fcinfo, argno, fname, "method");
+	r.method = method_of(PG_GETARG_TEXT_PP(argno), fname);
+	if (r.method == SC_METHOD_QUANTILE)
+	{
+		r.red = PG_ARGISNULL(argno + 1) ? SC_TIER_RED_SHARE : PG_GETARG_FLOAT8(argno + 1);
+		r.orange = PG_ARGISNULL(argno + 2) ? SC_TIER_ORANGE_SHARE : PG_GETARG_FLOAT8(argno + 2);
+		r.yellow = PG_ARGISNULL(argno + 3) ? SC_TIER_YELLOW_SHARE : PG_GETARG_FLOAT8(argno + 3);
+		st = sc_tier_check_shares(r.red, r.orange, r.yellow, &err);
+		if (st != SC_OK)
+			sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+						  "Give cumulative shares of the units, e.g. red 0.01, orange 0.05, yellow 0.15.");
+	}
+	else
+	{
+		if (PG_ARGISNULL(argno + 1) || PG_ARGISNULL(argno + 2) || PG_ARGISNULL(argno + 3))
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: method 'threshold' needs the cut-offs red, orange and yellow", fname),
+							errhint("Pass red => ..., orange => ..., yellow => ... in the units of the score.")));
+		r.red = PG_GETARG_FLOAT8(argno + 1);
+		r.orange = PG_GETARG_FLOAT8(argno + 2);
+		r.yellow = PG_GETARG_FLOAT8(argno + 3);
+		st = sc_tier_check_thresholds(r.red, r.orange, r.yellow, &err);
+		if (st != SC_OK)
+			sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+						  "Cut-offs must not increase from red to yellow, e.g. 0.8, 0.5, 0.2.");
+	}
+	return r;
+}
+
+static sc_risk_weights
+weight_args(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	sc_risk_weights w;
+	sc_err		err;
+	sc_status	st;
+
+	w.harm = float_arg(fcinfo, argno, fname, "w_harm");
+	w.recency = float_arg(fcinfo, argno + 1, fname, "w_recency");
+	w.seasonal = float_arg(fcinfo, argno + 2, fname, "w_seasonal");
+	w.trend = float_arg(fcinfo, argno + 3, fname, "w_trend");
+	st = sc_risk_check_weights(&w, &err);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "Component weights are >= 0 and not all 0; the defaults are 0.4, 0.3, 0.2, 0.1.");
+	return w;
+}
+
+/* data_start of a collection, with a clear error when it is empty */
+static int64
+data_start_of(const sc_events *e, const char *fname)
+{
+	int64_t		first;
+	sc_err		err;
+	sc_status	st = sc_events_first_time(e, &first, &err);
+
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "Collect some events with safety.events_agg first.");
+	return sc_day_start(first);
+}
+
+static void
+check_as_of(int64 as_of, int64 data_start, const char *fname, const char *argname)
+{
+	if (as_of <= data_start)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s %s is before all data", fname, argname,
+							   timestamptz_to_str(as_of)),
+						errhint("The data start on the day of the first event, %s; pass a later %s.",
+								timestamptz_to_str(data_start), argname)));
+}
+
+/* --- safety.tier(score, method, red, orange, yellow) OVER (...) -------- */
+
+typedef struct TierWinState
+{
+	bool		done;
+	uint8	   *tiers;
+	Oid			oids[4];
+} TierWinState;
+
+PG_FUNCTION_INFO_V1(safety_tier);
+Datum
+safety_tier(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	TierWinState *ws = (TierWinState *) WinGetPartitionLocalMemory(winobj, sizeof(TierWinState));
+	const char *fname = "safety.tier";
+	int64		pos = WinGetCurrentPosition(winobj);
+	uint8		t;
+
+	if (!ws->done)
+	{
+		int64		n = WinGetPartitionRowCount(winobj);
+		MemoryContext partctx = GetMemoryChunkContext(ws);
+		double	   *scores = palloc(sizeof(double) * (n ? n : 1));
+		Datum		args[4];
+		bool		nulls[4];
+		sc_tier_rule r;
+		sc_err		err;
+		sc_status	st;
+
+		/* method and shares / cut-offs are taken from the partition's first row */
+		for (int a = 0; a < 4; a++)
+		{
+			bool		isout;
+
+			args[a] = WinGetFuncArgInPartition(winobj, a + 1, 0, WINDOW_SEEK_HEAD, false,
+											   &nulls[a], &isout);
+		}
+		if (nulls[0])
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: method must not be NULL", fname),
+							errhint("Use 'quantile' or 'threshold'.")));
+		r.method = method_of(DatumGetTextPP(args[0]), fname);
+		if (r.method == SC_METHOD_QUANTILE)
+		{
+			r.red = nulls[1] ? SC_TIER_RED_SHARE : DatumGetFloat8(args[1]);
+			r.orange = nulls[2] ? SC_TIER_ORANGE_SHARE : DatumGetFloat8(args[2]);
+			r.yellow = nulls[3] ? SC_TIER_YELLOW_SHARE : DatumGetFloat8(args[3]);
+			st = sc_tier_check_shares(r.red, r.orange, r.yellow, &err);
+			if (st != SC_OK)
+				sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+							  "Give cumulative shares of the units, e.g. red 0.01, orange 0.05, yellow 0.15.");
+		}
+		else
+		{
+			if (nulls[1] || nulls[2] || nulls[3])
+				ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+								errmsg("%s: method 'threshold' needs the cut-offs red, orange and yellow", fname),
+								errhint("Pass the cut-offs in the units of the score.")));
+			r.red = DatumGetFloat8(args[1]);
+			r.orange = DatumGetFloat8(args[2]);
+			r.yellow = DatumGetFloat8(args[3]);
+			st = sc_tier_check_thresholds(r.red, r.orange, r.yellow, &err);
+			if (st != SC_OK)
+				sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+							  "Cut-offs must not increase from red to yellow.");
+		}
+		for (int64 k = 0; k < n; k++)
+		{
+			bool		isnull,
+						isout;
+			Datum		d = WinGetFuncArgInPartition(winobj, 0, k, WINDOW_SEEK_HEAD, false,
+													 &isnull, &isout);
+
+			if (k % SC_INTERRUPT_EVERY == 0)
+				CHECK_FOR_INTERRUPTS();
+			scores[k] = isnull ? NAN : DatumGetFloat8(d);
+			if (!isnull && (isnan(scores[k]) || isinf(scores[k])))
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("%s: score must be a finite number (row %lld is %g)", fname,
+									   (long long) k + 1, scores[k]),
+								errhint("Use NULL for a unit without a score.")));
+		}
+		ws->tiers = MemoryContextAlloc(partctx, n ? n : 1);
+		if (r.method == SC_METHOD_QUANTILE)
+		{
+			sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+
+			st = sc_tier_quantile(scores, (size_t) n, r.red, r.orange, r.yellow, ws->tiers, NULL,
+								  &alloc, &err);
+			if (st != SC_OK)
+				sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+		}
+		else
+			for (int64 k = 0; k < n; k++)
+				ws->tiers[k] = (uint8) sc_tier_threshold(scores[k], r.red, r.orange, r.yellow);
+		tier_oids(get_fn_expr_rettype(fcinfo->flinfo), ws->oids);
+		pfree(scores);
+		ws->done = true;
+	}
+	t = ws->tiers[pos];
+	if (t == SC_TIER_NONE)
+		PG_RETURN_NULL();
+	PG_RETURN_OID(ws->oids[t]);
+}
+
+/* --- seasonal tiers ---------------------------------------------------- */
+
+static double
+seasonal_p(FunctionCallInfo fcinfo, const char *fname)
+{
+	double		p;
+	sc_err		err;
+	sc_status	st = sc_upper_tail(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), &p, &err);
+
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "observed and expected are counts (>= 0); dispersion is >= 0 (0: Poisson).");
+	return p;
+}
+
+PG_FUNCTION_INFO_V1(safety_seasonal_p);
+Datum
+safety_seasonal_p(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(seasonal_p(fcinfo, "safety.seasonal_p"));
+}
+
+PG_FUNCTION_INFO_V1(safety_seasonal_tier);
+Datum
+safety_seasonal_tier(PG_FUNCTION_ARGS)
+{
+	sc_tier		t = sc_tier_from_p(seasonal_p(fcinfo, "safety.seasonal_tier"));
+	Oid			oids[4];
+
+	if (t == SC_TIER_NONE)
+		PG_RETURN_NULL();
+	tier_oids(get_fn_expr_rettype(fcinfo->flinfo), oids);
+	PG_RETURN_OID(oids[t]);
+}
+
+/* --- risk components of a whole collection ------------------------------ */
+
+static Datum
+float_or_null(double v, bool *isnull)
+{
+	*isnull = isnan(v);
+	return Float8GetDatum(isnan(v) ? 0 : v);
+}
+
+PG_FUNCTION_INFO_V1(safety_risk_components);
+Datum
+safety_risk_components(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.risk_components";
+	ExpandedEvents *ee;
+	const sc_events *e;
+	sc_risk_params p;
+	sc_risk_comp c;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	int64_t    *ts;
+	double	   *ws;
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9] = {false};
+	sc_err		err;
+	sc_status	st;
+
+	check_not_null(fcinfo, 0, fname, "e");
+	p.as_of = time_arg(fcinfo, 1, fname, "as_of");
+	p.window = interval_arg(fcinfo, 2, fname, "window");
+	p.baseline = interval_arg(fcinfo, 3, fname, "baseline");
+	p.half_life = interval_arg(fcinfo, 4, fname, "half_life");
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	e = &ee->ev;
+	p.data_start = data_start_of(e, fname);
+	check_as_of(p.as_of, p.data_start, fname, "as_of");
+	ts = palloc(sizeof(int64_t) * (e->n ? e->n : 1));
+	ws = palloc(sizeof(double) * (e->n ? e->n : 1));
+	for (size_t k = 0; k < e->n; k++)
+	{
+		ts[k] = sc_event_time(e, k);
+		ws[k] = e->w[k];
+	}
+	st = sc_risk_components(ts, ws, e->n, &p, &c, &alloc, &err);
+	if (st != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", fname);
+	values[0] = Int64GetDatum(c.events);
+	values[1] = Float8GetDatum(c.harm);
+	values[2] = Float8GetDatum(c.recency);
+	values[3] = float_or_null(c.expected, &nulls[3]);
+	values[4] = Int32GetDatum(c.years);
+	values[5] = float_or_null(c.ratio, &nulls[5]);
+	values[6] = Int32GetDatum(c.weeks);
+	values[7] = float_or_null(c.trend_s, &nulls[7]);
+	values[8] = float_or_null(c.trend_z, &nulls[8]);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* --- per-cell scores and tiers ------------------------------------------ */
+
+/*
+ * safety.risk_scores(e, as_of, cell_size, method, red, orange, yellow,
+ *                    w_harm, w_recency, w_seasonal, w_trend, window, baseline, half_life)
+ */
+PG_FUNCTION_INFO_V1(safety_risk_scores);
+Datum
+safety_risk_scores(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.risk_scores";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ExpandedEvents *ee;
+	sc_risk_params p;
+	sc_tier_rule rule;
+	sc_risk_weights w;
+	sc_risk_cell *cells;
+	size_t		nc;
+	double		cell_size;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	SpPolygonMaker maker;
+	TupleDesc	tupdesc;
+	Oid			oids[4];
+	sc_err		err;
+	sc_status	st;
+
+	check_not_null(fcinfo, 0, fname, "e");
+	p.as_of = time_arg(fcinfo, 1, fname, "as_of");
+	cell_size = float_arg(fcinfo, 2, fname, "cell_size");
+	sp_check_cell_size(fname, cell_size);
+	rule = rule_args(fcinfo, 3, fname);
+	w = weight_args(fcinfo, 7, fname);
+	p.window = interval_arg(fcinfo, 11, fname, "window");
+	p.baseline = interval_arg(fcinfo, 12, fname, "baseline");
+	p.half_life = interval_arg(fcinfo, 13, fname, "half_life");
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	p.data_start = data_start_of(&ee->ev, fname);
+	check_as_of(p.as_of, p.data_start, fname, "as_of");
+	st = sc_risk_cells(&ee->ev, cell_size, &p, &w, &rule, &cells, &nc, &alloc,
+					   sp_check_interrupts, &err);
+	if (st != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+
+	InitMaterializedSRF(fcinfo, 0);
+	tupdesc = rsinfo->setDesc;
+	sp_polygon_maker_init(&maker, TupleDescAttr(tupdesc, 1)->atttypid, CurrentMemoryContext);
+	tier_oids(TupleDescAttr(tupdesc, 18)->atttypid, oids);
+	for (size_t k = 0; k < nc; k++)
+	{
+		const sc_risk_cell *c = &cells[k];
+		Datum		values[21];
+		bool		nulls[21] = {false};
+		double		xs[8],
+					ys[8];
+		size_t		nv = sc_cell_ring(SC_GRID_SQUARE, cell_size, c->i, c->j, xs, ys);
+
+		if (k % 256 == 0)
+			CHECK_FOR_INTERRUPTS();
+		values[0] = Int64GetDatum(sc_cell_id(c->i, c->j));
+		values[1] = sp_make_polygon(&maker, ee->ev.srid, xs, ys, nv);
+		values[2] = Int64GetDatum(c->c.events);
+		values[3] = Float8GetDatum(c->c.harm);
+		values[4] = Float8GetDatum(c->c.recency);
+		values[5] = float_or_null(c->c.expected, &nulls[5]);
+		values[6] = float_or_null(c->c.ratio, &nulls[6]);
+		values[7] = float_or_null(c->c.trend_z, &nulls[7]);
+		values[8] = Float8GetDatum(c->norm[0]);
+		values[9] = Float8GetDatum(c->norm[1]);
+		values[10] = Float8GetDatum(c->norm[2]);
+		values[11] = Float8GetDatum(c->norm[3]);
+		values[12] = Float8GetDatum(w.harm);
+		values[13] = Float8GetDatum(w.recency);
+		values[14] = Float8GetDatum(w.seasonal);
+		values[15] = Float8GetDatum(w.trend);
+		values[16] = Float8GetDatum(c->score);
+		values[17] = Int64GetDatum(c->rank);
+		values[18] = ObjectIdGetDatum(oids[c->tier]);
+		nulls[18] = c->tier == SC_TIER_NONE;
+		values[19] = Int32GetDatum(c->c.years);
+		values[20] = Int32GetDatum(c->c.weeks);
+		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
+		pfree(DatumGetPointer(values[1]));
+	}
+	pfree(cells);
+	return (Datum) 0;
+}
+
+/* --- back-test ------------------------------------------------------------ */
+
+/*
+ * safety.backtest(e, cell_size, start, stop, step, horizon, method, red, orange,
+ *                 yellow, w_harm, w_recency, w_seasonal, w_trend, window, baseline, half_life)
+ */
+PG_FUNCTION_INFO_V1(safety_backtest);
+Datum
+safety_backtest(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.backtest";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ExpandedEvents *ee;
+	sc_backtest_spec spec;
+	sc_backtest_row *rows;
+	size_t		nrows;
+	int64		data_start;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	TupleDesc	tupdesc;
+	Oid			oids[4];
+	sc_err		err;
+	sc_status	st;
+
+	check_not_null(fcinfo, 0, fname, "e");
+	spec.cell_size = float_arg(fcinfo, 1, fname, "cell_size");
+	sp_check_cell_size(fname, spec.cell_size);
+	spec.start = time_arg(fcinfo, 2, fname, "start");
+	spec.stop = time_arg(fcinfo, 3, fname, "stop");
+	spec.step = interval_arg(fcinfo, 4, fname, "step");
+	spec.horizon = interval_arg(fcinfo, 5, fname, "horizon");
+	spec.rule = rule_args(fcinfo, 6, fname);
+	spec.weights = weight_args(fcinfo, 10, fname);
+	spec.window = interval_arg(fcinfo, 14, fname, "window");
+	spec.baseline = interval_arg(fcinfo, 15, fname, "baseline");
+	spec.half_life = interval_arg(fcinfo, 16, fname, "half_life");
+	spec.naive_rule = spec.rule;
+	if (spec.rule.method != SC_METHOD_QUANTILE)
+	{
+		spec.naive_rule.method = SC_METHOD_QUANTILE;
+		spec.naive_rule.red = SC_TIER_RED_SHARE;
+		spec.naive_rule.orange = SC_TIER_ORANGE_SHARE;
+		spec.naive_rule.yellow = SC_TIER_YELLOW_SHARE;
+	}
+	if (spec.stop <= spec.start)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: stop must be after start", fname),
+						errhint("Origins run from start while origin + horizon <= stop.")));
+	if (spec.stop - spec.start < spec.horizon)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
+						errhint("Widen [start, stop) or shorten the horizon.")));
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	data_start = data_start_of(&ee->ev, fname);
+	check_as_of(spec.start, data_start, fname, "start");
+	st = sc_backtest(&ee->ev, &spec, &rows, &nrows, &alloc, sp_check_interrupts, &err);
+	if (st != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+
+	InitMaterializedSRF(fcinfo, 0);
+	tupdesc = rsinfo->setDesc;
+	tier_oids(TupleDescAttr(tupdesc, 2)->atttypid, oids);
+	for (size_t k = 0; k < nrows; k++)
+	{
+		const sc_backtest_row *r = &rows[k];
+		Datum		values[13];
+		bool		nulls[13] = {false};
+		double		hit = r->events ? (double) r->cum_captured / r->events : NAN;
+		double		area = (double) r->cum_units / r->study_units;
+
+		values[0] = TimestampTzGetDatum(r->origin);
+		values[1] = CStringGetTextDatum(r->model == 0 ? "risk" : "naive");
+		values[2] = ObjectIdGetDatum(oids[r->tier]);
+		values[3] = Int64GetDatum(r->units);
+		values[4] = Int64GetDatum(r->cum_units);
+		values[5] = Float8GetDatum(area);
+		values[6] = Int64GetDatum(r->captured);
+		values[7] = Int64GetDatum(r->cum_captured);
+		values[8] = Int64GetDatum(r->events);
+		values[9] = float_or_null(hit, &nulls[9]);
+		/* PAI = hit rate / area share (Chainey et al. 2008) */
+		values[10] = float_or_null(area > 0 && !isnan(hit) ? hit / area : NAN, &nulls[10]);
+		/* RRI = (captured / prior captured) / (events / prior events) (Levine 2008) */
+		values[11] = float_or_null(r->cum_prior > 0 && r->prior > 0 && r->events > 0 ?
+								   ((double) r->cum_captured / r->cum_prior) /
+								   ((double) r->events / r->prior) : NAN, &nulls[11]);
+		values[12] = Int64GetDatum(r->study_units);
+		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
+	}
+	pfree(rows);
+	return (Datum) 0;
+}

@@ -1,0 +1,220 @@
+/* test_tiers.c — tiering, upper tails, risk components and the back-test. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sc_test.h"
+#include "sc_tiers.h"
+
+static const sc_alloc *A = &sc_malloc_allocator;
+
+static void
+test_quantile(void)
+{
+	double		s[100];
+	uint8_t		t[100];
+	int64_t		r[100];
+	int			count[4] = {0};
+	sc_err		err;
+
+	/* 100 distinct positive scores: exactly 1 red, 4 orange, 10 yellow */
+	for (int k = 0; k < 100; k++)
+		s[k] = 100 - k;
+	CHECK(sc_tier_quantile(s, 100, 0.01, 0.05, 0.15, t, r, A, &err) == SC_OK);
+	for (int k = 0; k < 100; k++)
+		count[t[k]]++;
+	CHECK(count[SC_TIER_RED] == 1 && count[SC_TIER_ORANGE] == 4 && count[SC_TIER_YELLOW] == 10);
+	CHECK(t[0] == SC_TIER_RED && t[1] == SC_TIER_ORANGE && t[4] == SC_TIER_ORANGE &&
+		  t[5] == SC_TIER_YELLOW && t[14] == SC_TIER_YELLOW && t[15] == SC_TIER_NONE);
+	CHECK(r[0] == 1 && r[99] == 100);
+
+	/* ties: ranks 1, 1, 3 ... ; shares 1/10, 2/10, 3/10 over 10 scores */
+	{
+		double		u[10] = {5, 9, 9, 7, 7, 7, 0, 0, -1, NAN};
+		uint8_t		ut[10];
+		int64_t		ur[10];
+
+		/* 9 scores present (NaN missing): red r <= 0.9, orange <= 1.8, yellow <= 2.7 */
+		CHECK(sc_tier_quantile(u, 10, 0.1, 0.2, 0.3, ut, ur, A, &err) == SC_OK);
+		CHECK(ur[1] == 1 && ur[2] == 1 && ur[3] == 3 && ur[5] == 3 && ur[0] == 6 && ur[9] == 0);
+		CHECK(ut[1] == SC_TIER_ORANGE && ut[2] == SC_TIER_ORANGE && ut[3] == SC_TIER_NONE);	/* rank 1 > 0.9: no red; 7s rank 3 > 2.7 */
+		CHECK(sc_tier_quantile(u, 10, 0.2, 0.3, 0.5, ut, ur, A, &err) == SC_OK);
+		/* red r <= 1.8 (both 9s), orange r <= 2.7 (none: the 7s rank 3), yellow r <= 4.5 (the 7s) */
+		CHECK(ut[1] == SC_TIER_RED && ut[2] == SC_TIER_RED);
+		CHECK(ut[3] == SC_TIER_YELLOW && ut[4] == SC_TIER_YELLOW && ut[5] == SC_TIER_YELLOW);
+		CHECK(ut[0] == SC_TIER_NONE && ut[6] == SC_TIER_NONE && ut[9] == SC_TIER_NONE);
+		/* zero scores are never tiered */
+		CHECK(sc_tier_quantile(u, 10, 0.5, 0.8, 1.0, ut, ur, A, &err) == SC_OK);
+		CHECK(ut[6] == SC_TIER_NONE && ut[8] == SC_TIER_NONE && ut[0] == SC_TIER_ORANGE);
+	}
+	/* bad shares */
+	CHECK(sc_tier_quantile(s, 100, 0.05, 0.05, 0.15, t, r, A, &err) == SC_EINVAL);
+	CHECK(sc_tier_quantile(s, 100, 0.01, 0.05, 1.5, t, r, A, &err) == SC_EINVAL);
+	CHECK(sc_tier_quantile(s, 100, NAN, 0.05, 0.15, t, r, A, &err) == SC_EINVAL);
+	CHECK(sc_tier_quantile(s, 100, 0, 0.05, 0.15, t, r, A, &err) == SC_EINVAL);
+	CHECK(sc_tier_check_thresholds(1, 2, 3, &err) == SC_EINVAL);
+	CHECK(sc_tier_check_thresholds(3, 2, 2, &err) == SC_OK);
+	CHECK(sc_tier_threshold(3, 3, 2, 1) == SC_TIER_RED);
+	CHECK(sc_tier_threshold(2.5, 3, 2, 1) == SC_TIER_ORANGE);
+	CHECK(sc_tier_threshold(0.5, 3, 2, 1) == SC_TIER_NONE);
+}
+
+static void
+test_upper_tail(void)
+{
+	double		p;
+	sc_err		err;
+
+	/* P(X >= 5), X ~ Poisson(2) = 1 - 7 e^-2 */
+	CHECK(sc_upper_tail(5, 2, 0, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 1 - 7 * exp(-2), 1e-12);
+	/* P(X >= 1) = 1 - e^-mu; observed 0.2 counts as 1 */
+	CHECK(sc_upper_tail(0.2, 3, 0, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 1 - exp(-3), 1e-12);
+	CHECK(sc_upper_tail(0, 3, 0, &p, &err) == SC_OK && p == 1);
+	CHECK(sc_upper_tail(1, 0, 0, &p, &err) == SC_OK && p == 0);
+	/* far below a huge mean: the tail is 1, not an underflowed 0 */
+	CHECK(sc_upper_tail(1, 10000, 0, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 1, 1e-12);
+	CHECK(sc_upper_tail(20000, 10000, 0, &p, &err) == SC_OK && p < 1e-300);
+	/* negative binomial, size 2 (dispersion 0.5), mean 4: q = 4/6, P(X=x) = (x+1) (1/3)^2 q^x */
+	{
+		double		q = 4.0 / 6.0,
+					lower = 0;
+
+		for (int x = 0; x < 6; x++)
+			lower += (x + 1) * pow(1.0 / 3, 2) * pow(q, x);
+		CHECK(sc_upper_tail(6, 4, 0.5, &p, &err) == SC_OK);
+		CHECK_NEAR(p, 1 - lower, 1e-12);
+		CHECK(sc_upper_tail(3, 4, 0.5, &p, &err) == SC_OK);
+		CHECK_NEAR(p, 1 - (1.0 / 9) * (1 + 2 * q + 3 * q * q), 1e-12);
+	}
+	CHECK(sc_upper_tail(-1, 2, 0, &p, &err) == SC_EINVAL);
+	CHECK(sc_upper_tail(1, NAN, 0, &p, &err) == SC_EINVAL);
+	CHECK(sc_upper_tail(1, 2, -0.1, &p, &err) == SC_EINVAL);
+	CHECK(sc_tier_from_p(0.01) == SC_TIER_RED && sc_tier_from_p(0.03) == SC_TIER_ORANGE &&
+		  sc_tier_from_p(0.1) == SC_TIER_YELLOW && sc_tier_from_p(0.11) == SC_TIER_NONE);
+}
+
+static void
+test_components(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+	sc_risk_params p = {.as_of = 1000 * D, .window = 28 * D, .baseline = 3 * 364 * D,
+	.half_life = 14 * D, .data_start = 0};
+	/* ages 1, 14, 28 days in the window (28 is the edge: included), 29 outside */
+	int64_t		t[8] = {999 * D, 986 * D, 972 * D, 971 * D,
+		1000 * D - 364 * D - 1, 1000 * D - 364 * D - 27 * D,	/* year 1 window */
+	1000 * D - 728 * D - 5 * D, 1000 * D};	/* year 2 window; as_of itself excluded */
+	double		w[8] = {1, 2, 4, 8, 1, 1, 1, 100};
+	sc_risk_comp c;
+	sc_err		err;
+
+	CHECK(sc_risk_components(t, w, 8, &p, &c, A, &err) == SC_OK);
+	CHECK(c.events == 3);
+	CHECK_NEAR(c.harm, 7, 1e-15);
+	CHECK_NEAR(c.recency, 1 * pow(2, -1.0 / 14) + 2 * 0.5 + 4 * 0.25, 1e-12);
+	/* years 1 and 2 are covered (data_start 0), year 3 would start at day -120 */
+	CHECK(c.years == 2);
+	CHECK_NEAR(c.expected, 1.5, 1e-15);
+	CHECK_NEAR(c.ratio, 2, 1e-15);
+	CHECK(c.weeks == 142);		/* floor(1000 / 7) weeks covered, of 156 */
+
+	p.as_of = 0;
+	CHECK(sc_risk_components(t, w, 8, &p, &c, A, &err) == SC_EINVAL);
+	p.as_of = 1000 * D;
+	p.half_life = 0;
+	CHECK(sc_risk_components(t, w, 8, &p, &c, A, &err) == SC_EINVAL);
+}
+
+static void
+test_mann_kendall(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+	/* five weeks with 1, 2, 3, 4, 5 events: S = 10, var = 5·4·15/18 */
+	sc_risk_params p = {.as_of = 35 * D, .window = 7 * D, .baseline = 35 * D,
+	.half_life = 7 * D, .data_start = 0};
+	int64_t		t[15];
+	double		w[15];
+	int			n = 0;
+	sc_risk_comp c;
+	sc_err		err;
+
+	for (int wk = 0; wk < 5; wk++)
+		for (int k = 0; k <= wk; k++)
+		{
+			t[n] = wk * 7 * D + D;
+			w[n++] = 1;
+		}
+	CHECK(sc_risk_components(t, w, n, &p, &c, A, &err) == SC_OK);
+	CHECK(c.weeks == 5);
+	CHECK_NEAR(c.trend_s, 10, 0);
+	CHECK_NEAR(c.trend_z, 9 / sqrt(5 * 4 * 15 / 18.0), 1e-12);
+	/* ties: weeks 2, 2, 1 -> S = -2, var = (3·2·11 - 2·1·9)/18 = 48/18 */
+	p.as_of = 21 * D;
+	p.baseline = 21 * D;
+	n = 0;
+	t[n++] = D;
+	t[n++] = D;
+	t[n++] = 8 * D;
+	t[n++] = 8 * D;
+	t[n++] = 15 * D;
+	CHECK(sc_risk_components(t, w, n, &p, &c, A, &err) == SC_OK);
+	CHECK_NEAR(c.trend_s, -2, 0);
+	CHECK_NEAR(c.trend_z, -1 / sqrt(48 / 18.0), 1e-12);
+}
+
+static void
+test_backtest(void)
+{
+	/* the hand-worked PAI case: cells A, B, C (100 m) with 3, 2, 1 events before the
+	 * origin and 6, 3, 0 after; quantile shares 0.34, 0.67, 1 rank A red, B orange,
+	 * C yellow: cumulative PAI (6/9)/(1/3) = 2, (9/9)/(2/3) = 1.5, 1 */
+	const int64_t D = SC_USEC_PER_DAY;
+	sc_events	e;
+	sc_err		err;
+	sc_backtest_row *rows;
+	size_t		nrows;
+	int			counts[2][3] = {{3, 2, 1}, {6, 3, 0}};
+	sc_backtest_spec spec = {.cell_size = 100, .start = 100 * D, .stop = 107 * D, .step = 7 * D,
+		.horizon = 7 * D, .window = 28 * D, .baseline = 364 * D, .half_life = 14 * D,
+		.weights = {0.4, 0.3, 0.2, 0.1},
+		.rule = {SC_METHOD_QUANTILE, 0.34, 0.67, 1.0},
+	.naive_rule = {SC_METHOD_QUANTILE, 0.34, 0.67, 1.0}};
+
+	sc_events_init(&e, 32616, 0, A);
+	for (int when = 0; when < 2; when++)
+		for (int c = 0; c < 3; c++)
+			for (int k = 0; k < counts[when][c]; k++)
+				CHECK(sc_events_add(&e, 50 + 100 * c, 50, (when ? 101 : 95) * D + k * 3600000000LL,
+									false, 0, 1, false, 0, &err) == SC_OK);
+	CHECK(sc_backtest(&e, &spec, &rows, &nrows, A, NULL, &err) == SC_OK);
+	CHECK(nrows == 6);
+	for (int k = 0; k < 6; k++)
+	{
+		double		hit = (double) rows[k].cum_captured / rows[k].events;
+		double		area = (double) rows[k].cum_units / rows[k].study_units;
+		double		want[3] = {2, 1.5, 1};
+
+		CHECK(rows[k].study_units == 3 && rows[k].events == 9 && rows[k].units == 1);
+		CHECK_NEAR(hit / area, want[k % 3], 1e-12);
+	}
+	free(rows);
+	spec.stop = spec.start;
+	CHECK(sc_backtest(&e, &spec, &rows, &nrows, A, NULL, &err) == SC_EINVAL);
+	spec.stop = 107 * D;
+	spec.start = 10 * D;		/* before the first event's day */
+	CHECK(sc_backtest(&e, &spec, &rows, &nrows, A, NULL, &err) == SC_EINVAL);
+	sc_events_free(&e);
+}
+
+int
+main(void)
+{
+	test_quantile();
+	test_upper_tail();
+	test_components();
+	test_mann_kendall();
+	test_backtest();
+	TEST_DONE("tiers");
+}
