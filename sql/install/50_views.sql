@@ -1,6 +1,6 @@
--- Managed views: hotspot materialized views kept in a catalog, refreshed
--- (concurrently, on a schedule) with a history, with small cells suppressed
--- for privacy, and served as map tiles.
+-- Managed views: hotspot and near-repeat materialized views kept in a
+-- catalog, refreshed (concurrently, on a schedule) with a history, with
+-- small cells suppressed for privacy, and served as map tiles.
 --
 -- Generated SQL qualifies every name: safety's own through @extschema@,
 -- PostGIS's through its schema looked up in pg_extension at run time.
@@ -21,14 +21,17 @@ GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 CREATE TABLE @extschema@.views (
 	schema pg_catalog.name NOT NULL,
 	name pg_catalog.name NOT NULL,
-	kind pg_catalog.text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) 'hotspot'),
+	kind pg_catalog.text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat'])),
 	source pg_catalog.regclass NOT NULL,
 	parameters pg_catalog.jsonb NOT NULL,
 	created pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	-- further materialized views of the entry, in its schema, refreshed and
+	-- dropped with it (a near-repeat view's "<name>_windows")
+	companions pg_catalog.name[] NOT NULL DEFAULT '{}',
 	PRIMARY KEY (schema, name)
 );
 COMMENT ON TABLE @extschema@.views IS
-	'Views made by safety.create_hotspot_view: schema, name, kind, source table, parameters, creation time';
+	'Views made by safety.create_hotspot_view and safety.create_near_repeat_view: schema, name, kind, source table, parameters, creation time, companion views';
 
 CREATE SEQUENCE @extschema@.refresh_log_id_seq;
 CREATE TABLE @extschema@.refresh_log (
@@ -123,30 +126,186 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'safety: no view "%"%', view_entry.name,
 			CASE WHEN view_entry.schema IS NULL THEN '' ELSE ' in schema "' OPERATOR(pg_catalog.||) view_entry.schema OPERATOR(pg_catalog.||) '"' END
-			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view.';
+			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view and safety.create_near_repeat_view.';
 	END IF;
 	RETURN entry;
 END $$;
 COMMENT ON FUNCTION @extschema@.view_entry(pg_catalog.text, pg_catalog.name) IS
 	'The safety.views row of a view by name (and schema, when the name alone is ambiguous); an error when there is none';
 
--- the SQL of a hotspot view -----------------------------------------------
+-- checks shared by the builders --------------------------------------------
+
+CREATE FUNCTION @extschema@.check_view_target(fn pg_catalog.text, schema pg_catalog.name, names pg_catalog.text[])
+	RETURNS void LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	vschema pg_catalog.name := check_view_target.schema;
+	nsp pg_catalog.oid;
+	r pg_catalog.text;
+BEGIN
+	FOREACH r IN ARRAY names LOOP
+		IF pg_catalog.octet_length(r) OPERATOR(pg_catalog.>) 63 THEN
+			RAISE EXCEPTION '%: name "%" is longer than 63 bytes', fn, r USING ERRCODE = 'name_too_long';
+		END IF;
+	END LOOP;
+	SELECT n.oid INTO nsp FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) vschema;
+	IF nsp IS NULL THEN
+		RAISE EXCEPTION '%: schema "%" does not exist', fn, vschema USING ERRCODE = 'invalid_schema_name';
+	END IF;
+	IF NOT pg_catalog.has_schema_privilege(nsp, 'CREATE') THEN
+		RAISE EXCEPTION '%: permission denied to create in schema "%"', fn, vschema USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY names LOOP
+		IF EXISTS (SELECT FROM pg_catalog.pg_class c
+		           WHERE c.relname OPERATOR(pg_catalog.=) r AND c.relnamespace OPERATOR(pg_catalog.=) nsp) THEN
+			RAISE EXCEPTION '%: relation "%" already exists in schema "%"', fn, r, vschema
+				USING ERRCODE = 'duplicate_table', HINT = 'Choose another name, or drop the old view with safety.drop_view.';
+		END IF;
+		IF EXISTS (SELECT FROM @extschema@.views v WHERE v.schema OPERATOR(pg_catalog.=) vschema
+		           AND (v.name OPERATOR(pg_catalog.=) r OR r::pg_catalog.name OPERATOR(pg_catalog.=) ANY (v.companions))) THEN
+			RAISE EXCEPTION '%: safety.views already lists "%"."%"', fn, vschema, r
+				USING ERRCODE = 'duplicate_object', HINT = 'Remove the stale entry with safety.drop_view.';
+		END IF;
+	END LOOP;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_view_target(pg_catalog.text, pg_catalog.name, pg_catalog.text[]) IS
+	'Error (naming fn) unless the relations names can be created in schema: short enough, schema exists and allows CREATE, no such relation, not in safety.views';
+
+CREATE FUNCTION @extschema@.check_view_window(fn pg_catalog.text, "window" pg_catalog.interval, as_of pg_catalog.timestamptz)
+	RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF "window" OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION '%: window must be a positive interval, not %', fn, "window" USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF as_of IS NOT NULL AND NOT pg_catalog.isfinite(as_of) THEN
+		RAISE EXCEPTION '%: as_of must be finite', fn USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_view_window(pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz) IS
+	'Error (naming fn) unless window is positive and as_of finite or NULL';
+
+CREATE FUNCTION @extschema@.source_column(fn pg_catalog.text, source pg_catalog.regclass, col pg_catalog.name,
+	OUT typid pg_catalog.oid, OUT typmod pg_catalog.int4, OUT type pg_catalog.text)
+	RETURNS record LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	SELECT a.atttypid, a.atttypmod, pg_catalog.format_type(a.atttypid, a.atttypmod) INTO typid, typmod, type
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid OPERATOR(pg_catalog.=) source AND a.attname OPERATOR(pg_catalog.=) col
+	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION '%: column "%" of % does not exist', fn, col, source USING ERRCODE = 'undefined_column';
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.source_column(pg_catalog.text, pg_catalog.regclass, pg_catalog.name) IS
+	'Type of column col of source (an error naming fn when there is none)';
+
+CREATE FUNCTION @extschema@.check_view_source(fn pg_catalog.text, source pg_catalog.regclass,
+	geom_column pg_catalog.name, time_column pg_catalog.name, filter pg_catalog.text)
+	-- volatile: it runs EXPLAIN
+	RETURNS pg_catalog.int4 LANGUAGE plpgsql AS $$
+DECLARE
+	src pg_catalog.regclass := check_view_source.source;
+	geom_type pg_catalog.oid;
+	att record;
+	srid pg_catalog.int4;
+	msg pg_catalog.text;
+BEGIN
+	IF NOT pg_catalog.has_table_privilege(src, 'SELECT') THEN
+		RAISE EXCEPTION '%: permission denied to read %', fn, src USING ERRCODE = 'insufficient_privilege',
+			HINT = 'The view reads the source as its owner: the creating role needs SELECT on it.';
+	END IF;
+	IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) src)
+	   OPERATOR(pg_catalog.<>) ALL (ARRAY['r', 'p', 'v', 'm', 'f']::pg_catalog.char[]) THEN
+		RAISE EXCEPTION '%: source % is not a table or view', fn, src USING ERRCODE = 'wrong_object_type';
+	END IF;
+	SELECT t.oid INTO geom_type FROM pg_catalog.pg_type t
+	WHERE t.typname OPERATOR(pg_catalog.=) 'geometry'
+	  AND t.typnamespace OPERATOR(pg_catalog.=) pg_catalog.to_regnamespace(pg_catalog.quote_ident(@extschema@.postgis_schema()));
+	att := @extschema@.source_column(fn, src, geom_column);
+	IF att.typid OPERATOR(pg_catalog.<>) geom_type THEN
+		RAISE EXCEPTION '%: geom_column "%" of % has type %, not geometry', fn, geom_column, src, att.type
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+	IF att.typmod OPERATOR(pg_catalog.>=) 0 THEN
+		-- geometry(Type[,SRID]): points only (Z and M are ignored)
+		IF pg_catalog.substring(att.type, '\((\w+)') OPERATOR(pg_catalog.!~*) '^(point|geometry)[zm]*$' THEN
+			RAISE EXCEPTION '%: geom_column "%" of % has type %; it needs points', fn, geom_column, src, att.type
+				USING ERRCODE = 'datatype_mismatch', HINT = 'Turn areas into points with ST_PointOnSurface in a view over the table.';
+		END IF;
+		srid := pg_catalog.substring(att.type, ',(\d+)\)')::pg_catalog.int4;
+	END IF;
+	att := @extschema@.source_column(fn, src, time_column);
+	IF att.typid OPERATOR(pg_catalog.<>) 'pg_catalog.timestamptz'::pg_catalog.regtype THEN
+		RAISE EXCEPTION '%: time_column "%" of % has type %, not timestamp with time zone', fn, time_column, src, att.type
+			USING ERRCODE = 'datatype_mismatch', HINT = 'Convert it in a view over the table, e.g. occurred AT TIME ZONE ''UTC''.';
+	END IF;
+
+	-- the filter: one expression (checked by parsing alone), then planned
+	-- (not run) against the source so unknown columns and non-boolean
+	-- expressions are reported here
+	IF filter IS NOT NULL THEN
+		BEGIN
+			PERFORM @extschema@.check_expression(filter);
+			EXECUTE pg_catalog.format('EXPLAIN SELECT FROM %s WHERE (%s%s%s) LIMIT 0', src, E'\n', filter, E'\n');
+		EXCEPTION WHEN syntax_error_or_access_rule_violation OR data_exception THEN
+			GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+			RAISE EXCEPTION '%: filter is not a valid condition on %: %', fn, src, msg
+				USING ERRCODE = 'invalid_parameter_value', HINT = 'Give one boolean SQL expression over the source''s columns, such as offense = ''BURGLARY''.';
+		END;
+	END IF;
+	-- the SRID of geometry(Point, SRID), else NULL
+	RETURN srid;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_view_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.text) IS
+	'Error (naming fn) unless source is a readable table or view with a point geom_column, a timestamptz time_column and filter is one valid condition on it; returns the SRID of geom_column''s typmod, if any';
+
+-- the SQL of the views ------------------------------------------------------
+
+CREATE FUNCTION @extschema@.view_as_of_sql(parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	-- the end of the window: a fixed time, or the time of each refresh
+	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' IS NULL THEN 'pg_catalog.now()'
+		ELSE pg_catalog.format('%L::pg_catalog.timestamptz', parameters OPERATOR(pg_catalog.->>) 'as_of') END;
+COMMENT ON FUNCTION @extschema@.view_as_of_sql(pg_catalog.jsonb) IS
+	'SQL of the as_of of a view''s parameters: the fixed time, or now() (the time of each refresh)';
+
+CREATE FUNCTION @extschema@.view_events_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb, columns pg_catalog.text)
+	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	p pg_catalog.jsonb := view_events_sql.parameters;
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+BEGIN
+	-- the filter stands on lines of its own (a trailing comment ends with
+	-- it) inside a subquery of its own
+	RETURN pg_catalog.format(
+$sql$SELECT %1$s
+	FROM (SELECT %2$I AS geom, %3$I AS t%4$s FROM %5$s WHERE (
+%6$s
+	)) s
+	WHERE s.t OPERATOR(pg_catalog.>) (%7$s OPERATOR(pg_catalog.-) %8$L::pg_catalog.interval)
+	  AND s.t OPERATOR(pg_catalog.<=) %7$s$sql$,
+		columns,
+		p OPERATOR(pg_catalog.->>) 'geom_column',
+		p OPERATOR(pg_catalog.->>) 'time_column',
+		CASE WHEN p OPERATOR(pg_catalog.?) 'id_column'
+			THEN pg_catalog.format(', %I::pg_catalog.int8 AS id', p OPERATOR(pg_catalog.->>) 'id_column') ELSE '' END,
+		(SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
+		 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+		 WHERE c.oid OPERATOR(pg_catalog.=) view_events_sql.source),
+		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true'),
+		as_of,
+		p OPERATOR(pg_catalog.->>) 'window');
+END $$;
+COMMENT ON FUNCTION @extschema@.view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
+	'SQL selecting columns over the rows s(geom, t[, id]) of source that pass the filter and fall in (as_of - window, as_of], per a view''s parameters';
 
 CREATE FUNCTION @extschema@.hotspot_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := hotspot_view_sql.parameters;
-	src pg_catalog.text;
-	as_of pg_catalog.text;
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
 	geom pg_catalog.text := 'c.geom';
 	cols pg_catalog.text;
 BEGIN
-	SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO src
-	FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-	WHERE c.oid OPERATOR(pg_catalog.=) hotspot_view_sql.source;
-	-- the end of the window: a fixed time, or the time of each refresh
-	as_of := CASE WHEN p OPERATOR(pg_catalog.->>) 'as_of' IS NULL THEN 'pg_catalog.now()'
-		ELSE pg_catalog.format('%L::pg_catalog.timestamptz', p OPERATOR(pg_catalog.->>) 'as_of') END;
 	-- a typed geometry column when the source's SRID is known (QGIS reads it)
 	IF p OPERATOR(pg_catalog.->>) 'srid' IS NOT NULL THEN
 		geom := pg_catalog.format('c.geom::%I.geometry(Polygon,%s)', @extschema@.postgis_schema(),
@@ -169,28 +328,86 @@ BEGIN
 	RETURN pg_catalog.format(
 $sql$SELECT %1$s
 FROM (
-	SELECT @extschema@.grid_agg(s.geom, %2$s::pg_catalog.float8) AS grid
-	FROM (SELECT %3$I AS geom, %4$I AS t FROM %5$s WHERE (
-%6$s
-	)) s
-	WHERE s.t OPERATOR(pg_catalog.>) (%7$s OPERATOR(pg_catalog.-) %8$L::pg_catalog.interval)
-	  AND s.t OPERATOR(pg_catalog.<=) %7$s
+	%2$s
 ) g, LATERAL @extschema@.cells(g.grid) c
-WHERE c.value OPERATOR(pg_catalog.>=) %9$s$sql$,
+WHERE c.value OPERATOR(pg_catalog.>=) %3$s$sql$,
 		cols,
-		(p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8,
-		p OPERATOR(pg_catalog.->>) 'geom_column',
-		p OPERATOR(pg_catalog.->>) 'time_column',
-		src,
-		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true'),
-		as_of,
-		p OPERATOR(pg_catalog.->>) 'window',
+		@extschema@.view_events_sql(source, p, pg_catalog.format('@extschema@.grid_agg(s.geom, %s::pg_catalog.float8) AS grid',
+			(p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8)),
 		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4);
 END $$;
 COMMENT ON FUNCTION @extschema@.hotspot_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'The query of a hotspot view over source with the given parameters (as stored in safety.views)';
 
+CREATE FUNCTION @extschema@.near_repeat_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb,
+	relation pg_catalog.text DEFAULT 'table')
+	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	p pg_catalog.jsonb := near_repeat_view_sql.parameters;
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+	-- the arguments of near_repeat after the events, as stored
+	args pg_catalog.text := pg_catalog.format('%L::pg_catalog.float8[], %L::pg_catalog.float8[], %s::pg_catalog.int4, %s::pg_catalog.int8, %L',
+		ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p OPERATOR(pg_catalog.->) 'distance_bands'))::pg_catalog.float8[],
+		ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p OPERATOR(pg_catalog.->) 'time_bands'))::pg_catalog.float8[],
+		(p OPERATOR(pg_catalog.->>) 'permutations')::pg_catalog.int4,
+		(p OPERATOR(pg_catalog.->>) 'seed')::pg_catalog.int8,
+		p OPERATOR(pg_catalog.->>) 'metric');
+	events pg_catalog.text := @extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
+	zone pg_catalog.text := 'w.zone';
+	body pg_catalog.text;
+BEGIN
+	IF relation OPERATOR(pg_catalog.=) 'table' THEN
+		-- the Knox table
+		body := pg_catalog.format(
+$sql$SELECT k.distance_band, k.time_band, k.distance_from, k.distance_to, k.time_from, k.time_to,
+	k.observed, k.expected, k.knox_ratio, k.knox_ratio_median, k.p_value, k.significant,
+	%1$s AS as_of
+FROM (
+	%2$s
+) g, LATERAL @extschema@.near_repeat(g.e, %3$s) k$sql$, as_of, events, args);
+	ELSIF relation OPERATOR(pg_catalog.=) 'windows' THEN
+		-- the risk windows open at as_of, in the zone of the same table
+		IF p OPERATOR(pg_catalog.->>) 'srid' IS NOT NULL THEN
+			zone := pg_catalog.format('w.zone::%I.geometry(Polygon,%s)', @extschema@.postgis_schema(),
+				(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4);
+		END IF;
+		body := pg_catalog.format(
+$sql$SELECT w.id, w.occurred_at, w.window_end, w.days_left, %4$s AS zone, %1$s AS as_of
+FROM (
+	%2$s
+) g, LATERAL @extschema@.repeat_windows(g.e, %1$s, %3$s) w$sql$, as_of, events, args, zone);
+	ELSE
+		RAISE EXCEPTION 'safety.near_repeat_view_sql: relation must be ''table'' or ''windows'', not %', pg_catalog.quote_literal(relation)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- fewer than two events in the window: no rows (near_repeat needs pairs)
+	RETURN body OPERATOR(pg_catalog.||) E'\nWHERE @extschema@.num_events(g.e) OPERATOR(pg_catalog.>=) 2';
+END $$;
+COMMENT ON FUNCTION @extschema@.near_repeat_view_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
+	'The query of a near-repeat view over source with the given parameters (as stored in safety.views): relation ''table'' (the Knox table) or ''windows'' (the open risk windows)';
+
 -- create and drop -----------------------------------------------------------
+
+CREATE FUNCTION @extschema@.create_view_relation(schema pg_catalog.name, name pg_catalog.text, query pg_catalog.text,
+	unique_columns pg_catalog.name[], gist_column pg_catalog.name, description pg_catalog.text)
+	RETURNS pg_catalog.regclass LANGUAGE plpgsql AS $$
+DECLARE
+	view pg_catalog.regclass;
+BEGIN
+	EXECUTE pg_catalog.format('CREATE MATERIALIZED VIEW %I.%I AS %s', schema, name, query);
+	view := pg_catalog.format('%I.%I', schema, name)::pg_catalog.regclass;
+	-- a unique index on plain columns, so REFRESH ... CONCURRENTLY works
+	EXECUTE pg_catalog.format('CREATE UNIQUE INDEX ON %s (%s)', view,
+		(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(c), ', ') FROM pg_catalog.unnest(unique_columns) c));
+	IF gist_column IS NOT NULL THEN
+		EXECUTE pg_catalog.format('CREATE INDEX ON %s USING gist (%I)', view, gist_column);
+	END IF;
+	EXECUTE pg_catalog.format('COMMENT ON MATERIALIZED VIEW %s IS %L', view, description);
+	RETURN view;
+END $$;
+COMMENT ON FUNCTION @extschema@.create_view_relation(pg_catalog.name, pg_catalog.text, pg_catalog.text,
+	pg_catalog.name[], pg_catalog.name, pg_catalog.text) IS
+	'Create materialized view schema.name AS query with a unique index on unique_columns, a GiST index on gist_column (unless NULL) and a comment';
 
 CREATE FUNCTION @extschema@.create_hotspot_view(
 	name pg_catalog.text,
@@ -213,15 +430,9 @@ DECLARE
 	vname pg_catalog.text := create_hotspot_view.name;
 	vschema pg_catalog.name := create_hotspot_view.schema;
 	src pg_catalog.regclass := create_hotspot_view.source;
-	pgis pg_catalog.name := @extschema@.postgis_schema();
-	geom_type pg_catalog.oid;
-	nsp pg_catalog.oid;
-	att record;
 	srid pg_catalog.int4;
 	mc pg_catalog.int4 := create_hotspot_view.min_count;
 	params pg_catalog.jsonb;
-	query pg_catalog.text;
-	msg pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
 	-- loads the library, so that safety.min_count is a known setting
@@ -231,9 +442,6 @@ BEGIN
 		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, bandwidth, window and schema must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF pg_catalog.octet_length(vname) OPERATOR(pg_catalog.>) 63 THEN
-		RAISE EXCEPTION '%: name "%" is longer than 63 bytes', fn, vname USING ERRCODE = 'name_too_long';
-	END IF;
 	IF NOT (cell_size OPERATOR(pg_catalog.>) 0 AND cell_size OPERATOR(pg_catalog.<) 'Infinity') THEN
 		RAISE EXCEPTION '%: cell_size must be positive and finite, not %', fn, cell_size
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
@@ -242,103 +450,21 @@ BEGIN
 		RAISE EXCEPTION '%: bandwidth must be positive and finite, not %', fn, bandwidth
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
 	END IF;
-	IF "window" OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
-		RAISE EXCEPTION '%: window must be a positive interval, not %', fn, "window" USING ERRCODE = 'invalid_parameter_value';
-	END IF;
+	PERFORM @extschema@.check_view_window(fn, "window", as_of);
 	mc := coalesce(mc, pg_catalog.current_setting('safety.min_count', true)::pg_catalog.int4, 3);
 	IF mc OPERATOR(pg_catalog.<) 1 THEN
 		RAISE EXCEPTION '%: min_count must be at least 1, not %', fn, mc USING ERRCODE = 'invalid_parameter_value',
 			HINT = 'min_count 1 publishes every non-empty cell; larger values hide cells with few events.';
 	END IF;
-	IF as_of IS NOT NULL AND NOT pg_catalog.isfinite(as_of) THEN
-		RAISE EXCEPTION '%: as_of must be finite', fn USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-
-	-- the target schema and name
-	SELECT n.oid INTO nsp FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) vschema;
-	IF nsp IS NULL THEN
-		RAISE EXCEPTION '%: schema "%" does not exist', fn, vschema USING ERRCODE = 'invalid_schema_name';
-	END IF;
-	IF NOT pg_catalog.has_schema_privilege(nsp, 'CREATE') THEN
-		RAISE EXCEPTION '%: permission denied to create in schema "%"', fn, vschema USING ERRCODE = 'insufficient_privilege';
-	END IF;
-	IF EXISTS (SELECT FROM pg_catalog.pg_class c
-	           WHERE c.relname OPERATOR(pg_catalog.=) vname AND c.relnamespace OPERATOR(pg_catalog.=) nsp) THEN
-		RAISE EXCEPTION '%: relation "%" already exists in schema "%"', fn, vname, vschema
-			USING ERRCODE = 'duplicate_table', HINT = 'Choose another name, or drop the old view with safety.drop_view.';
-	END IF;
-	IF EXISTS (SELECT FROM @extschema@.views v WHERE v.schema OPERATOR(pg_catalog.=) vschema AND v.name OPERATOR(pg_catalog.=) vname) THEN
-		RAISE EXCEPTION '%: safety.views already lists "%"."%"', fn, vschema, vname
-			USING ERRCODE = 'duplicate_object', HINT = 'Remove the stale entry with safety.drop_view.';
-	END IF;
-
-	-- the source and its columns
-	IF NOT pg_catalog.has_table_privilege(src, 'SELECT') THEN
-		RAISE EXCEPTION '%: permission denied to read %', fn, src USING ERRCODE = 'insufficient_privilege',
-			HINT = 'The view reads the source as its owner: the creating role needs SELECT on it.';
-	END IF;
-	IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) src)
-	   OPERATOR(pg_catalog.<>) ALL (ARRAY['r', 'p', 'v', 'm', 'f']::pg_catalog.char[]) THEN
-		RAISE EXCEPTION '%: source % is not a table or view', fn, src USING ERRCODE = 'wrong_object_type';
-	END IF;
-	SELECT t.oid INTO geom_type FROM pg_catalog.pg_type t
-	WHERE t.typname OPERATOR(pg_catalog.=) 'geometry' AND t.typnamespace OPERATOR(pg_catalog.=) pg_catalog.to_regnamespace(pg_catalog.quote_ident(pgis));
-	SELECT a.atttypid, a.atttypmod, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type INTO att
-	FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid OPERATOR(pg_catalog.=) src AND a.attname OPERATOR(pg_catalog.=) geom_column
-	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION '%: column "%" of % does not exist', fn, geom_column, src USING ERRCODE = 'undefined_column';
-	END IF;
-	IF att.atttypid OPERATOR(pg_catalog.<>) geom_type THEN
-		RAISE EXCEPTION '%: geom_column "%" of % has type %, not geometry', fn, geom_column, src, att.type
-			USING ERRCODE = 'datatype_mismatch';
-	END IF;
-	IF att.atttypmod OPERATOR(pg_catalog.>=) 0 THEN
-		-- geometry(Type[,SRID]): points only (Z and M are ignored)
-		IF pg_catalog.substring(att.type, '\((\w+)') OPERATOR(pg_catalog.!~*) '^(point|geometry)[zm]*$' THEN
-			RAISE EXCEPTION '%: geom_column "%" of % has type %; it needs points', fn, geom_column, src, att.type
-				USING ERRCODE = 'datatype_mismatch', HINT = 'Turn areas into points with ST_PointOnSurface in a view over the table.';
-		END IF;
-		srid := pg_catalog.substring(att.type, ',(\d+)\)')::pg_catalog.int4;
-	END IF;
-	SELECT a.atttypid, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type INTO att
-	FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid OPERATOR(pg_catalog.=) src AND a.attname OPERATOR(pg_catalog.=) time_column
-	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION '%: column "%" of % does not exist', fn, time_column, src USING ERRCODE = 'undefined_column';
-	END IF;
-	IF att.atttypid OPERATOR(pg_catalog.<>) 'pg_catalog.timestamptz'::pg_catalog.regtype THEN
-		RAISE EXCEPTION '%: time_column "%" of % has type %, not timestamp with time zone', fn, time_column, src, att.type
-			USING ERRCODE = 'datatype_mismatch', HINT = 'Convert it in a view over the table, e.g. occurred AT TIME ZONE ''UTC''.';
-	END IF;
-
-	-- the filter: one expression (checked by parsing alone), then planned
-	-- (not run) against the source so unknown columns and non-boolean
-	-- expressions are reported here
-	IF filter IS NOT NULL THEN
-		BEGIN
-			PERFORM @extschema@.check_expression(filter);
-			EXECUTE pg_catalog.format('EXPLAIN SELECT FROM %s WHERE (%s%s%s) LIMIT 0', src, E'\n', filter, E'\n');
-		EXCEPTION WHEN syntax_error_or_access_rule_violation OR data_exception THEN
-			GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-			RAISE EXCEPTION '%: filter is not a valid condition on %: %', fn, src, msg
-				USING ERRCODE = 'invalid_parameter_value', HINT = 'Give one boolean SQL expression over the source''s columns, such as offense = ''BURGLARY''.';
-		END;
-	END IF;
+	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
+	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
 
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column,
 		'cell_size', cell_size, 'bandwidth', bandwidth, 'window', "window"::pg_catalog.text,
 		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid, 'shape', 'square');
-	query := @extschema@.hotspot_view_sql(src, params);
-
-	EXECUTE pg_catalog.format('CREATE MATERIALIZED VIEW %I.%I AS %s', vschema, vname, query);
-	view := pg_catalog.format('%I.%I', vschema, vname)::pg_catalog.regclass;
-	EXECUTE pg_catalog.format('CREATE UNIQUE INDEX ON %s (cell_id)', view);
-	EXECUTE pg_catalog.format('CREATE INDEX ON %s USING gist (geom)', view);
-	EXECUTE pg_catalog.format('COMMENT ON MATERIALIZED VIEW %s IS %L', view, pg_catalog.format(
+	view := @extschema@.create_view_relation(vschema, vname, @extschema@.hotspot_view_sql(src, params),
+		ARRAY['cell_id'], 'geom', pg_catalog.format(
 		'safety hotspot view: events per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
 		cell_size, src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
@@ -349,6 +475,96 @@ END $$;
 COMMENT ON FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
 	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz) IS
 	'Create a materialized view of events per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views';
+
+CREATE FUNCTION @extschema@.create_near_repeat_view(
+	name pg_catalog.text,
+	source pg_catalog.regclass,
+	geom_column pg_catalog.name,
+	time_column pg_catalog.name,
+	id_column pg_catalog.name,
+	distance_bands pg_catalog.float8[],
+	time_bands pg_catalog.float8[],
+	permutations pg_catalog.int4 DEFAULT 99,
+	seed pg_catalog.int8 DEFAULT 1,
+	metric pg_catalog.text DEFAULT 'manhattan',
+	"window" pg_catalog.interval DEFAULT '1 year',
+	filter pg_catalog.text DEFAULT NULL,
+	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
+	as_of pg_catalog.timestamptz DEFAULT NULL)
+	RETURNS pg_catalog.regclass LANGUAGE plpgsql
+	-- the window is stored as text: one style whatever the session's
+	SET intervalstyle = 'postgres'
+	AS $$
+DECLARE
+	fn constant pg_catalog.text := 'safety.create_near_repeat_view';
+	vname pg_catalog.text := create_near_repeat_view.name;
+	wname pg_catalog.text := create_near_repeat_view.name OPERATOR(pg_catalog.||) '_windows';
+	vschema pg_catalog.name := create_near_repeat_view.schema;
+	src pg_catalog.regclass := create_near_repeat_view.source;
+	srid pg_catalog.int4;
+	id_type pg_catalog.text;
+	params pg_catalog.jsonb;
+	msg pg_catalog.text;
+	hint pg_catalog.text;
+	state pg_catalog.text;
+	what pg_catalog.text;
+	view pg_catalog.regclass;
+BEGIN
+	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
+	   OR id_column IS NULL OR distance_bands IS NULL OR time_bands IS NULL OR permutations IS NULL OR seed IS NULL
+	   OR metric IS NULL OR "window" IS NULL OR vschema IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, id_column, distance_bands, time_bands, permutations, seed, metric, window and schema must not be NULL or empty', fn
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM @extschema@.check_view_window(fn, "window", as_of);
+	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
+	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
+	id_type := (@extschema@.source_column(fn, src, id_column)).type;
+	IF id_type OPERATOR(pg_catalog.<>) ALL (ARRAY['smallint', 'integer', 'bigint']) THEN
+		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_type
+			USING ERRCODE = 'datatype_mismatch', HINT = 'Use the source''s integer key, e.g. its primary key.';
+	END IF;
+	-- the near-repeat parameters, checked by safety.near_repeat itself on
+	-- two events in the source's SRID (a geographic SRID is refused here too)
+	BEGIN
+		PERFORM FROM @extschema@.near_repeat(pg_catalog.format(
+			'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(1,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events,
+			distance_bands, time_bands, permutations, seed, metric);
+	EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limit_exceeded THEN
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, state = RETURNED_SQLSTATE;
+		RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety\.near_repeat: ', '')
+			USING ERRCODE = state, HINT = hint;
+	END;
+
+	params := pg_catalog.jsonb_build_object(
+		'geom_column', geom_column, 'time_column', time_column, 'id_column', id_column,
+		'distance_bands', pg_catalog.to_jsonb(distance_bands), 'time_bands', pg_catalog.to_jsonb(time_bands),
+		'permutations', permutations, 'seed', seed, 'metric', pg_catalog.lower(metric),
+		'window', "window"::pg_catalog.text, 'filter', filter, 'as_of', as_of, 'srid', srid);
+	what := pg_catalog.format('of %s in the %s up to %s%s (distance bands %s, time bands %s days, %s permutations, seed %s, %s)',
+		src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
+		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END,
+		distance_bands, time_bands, permutations, seed, pg_catalog.lower(metric));
+	view := @extschema@.create_view_relation(vschema, vname, @extschema@.near_repeat_view_sql(src, params, 'table'),
+		ARRAY['distance_band', 'time_band'], NULL, 'safety near-repeat view: the Knox table of safety.near_repeat ' OPERATOR(pg_catalog.||) what);
+	PERFORM @extschema@.create_view_relation(vschema, wname, @extschema@.near_repeat_view_sql(src, params, 'windows'),
+		ARRAY['id'], 'zone', pg_catalog.format('safety near-repeat windows of %I: the risk windows open at as_of (safety.repeat_windows) in the zone of its Knox table ',
+			vname) OPERATOR(pg_catalog.||) what);
+	INSERT INTO @extschema@.views (schema, name, kind, source, parameters, companions)
+	VALUES (vschema, vname, 'near_repeat', src, params, ARRAY[wname]::pg_catalog.name[]);
+	RETURN view;
+END $$;
+COMMENT ON FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
+	pg_catalog.name, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text,
+	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz) IS
+	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone; listed in safety.views as one entry';
+
+CREATE FUNCTION @extschema@.view_relations(v @extschema@.views) RETURNS pg_catalog.text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN (SELECT pg_catalog.array_agg(pg_catalog.format('%I.%I', v.schema, r) ORDER BY k)
+		FROM pg_catalog.unnest(ARRAY[v.name] OPERATOR(pg_catalog.||) v.companions) WITH ORDINALITY AS u(r, k));
+COMMENT ON FUNCTION @extschema@.view_relations(@extschema@.views) IS
+	'The qualified names of the materialized views of a safety.views entry: its own, then its companions';
 
 CREATE FUNCTION @extschema@.drop_view(name pg_catalog.text, schema pg_catalog.name DEFAULT NULL)
 	RETURNS void LANGUAGE plpgsql AS $$
@@ -361,10 +577,12 @@ BEGIN
 	END IF;
 	-- the entry first: its row-level policy asks whether the caller owns the view
 	DELETE FROM @extschema@.views e WHERE e.schema OPERATOR(pg_catalog.=) v.schema AND e.name OPERATOR(pg_catalog.=) v.name;
-	EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %I.%I', v.schema, v.name);
+	-- the view and its companions (DROP checks that the caller owns each)
+	EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %s',
+		pg_catalog.array_to_string(@extschema@.view_relations(v), ', '));
 END $$;
 COMMENT ON FUNCTION @extschema@.drop_view(pg_catalog.text, pg_catalog.name) IS
-	'Drop a view made by safety.create_hotspot_view and its safety.views entry (its refresh history stays)';
+	'Drop a view made by safety.create_hotspot_view or safety.create_near_repeat_view, its companion views and its safety.views entry (its refresh history stays)';
 
 -- refresh -----------------------------------------------------------------
 
@@ -373,10 +591,14 @@ CREATE PROCEDURE @extschema@.refresh(name pg_catalog.text, schema pg_catalog.nam
 DECLARE
 	v @extschema@.views := @extschema@.view_entry(refresh.name, refresh.schema);
 	qname pg_catalog.text := pg_catalog.format('%I.%I', v.schema, v.name);
-	log_id pg_catalog.int8;
+	rels pg_catalog.text[] := @extschema@.view_relations(v);
+	names pg_catalog.name[] := ARRAY[v.name] OPERATOR(pg_catalog.||) v.companions;
+	log_ids pg_catalog.int8[] := '{}';
+	counts pg_catalog.int8[] := '{}';
 	t0 pg_catalog.timestamptz;
 	t1 pg_catalog.timestamptz;
 	n pg_catalog.int8;
+	k pg_catalog.int4;
 	msg pg_catalog.text;
 	state pg_catalog.text;
 BEGIN
@@ -386,32 +608,41 @@ BEGIN
 	-- one refresh of a view at a time: a second one waits here
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('safety.refresh'), pg_catalog.hashtext(qname));
 	t0 := pg_catalog.clock_timestamp();
-	INSERT INTO @extschema@.refresh_log (schema, view, started, status)
-	VALUES (v.schema, v.name, t0, 'running') RETURNING id INTO log_id;
+	-- a log row per relation: the view, then its companions
+	FOR k IN 1 .. pg_catalog.array_length(names, 1) LOOP
+		INSERT INTO @extschema@.refresh_log (schema, view, started, status)
+		VALUES (v.schema, names[k], t0, 'running') RETURNING id INTO n;
+		log_ids := log_ids OPERATOR(pg_catalog.||) n;
+	END LOOP;
 	BEGIN
-		-- a subtransaction: when it fails the old contents stay and the
-		-- log row above survives
-		IF (SELECT c.relispopulated FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(qname)) THEN
-			EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', qname);
-		ELSE
-			EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW %s', qname);
-		END IF;
-		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', qname) INTO n;
+		-- a subtransaction: the relations are refreshed together (with one
+		-- now()); when one fails the old contents of all stay and the log
+		-- rows above survive
+		FOR k IN 1 .. pg_catalog.array_length(rels, 1) LOOP
+			IF (SELECT c.relispopulated FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(rels[k])) THEN
+				EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', rels[k]);
+			ELSE
+				EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW %s', rels[k]);
+			END IF;
+			EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', rels[k]) INTO n;
+			counts := counts OPERATOR(pg_catalog.||) n;
+		END LOOP;
 		t1 := pg_catalog.clock_timestamp();
-		UPDATE @extschema@.refresh_log l SET finished = t1, rows = n, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'ok'
-		WHERE l.id OPERATOR(pg_catalog.=) log_id;
+		UPDATE @extschema@.refresh_log l SET finished = t1, rows = u.n, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'ok'
+		FROM ROWS FROM (pg_catalog.unnest(log_ids), pg_catalog.unnest(counts)) AS u(id, n)
+		WHERE l.id OPERATOR(pg_catalog.=) u.id;
 	EXCEPTION WHEN OTHERS THEN
 		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
 		t1 := pg_catalog.clock_timestamp();
 		UPDATE @extschema@.refresh_log l SET finished = t1, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'failed',
 			error = state OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) msg
-		WHERE l.id OPERATOR(pg_catalog.=) log_id;
+		WHERE l.id OPERATOR(pg_catalog.=) ANY (log_ids);
 		RAISE WARNING 'safety.refresh: refresh of % failed: %', qname, msg
 			USING HINT = 'The previous contents stay readable; safety.refresh_log has the error.';
 	END;
 END $$;
 COMMENT ON PROCEDURE @extschema@.refresh(pg_catalog.text, pg_catalog.name) IS
-	'Refresh a safety view (concurrently once populated, one refresh per view at a time), logged in safety.refresh_log; a failure is logged and leaves the old contents';
+	'Refresh a safety view and its companions together (concurrently once populated, one refresh per view at a time), logged in safety.refresh_log (a row per relation); a failure is logged and leaves the old contents';
 
 CREATE PROCEDURE @extschema@.refresh_all()
 	LANGUAGE plpgsql AS $$
