@@ -84,10 +84,7 @@ events_trans(FunctionCallInfo fcinfo, int to_arg, int id_arg, int weight_arg)
 	if (weight_arg > 0)
 	{
 		w = PG_GETARG_FLOAT8(weight_arg);
-		if (isnan(w) || isinf(w))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: weight must be a finite number", FNAME),
-							errhint("Leave out rows with NaN or infinite weights; rows with NULL weights are skipped.")));
+		sp_check_weight(FNAME, w);
 	}
 	r = sp_point_reader(fcinfo, 1, FNAME, "geom");
 	sp_read_point(r, PG_GETARG_DATUM(1), &x, &y, &srid);
@@ -96,10 +93,8 @@ events_trans(FunctionCallInfo fcinfo, int to_arg, int id_arg, int weight_arg)
 		sp_require_projected(r, srid, "event distances");
 		ee = sp_events_new(aggctx, srid);
 	}
-	else if (srid != ee->ev.srid)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: geom has mixed SRIDs: %d and %d", FNAME, ee->ev.srid, srid),
-						errhint("Transform all points to one projected SRID with ST_Transform.")));
+	else
+		sp_check_same_srid(FNAME, ee->ev.srid, srid);
 	if ((st = sc_events_add(&ee->ev, x, y, t, has_end, tend, w, has_id, id, &err)) != SC_OK)
 		sp_raise_hint(st, &err, FNAME, ERRCODE_INVALID_PARAMETER_VALUE,
 					  st == SC_ERANGE ? "Times must lie in the years 1 to 9999 (UTC)." :

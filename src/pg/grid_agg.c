@@ -26,6 +26,24 @@ grid_state(FunctionCallInfo fcinfo, MemoryContext aggctx)
 }
 
 void
+sp_check_weight(const char *fname, double w)
+{
+	if (isnan(w) || isinf(w))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: weight must be a finite number", fname),
+						errhint("Leave out rows with NaN or infinite weights; rows with NULL weights are skipped.")));
+}
+
+void
+sp_check_same_srid(const char *fname, int32 have, int32 srid)
+{
+	if (srid != have)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: geom has mixed SRIDs: %d and %d", fname, have, srid),
+						errhint("Transform all points to one projected SRID with ST_Transform.")));
+}
+
+void
 sp_check_cell_size(const char *fname, double cell_size)
 {
 	if (!(cell_size > 0) || isinf(cell_size))
@@ -62,10 +80,7 @@ grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char
 	if (weighted)
 	{
 		w = PG_GETARG_FLOAT8(3);
-		if (isnan(w) || isinf(w))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: weight must be a finite number", fname),
-							errhint("Leave out rows with NaN or infinite weights; rows with NULL weights are skipped.")));
+		sp_check_weight(fname, w);
 	}
 	r = sp_point_reader(fcinfo, 1, fname, "geom");
 	sp_read_point(r, PG_GETARG_DATUM(1), &x, &y, &srid);
@@ -76,10 +91,7 @@ grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char
 	}
 	else
 	{
-		if (srid != eg->grid.srid)
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: geom has mixed SRIDs: %d and %d", fname, eg->grid.srid, srid),
-							errhint("Transform all points to one projected SRID with ST_Transform.")));
+		sp_check_same_srid(fname, eg->grid.srid, srid);
 		if (cell_size != eg->grid.cell_size)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: cell_size must be the same for all rows (%g and %g)",

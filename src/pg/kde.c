@@ -173,10 +173,7 @@ kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
 	if (weight_arg > 0)
 	{
 		w = PG_GETARG_FLOAT8(weight_arg);
-		if (isnan(w) || isinf(w))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: weight must be a finite number", fname),
-							errhint("Leave out rows with NaN or infinite weights; rows with NULL weights are skipped.")));
+		sp_check_weight(fname, w);
 	}
 	r = sp_point_reader(fcinfo, 1, fname, "geom");
 	sp_read_point(r, PG_GETARG_DATUM(1), &x, &y, &srid);
@@ -187,10 +184,7 @@ kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
 	}
 	else
 	{
-		if (srid != ks->eg.grid.srid)
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: geom has mixed SRIDs: %d and %d", fname, ks->eg.grid.srid, srid),
-							errhint("Transform all points to one projected SRID with ST_Transform.")));
+		sp_check_same_srid(fname, ks->eg.grid.srid, srid);
 		if (cell_size != ks->eg.grid.cell_size || h != ks->acc.h || kernel != ks->acc.kernel)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: cell_size, bandwidth and kernel must be the same for all rows", fname),

@@ -95,6 +95,10 @@ void		sp_grid_changed(ExpandedGrid *eg);
 #define SpGridGetDatum(eg) EOHPGetRWDatum(&(eg)->hdr)
 /* add the cells of any grid datum into dst (same kind, SRID, size) */
 void		sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname);
+/* error unless a row's weight is finite */
+void		sp_check_weight(const char *fname, double w);
+/* error when a row's SRID differs from the aggregate's */
+void		sp_check_same_srid(const char *fname, int32 have, int32 srid);
 /* error unless cell_size is positive and finite */
 void		sp_check_cell_size(const char *fname, double cell_size);
 /* sorted cells of an expanded grid (cached) */
