@@ -183,6 +183,34 @@ END $$;
 COMMENT ON FUNCTION @extschema@.check_view_window(pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz) IS
 	'Error (naming fn) unless window is positive and as_of finite or NULL';
 
+CREATE FUNCTION @extschema@.check_view_size(fn pg_catalog.text, what pg_catalog.text, size pg_catalog.float8)
+	RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF NOT (size OPERATOR(pg_catalog.>) 0 AND size OPERATOR(pg_catalog.<) 'Infinity') THEN
+		RAISE EXCEPTION '%: % must be positive and finite, not %', fn, what, size
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_view_size(pg_catalog.text, pg_catalog.text, pg_catalog.float8) IS
+	'Error (naming fn and the parameter what) unless size is positive and finite';
+
+CREATE FUNCTION @extschema@.view_min_count(fn pg_catalog.text, min_count pg_catalog.int4)
+	RETURNS pg_catalog.int4 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	mc pg_catalog.int4;
+BEGIN
+	-- loads the library, so that safety.min_count is a known setting
+	PERFORM @extschema@.check_expression('true');
+	mc := coalesce(min_count, pg_catalog.current_setting('safety.min_count', true)::pg_catalog.int4, 3);
+	IF mc OPERATOR(pg_catalog.<) 1 THEN
+		RAISE EXCEPTION '%: min_count must be at least 1, not %', fn, mc USING ERRCODE = 'invalid_parameter_value',
+			HINT = 'min_count 1 publishes every non-empty cell; larger values hide cells with few events.';
+	END IF;
+	RETURN mc;
+END $$;
+COMMENT ON FUNCTION @extschema@.view_min_count(pg_catalog.text, pg_catalog.int4) IS
+	'The min_count a view stores: min_count, or the setting safety.min_count (default 3) when NULL; an error (naming fn) when below 1';
+
 CREATE FUNCTION @extschema@.source_column(fn pg_catalog.text, source pg_catalog.regclass, col pg_catalog.name,
 	OUT typid pg_catalog.oid, OUT typmod pg_catalog.int4, OUT type pg_catalog.text)
 	RETURNS record LANGUAGE plpgsql STABLE AS $$
@@ -298,43 +326,86 @@ END $$;
 COMMENT ON FUNCTION @extschema@.view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
 	'SQL selecting columns over the rows s(geom, t[, id]) of source that pass the filter and fall in (as_of - window, as_of], per a view''s parameters';
 
+CREATE FUNCTION @extschema@.view_geom_sql(parameters pg_catalog.jsonb, expr pg_catalog.text)
+	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
+	-- a typed geometry column when the source's SRID is known (QGIS reads it)
+	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'srid' IS NULL THEN expr
+		ELSE pg_catalog.format('%s::%I.geometry(Polygon,%s)', expr, @extschema@.postgis_schema(),
+			(parameters OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4) END;
+COMMENT ON FUNCTION @extschema@.view_geom_sql(pg_catalog.jsonb, pg_catalog.text) IS
+	'SQL of the polygon column expr of a view: cast to geometry(Polygon, SRID) when the parameters know the source''s SRID';
+
+CREATE FUNCTION @extschema@.view_gi_star(g @extschema@.grid, distance pg_catalog.float8, fdr pg_catalog.bool,
+	OUT cell_id pg_catalog.int8, OUT z pg_catalog.float8, OUT p pg_catalog.float8, OUT class pg_catalog.int2)
+	RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	msg pg_catalog.text;
+BEGIN
+	IF g IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT s.cell_id, s.z, s.p, s.class FROM @extschema@.gi_star(g, distance, NULL, fdr) s;
+EXCEPTION WHEN invalid_parameter_value THEN
+	-- a window whose grid Gi* cannot analyse (fewer than 3 cells, or all
+	-- equal) is no error for a view: its cells get no z, class or tier
+	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+	IF msg OPERATOR(pg_catalog.!~) 'needs at least 3 cells|without variation' THEN
+		RAISE;
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.view_gi_star(@extschema@.grid, pg_catalog.float8, pg_catalog.bool) IS
+	'safety.gi_star(g, distance, NULL, fdr) for a hotspot view: no rows when g is NULL, has fewer than 3 cells or no variation';
+
 CREATE FUNCTION @extschema@.hotspot_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := hotspot_view_sql.parameters;
 	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
-	geom pg_catalog.text := 'c.geom';
+	cell_size pg_catalog.float8 := (p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8;
+	-- stored by create_hotspot_view; older entries have neither
+	distance pg_catalog.float8 := coalesce((p OPERATOR(pg_catalog.->>) 'distance')::pg_catalog.float8,
+		3 OPERATOR(pg_catalog.*) cell_size);
+	fdr pg_catalog.bool := coalesce((p OPERATOR(pg_catalog.->>) 'fdr')::pg_catalog.bool, true);
 	cols pg_catalog.text;
 BEGIN
-	-- a typed geometry column when the source's SRID is known (QGIS reads it)
-	IF p OPERATOR(pg_catalog.->>) 'srid' IS NOT NULL THEN
-		geom := pg_catalog.format('c.geom::%I.geometry(Polygon,%s)', @extschema@.postgis_schema(),
-			(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4);
-	END IF;
-
 	-- The columns of the view, one row per cell.  Density (safety.kde_agg)
 	-- and Gi* (safety.gi_star) columns are added HERE, and only here: they
-	-- join the same grid "g.grid" on cell_id.
+	-- join the same grid "g.grid" on cell_id.  Gi* sees every cell of the
+	-- window (zeros too); min_count hides rows only afterwards.
 	cols := pg_catalog.concat_ws(E',\n\t',
 		'c.cell_id',
-		geom OPERATOR(pg_catalog.||) ' AS geom',
+		@extschema@.view_geom_sql(p, 'c.geom') OPERATOR(pg_catalog.||) ' AS geom',
 		'c.value::pg_catalog.int8 AS events',
+		'coalesce(d.value, 0) AS density',
+		'@extschema@.per_km2(coalesce(d.value, 0)) AS density_km2',
+		'z.z AS gi_z',
+		'z.p AS gi_p',
+		'z.class AS gi_class',
+		'@extschema@.tier_from_gi(z.class) AS tier',
 		pg_catalog.format('(%s OPERATOR(pg_catalog.-) %L::pg_catalog.interval) AS window_start', as_of, p OPERATOR(pg_catalog.->>) 'window'),
 		as_of OPERATOR(pg_catalog.||) ' AS window_end',
 		as_of OPERATOR(pg_catalog.||) ' AS as_of'
-		-- future: density and Gi* columns
 	);
 
 	RETURN pg_catalog.format(
-$sql$SELECT %1$s
-FROM (
+$sql$WITH g AS MATERIALIZED (
 	%2$s
-) g, LATERAL @extschema@.cells(g.grid) c
+), d AS (
+	SELECT d.cell_id, d.value FROM g, LATERAL @extschema@.cells(g.density) d
+), z AS (
+	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$s::pg_catalog.float8, %5$L::pg_catalog.bool) z
+)
+SELECT %1$s
+FROM g CROSS JOIN LATERAL @extschema@.cells(g.grid) c
+LEFT JOIN d ON d.cell_id OPERATOR(pg_catalog.=) c.cell_id
+LEFT JOIN z ON z.cell_id OPERATOR(pg_catalog.=) c.cell_id
 WHERE c.value OPERATOR(pg_catalog.>=) %3$s$sql$,
 		cols,
-		@extschema@.view_events_sql(source, p, pg_catalog.format('@extschema@.grid_agg(s.geom, %s::pg_catalog.float8) AS grid',
-			(p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8)),
-		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4);
+		@extschema@.view_events_sql(source, p, pg_catalog.format(
+			'@extschema@.grid_agg(s.geom, %1$s::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$s::pg_catalog.float8, %2$s::pg_catalog.float8) AS density',
+			cell_size, (p OPERATOR(pg_catalog.->>) 'bandwidth')::pg_catalog.float8)),
+		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4,
+		distance, fdr);
 END $$;
 COMMENT ON FUNCTION @extschema@.hotspot_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'The query of a hotspot view over source with the given parameters (as stored in safety.views)';
@@ -353,7 +424,7 @@ DECLARE
 		(p OPERATOR(pg_catalog.->>) 'seed')::pg_catalog.int8,
 		p OPERATOR(pg_catalog.->>) 'metric');
 	events pg_catalog.text := @extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
-	zone pg_catalog.text := 'w.zone';
+	zone pg_catalog.text;
 	body pg_catalog.text;
 BEGIN
 	IF relation OPERATOR(pg_catalog.=) 'table' THEN
@@ -367,10 +438,7 @@ FROM (
 ) g, LATERAL @extschema@.near_repeat(g.e, %3$s) k$sql$, as_of, events, args);
 	ELSIF relation OPERATOR(pg_catalog.=) 'windows' THEN
 		-- the risk windows open at as_of, in the zone of the same table
-		IF p OPERATOR(pg_catalog.->>) 'srid' IS NOT NULL THEN
-			zone := pg_catalog.format('w.zone::%I.geometry(Polygon,%s)', @extschema@.postgis_schema(),
-				(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4);
-		END IF;
+		zone := @extschema@.view_geom_sql(p, 'w.zone');
 		body := pg_catalog.format(
 $sql$SELECT w.id, w.occurred_at, w.window_end, w.days_left, %4$s AS zone, %1$s AS as_of
 FROM (
@@ -420,7 +488,9 @@ CREATE FUNCTION @extschema@.create_hotspot_view(
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
 	min_count pg_catalog.int4 DEFAULT NULL,
-	as_of pg_catalog.timestamptz DEFAULT NULL)
+	as_of pg_catalog.timestamptz DEFAULT NULL,
+	distance pg_catalog.float8 DEFAULT NULL,
+	fdr pg_catalog.bool DEFAULT true)
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql
 	-- the window is stored as text: one style whatever the session's
 	SET intervalstyle = 'postgres'
@@ -432,40 +502,32 @@ DECLARE
 	src pg_catalog.regclass := create_hotspot_view.source;
 	srid pg_catalog.int4;
 	mc pg_catalog.int4 := create_hotspot_view.min_count;
+	dist pg_catalog.float8 := coalesce(create_hotspot_view.distance, 3 OPERATOR(pg_catalog.*) create_hotspot_view.cell_size);
 	params pg_catalog.jsonb;
 	view pg_catalog.regclass;
 BEGIN
-	-- loads the library, so that safety.min_count is a known setting
-	PERFORM @extschema@.check_expression('true');
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL
-	   OR time_column IS NULL OR cell_size IS NULL OR bandwidth IS NULL OR "window" IS NULL OR vschema IS NULL THEN
-		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, bandwidth, window and schema must not be NULL or empty', fn
+	   OR time_column IS NULL OR cell_size IS NULL OR bandwidth IS NULL OR "window" IS NULL OR vschema IS NULL OR fdr IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, bandwidth, window, schema and fdr must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT (cell_size OPERATOR(pg_catalog.>) 0 AND cell_size OPERATOR(pg_catalog.<) 'Infinity') THEN
-		RAISE EXCEPTION '%: cell_size must be positive and finite, not %', fn, cell_size
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
-	END IF;
-	IF NOT (bandwidth OPERATOR(pg_catalog.>) 0 AND bandwidth OPERATOR(pg_catalog.<) 'Infinity') THEN
-		RAISE EXCEPTION '%: bandwidth must be positive and finite, not %', fn, bandwidth
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
-	END IF;
+	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
+	PERFORM @extschema@.check_view_size(fn, 'bandwidth', bandwidth);
+	PERFORM @extschema@.check_view_size(fn, 'distance', dist);
 	PERFORM @extschema@.check_view_window(fn, "window", as_of);
-	mc := coalesce(mc, pg_catalog.current_setting('safety.min_count', true)::pg_catalog.int4, 3);
-	IF mc OPERATOR(pg_catalog.<) 1 THEN
-		RAISE EXCEPTION '%: min_count must be at least 1, not %', fn, mc USING ERRCODE = 'invalid_parameter_value',
-			HINT = 'min_count 1 publishes every non-empty cell; larger values hide cells with few events.';
-	END IF;
+	mc := @extschema@.view_min_count(fn, mc);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
 
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column,
 		'cell_size', cell_size, 'bandwidth', bandwidth, 'window', "window"::pg_catalog.text,
-		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid, 'shape', 'square');
+		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid, 'shape', 'square',
+		'distance', dist, 'fdr', fdr);
 	view := @extschema@.create_view_relation(vschema, vname, @extschema@.hotspot_view_sql(src, params),
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
-		'safety hotspot view: events per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
+		'safety hotspot view: events, kernel density (bandwidth %s) and Gi* (distance %s%s) per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
+		bandwidth, dist, CASE WHEN fdr THEN ', FDR' ELSE '' END,
 		cell_size, src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
@@ -473,8 +535,9 @@ BEGIN
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
-	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz) IS
-	'Create a materialized view of events per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views';
+	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz,
+	pg_catalog.float8, pg_catalog.bool) IS
+	'Create a materialized view of events, kernel density, Gi* z, class and tier per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views';
 
 CREATE FUNCTION @extschema@.create_near_repeat_view(
 	name pg_catalog.text,
