@@ -1,4 +1,4 @@
--- Managed views: hotspot and near-repeat materialized views kept in a
+-- Managed views: hotspot, near-repeat and tier materialized views kept in a
 -- catalog, refreshed (concurrently, on a schedule) with a history, with
 -- small cells suppressed for privacy, and served as map tiles.
 --
@@ -21,7 +21,7 @@ GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 CREATE TABLE @extschema@.views (
 	schema pg_catalog.name NOT NULL,
 	name pg_catalog.name NOT NULL,
-	kind pg_catalog.text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat'])),
+	kind pg_catalog.text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat', 'tier'])),
 	source pg_catalog.regclass NOT NULL,
 	parameters pg_catalog.jsonb NOT NULL,
 	created pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -31,7 +31,7 @@ CREATE TABLE @extschema@.views (
 	PRIMARY KEY (schema, name)
 );
 COMMENT ON TABLE @extschema@.views IS
-	'Views made by safety.create_hotspot_view and safety.create_near_repeat_view: schema, name, kind, source table, parameters, creation time, companion views';
+	'Views made by safety.create_hotspot_view, safety.create_near_repeat_view and safety.create_tier_view: schema, name, kind, source table, parameters, creation time, companion views';
 
 CREATE SEQUENCE @extschema@.refresh_log_id_seq;
 CREATE TABLE @extschema@.refresh_log (
@@ -126,7 +126,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'safety: no view "%"%', view_entry.name,
 			CASE WHEN view_entry.schema IS NULL THEN '' ELSE ' in schema "' OPERATOR(pg_catalog.||) view_entry.schema OPERATOR(pg_catalog.||) '"' END
-			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view and safety.create_near_repeat_view.';
+			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view, safety.create_near_repeat_view and safety.create_tier_view.';
 	END IF;
 	RETURN entry;
 END $$;
@@ -182,6 +182,34 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION @extschema@.check_view_window(pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz) IS
 	'Error (naming fn) unless window is positive and as_of finite or NULL';
+
+CREATE FUNCTION @extschema@.check_view_size(fn pg_catalog.text, what pg_catalog.text, size pg_catalog.float8)
+	RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF NOT (size OPERATOR(pg_catalog.>) 0 AND size OPERATOR(pg_catalog.<) 'Infinity') THEN
+		RAISE EXCEPTION '%: % must be positive and finite, not %', fn, what, size
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_view_size(pg_catalog.text, pg_catalog.text, pg_catalog.float8) IS
+	'Error (naming fn and the parameter what) unless size is positive and finite';
+
+CREATE FUNCTION @extschema@.view_min_count(fn pg_catalog.text, min_count pg_catalog.int4)
+	RETURNS pg_catalog.int4 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	mc pg_catalog.int4;
+BEGIN
+	-- loads the library, so that safety.min_count is a known setting
+	PERFORM @extschema@.check_expression('true');
+	mc := coalesce(min_count, pg_catalog.current_setting('safety.min_count', true)::pg_catalog.int4, 3);
+	IF mc OPERATOR(pg_catalog.<) 1 THEN
+		RAISE EXCEPTION '%: min_count must be at least 1, not %', fn, mc USING ERRCODE = 'invalid_parameter_value',
+			HINT = 'min_count 1 publishes every non-empty cell; larger values hide cells with few events.';
+	END IF;
+	RETURN mc;
+END $$;
+COMMENT ON FUNCTION @extschema@.view_min_count(pg_catalog.text, pg_catalog.int4) IS
+	'The min_count a view stores: min_count, or the setting safety.min_count (default 3) when NULL; an error (naming fn) when below 1';
 
 CREATE FUNCTION @extschema@.source_column(fn pg_catalog.text, source pg_catalog.regclass, col pg_catalog.name,
 	OUT typid pg_catalog.oid, OUT typmod pg_catalog.int4, OUT type pg_catalog.text)
@@ -258,6 +286,26 @@ END $$;
 COMMENT ON FUNCTION @extschema@.check_view_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.text) IS
 	'Error (naming fn) unless source is a readable table or view with a point geom_column, a timestamptz time_column and filter is one valid condition on it; returns the SRID of geom_column''s typmod, if any';
 
+CREATE FUNCTION @extschema@.check_view_call(fn pg_catalog.text, srid pg_catalog.int4, call pg_catalog.text)
+	-- volatile: it runs call
+	RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	msg pg_catalog.text;
+	hint pg_catalog.text;
+	state pg_catalog.text;
+BEGIN
+	-- call names $1: two events in the source's SRID (a geographic SRID is
+	-- refused by the analysis too); its errors are reported under fn
+	EXECUTE 'SELECT FROM ' OPERATOR(pg_catalog.||) call USING pg_catalog.format(
+		'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(1,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events;
+EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limit_exceeded THEN
+	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, state = RETURNED_SQLSTATE;
+	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety\.\w+: ', '')
+		USING ERRCODE = state, HINT = hint;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_view_call(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
+	'Run the analysis call on two events ($1) in SRID srid, so that its parameters are checked before a view is created; its errors are raised naming fn';
+
 -- the SQL of the views ------------------------------------------------------
 
 CREATE FUNCTION @extschema@.view_as_of_sql(parameters pg_catalog.jsonb)
@@ -281,60 +329,111 @@ $sql$SELECT %1$s
 	FROM (SELECT %2$I AS geom, %3$I AS t%4$s FROM %5$s WHERE (
 %6$s
 	)) s
-	WHERE s.t OPERATOR(pg_catalog.>) (%7$s OPERATOR(pg_catalog.-) %8$L::pg_catalog.interval)
+	WHERE s.t OPERATOR(pg_catalog.>) (%7$s OPERATOR(pg_catalog.-) %8$s)
 	  AND s.t OPERATOR(pg_catalog.<=) %7$s$sql$,
 		columns,
 		p OPERATOR(pg_catalog.->>) 'geom_column',
 		p OPERATOR(pg_catalog.->>) 'time_column',
-		CASE WHEN p OPERATOR(pg_catalog.?) 'id_column'
-			THEN pg_catalog.format(', %I::pg_catalog.int8 AS id', p OPERATOR(pg_catalog.->>) 'id_column') ELSE '' END,
+		pg_catalog.concat(
+			CASE WHEN p OPERATOR(pg_catalog.?) 'id_column'
+				THEN pg_catalog.format(', %I::pg_catalog.int8 AS id', p OPERATOR(pg_catalog.->>) 'id_column') END,
+			-- the harm weight of the offense (safety.offense_weights)
+			CASE WHEN p OPERATOR(pg_catalog.?) 'offense_column'
+				THEN pg_catalog.format(', @extschema@.offense_weight(%I::pg_catalog.text) AS weight', p OPERATOR(pg_catalog.->>) 'offense_column') END),
 		(SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
 		 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
 		 WHERE c.oid OPERATOR(pg_catalog.=) view_events_sql.source),
 		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true'),
 		as_of,
-		p OPERATOR(pg_catalog.->>) 'window');
+		-- how far back: the window, or the baseline when that is longer
+		CASE WHEN p OPERATOR(pg_catalog.?) 'baseline'
+			THEN pg_catalog.format('GREATEST(%L::pg_catalog.interval, %L::pg_catalog.interval)',
+				p OPERATOR(pg_catalog.->>) 'window', p OPERATOR(pg_catalog.->>) 'baseline')
+			ELSE pg_catalog.format('%L::pg_catalog.interval', p OPERATOR(pg_catalog.->>) 'window') END);
 END $$;
 COMMENT ON FUNCTION @extschema@.view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
-	'SQL selecting columns over the rows s(geom, t[, id]) of source that pass the filter and fall in (as_of - window, as_of], per a view''s parameters';
+	'SQL selecting columns over the rows s(geom, t[, id][, weight]) of source that pass the filter and fall in (as_of - max(window, baseline), as_of], per a view''s parameters';
+
+CREATE FUNCTION @extschema@.view_geom_sql(parameters pg_catalog.jsonb, expr pg_catalog.text)
+	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
+	-- a typed geometry column when the source's SRID is known (QGIS reads it)
+	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'srid' IS NULL THEN expr
+		ELSE pg_catalog.format('%s::%I.geometry(Polygon,%s)', expr, @extschema@.postgis_schema(),
+			(parameters OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4) END;
+COMMENT ON FUNCTION @extschema@.view_geom_sql(pg_catalog.jsonb, pg_catalog.text) IS
+	'SQL of the polygon column expr of a view: cast to geometry(Polygon, SRID) when the parameters know the source''s SRID';
+
+CREATE FUNCTION @extschema@.view_gi_star(g @extschema@.grid, distance pg_catalog.float8, fdr pg_catalog.bool,
+	OUT cell_id pg_catalog.int8, OUT z pg_catalog.float8, OUT p pg_catalog.float8, OUT class pg_catalog.int2)
+	RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	msg pg_catalog.text;
+BEGIN
+	IF g IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT s.cell_id, s.z, s.p, s.class FROM @extschema@.gi_star(g, distance, NULL, fdr) s;
+EXCEPTION WHEN invalid_parameter_value THEN
+	-- a window whose grid Gi* cannot analyse (fewer than 3 cells, or all
+	-- equal) is no error for a view: its cells get no z, class or tier
+	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+	IF msg OPERATOR(pg_catalog.!~) 'needs at least 3 cells|without variation' THEN
+		RAISE;
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.view_gi_star(@extschema@.grid, pg_catalog.float8, pg_catalog.bool) IS
+	'safety.gi_star(g, distance, NULL, fdr) for a hotspot view: no rows when g is NULL, has fewer than 3 cells or no variation';
 
 CREATE FUNCTION @extschema@.hotspot_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := hotspot_view_sql.parameters;
 	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
-	geom pg_catalog.text := 'c.geom';
+	cell_size pg_catalog.float8 := (p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8;
+	-- stored by create_hotspot_view; older entries have neither
+	distance pg_catalog.float8 := coalesce((p OPERATOR(pg_catalog.->>) 'distance')::pg_catalog.float8,
+		3 OPERATOR(pg_catalog.*) cell_size);
+	fdr pg_catalog.bool := coalesce((p OPERATOR(pg_catalog.->>) 'fdr')::pg_catalog.bool, true);
 	cols pg_catalog.text;
 BEGIN
-	-- a typed geometry column when the source's SRID is known (QGIS reads it)
-	IF p OPERATOR(pg_catalog.->>) 'srid' IS NOT NULL THEN
-		geom := pg_catalog.format('c.geom::%I.geometry(Polygon,%s)', @extschema@.postgis_schema(),
-			(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4);
-	END IF;
-
 	-- The columns of the view, one row per cell.  Density (safety.kde_agg)
 	-- and Gi* (safety.gi_star) columns are added HERE, and only here: they
-	-- join the same grid "g.grid" on cell_id.
+	-- join the same grid "g.grid" on cell_id.  Gi* sees every cell of the
+	-- window (zeros too); min_count hides rows only afterwards.
 	cols := pg_catalog.concat_ws(E',\n\t',
 		'c.cell_id',
-		geom OPERATOR(pg_catalog.||) ' AS geom',
+		@extschema@.view_geom_sql(p, 'c.geom') OPERATOR(pg_catalog.||) ' AS geom',
 		'c.value::pg_catalog.int8 AS events',
+		'coalesce(d.value, 0) AS density',
+		'@extschema@.per_km2(coalesce(d.value, 0)) AS density_km2',
+		'z.z AS gi_z',
+		'z.p AS gi_p',
+		'z.class AS gi_class',
+		'@extschema@.tier_from_gi(z.class) AS tier',
 		pg_catalog.format('(%s OPERATOR(pg_catalog.-) %L::pg_catalog.interval) AS window_start', as_of, p OPERATOR(pg_catalog.->>) 'window'),
 		as_of OPERATOR(pg_catalog.||) ' AS window_end',
 		as_of OPERATOR(pg_catalog.||) ' AS as_of'
-		-- future: density and Gi* columns
 	);
 
 	RETURN pg_catalog.format(
-$sql$SELECT %1$s
-FROM (
+$sql$WITH g AS MATERIALIZED (
 	%2$s
-) g, LATERAL @extschema@.cells(g.grid) c
+), d AS (
+	SELECT d.cell_id, d.value FROM g, LATERAL @extschema@.cells(g.density) d
+), z AS (
+	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$s::pg_catalog.float8, %5$L::pg_catalog.bool) z
+)
+SELECT %1$s
+FROM g CROSS JOIN LATERAL @extschema@.cells(g.grid) c
+LEFT JOIN d ON d.cell_id OPERATOR(pg_catalog.=) c.cell_id
+LEFT JOIN z ON z.cell_id OPERATOR(pg_catalog.=) c.cell_id
 WHERE c.value OPERATOR(pg_catalog.>=) %3$s$sql$,
 		cols,
-		@extschema@.view_events_sql(source, p, pg_catalog.format('@extschema@.grid_agg(s.geom, %s::pg_catalog.float8) AS grid',
-			(p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8)),
-		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4);
+		@extschema@.view_events_sql(source, p, pg_catalog.format(
+			'@extschema@.grid_agg(s.geom, %1$s::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$s::pg_catalog.float8, %2$s::pg_catalog.float8) AS density',
+			cell_size, (p OPERATOR(pg_catalog.->>) 'bandwidth')::pg_catalog.float8)),
+		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4,
+		distance, fdr);
 END $$;
 COMMENT ON FUNCTION @extschema@.hotspot_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'The query of a hotspot view over source with the given parameters (as stored in safety.views)';
@@ -353,7 +452,7 @@ DECLARE
 		(p OPERATOR(pg_catalog.->>) 'seed')::pg_catalog.int8,
 		p OPERATOR(pg_catalog.->>) 'metric');
 	events pg_catalog.text := @extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
-	zone pg_catalog.text := 'w.zone';
+	zone pg_catalog.text;
 	body pg_catalog.text;
 BEGIN
 	IF relation OPERATOR(pg_catalog.=) 'table' THEN
@@ -367,10 +466,7 @@ FROM (
 ) g, LATERAL @extschema@.near_repeat(g.e, %3$s) k$sql$, as_of, events, args);
 	ELSIF relation OPERATOR(pg_catalog.=) 'windows' THEN
 		-- the risk windows open at as_of, in the zone of the same table
-		IF p OPERATOR(pg_catalog.->>) 'srid' IS NOT NULL THEN
-			zone := pg_catalog.format('w.zone::%I.geometry(Polygon,%s)', @extschema@.postgis_schema(),
-				(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4);
-		END IF;
+		zone := @extschema@.view_geom_sql(p, 'w.zone');
 		body := pg_catalog.format(
 $sql$SELECT w.id, w.occurred_at, w.window_end, w.days_left, %4$s AS zone, %1$s AS as_of
 FROM (
@@ -385,6 +481,47 @@ FROM (
 END $$;
 COMMENT ON FUNCTION @extschema@.near_repeat_view_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
 	'The query of a near-repeat view over source with the given parameters (as stored in safety.views): relation ''table'' (the Knox table) or ''windows'' (the open risk windows)';
+
+CREATE FUNCTION @extschema@.tier_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	p pg_catalog.jsonb := tier_view_sql.parameters;
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+BEGIN
+	-- every column of safety.risk_tiers, cells with fewer than min_count
+	-- events in the window left out after ranking
+	RETURN pg_catalog.format(
+$sql$SELECT r.cell_id, %1$s AS geom, r.events, r.harm, r.recency_harm, r.expected, r.ratio, r.trend_z,
+	r.harm_n, r.recency_n, r.seasonal_n, r.trend_n,
+	r.w_harm_used, r.w_recency_used, r.w_seasonal_used, r.w_trend_used,
+	r.score, r.rank, r.tier, r.action, r.respond_within, r.review_every, r.lead,
+	%2$s AS as_of
+FROM (
+	%3$s
+) g, LATERAL @extschema@.risk_tiers(g.e, %2$s, %4$s) r
+WHERE g.e IS NOT NULL AND r.events OPERATOR(pg_catalog.>=) %5$s$sql$,
+		@extschema@.view_geom_sql(p, 'r.geom'), as_of,
+		@extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, NULL::pg_catalog.int8, s.weight) AS e'),
+		@extschema@.tier_view_args(p),
+		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4);
+END $$;
+COMMENT ON FUNCTION @extschema@.tier_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
+	'The query of a tier view over source with the given parameters (as stored in safety.views)';
+
+CREATE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	-- the arguments of risk_tiers after the events and as_of, as stored
+	RETURN pg_catalog.format('%s::pg_catalog.float8, %L, %L::pg_catalog.float8, %L::pg_catalog.float8, %L::pg_catalog.float8, '
+		'%s::pg_catalog.float8, %s::pg_catalog.float8, %s::pg_catalog.float8, %s::pg_catalog.float8, '
+		'%L::pg_catalog.interval, %L::pg_catalog.interval, %L::pg_catalog.interval',
+		(parameters OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8,
+		parameters OPERATOR(pg_catalog.->>) 'method',
+		parameters OPERATOR(pg_catalog.->>) 'red', parameters OPERATOR(pg_catalog.->>) 'orange', parameters OPERATOR(pg_catalog.->>) 'yellow',
+		(parameters OPERATOR(pg_catalog.->>) 'w_harm')::pg_catalog.float8, (parameters OPERATOR(pg_catalog.->>) 'w_recency')::pg_catalog.float8,
+		(parameters OPERATOR(pg_catalog.->>) 'w_seasonal')::pg_catalog.float8, (parameters OPERATOR(pg_catalog.->>) 'w_trend')::pg_catalog.float8,
+		parameters OPERATOR(pg_catalog.->>) 'window', parameters OPERATOR(pg_catalog.->>) 'baseline', parameters OPERATOR(pg_catalog.->>) 'half_life');
+COMMENT ON FUNCTION @extschema@.tier_view_args(pg_catalog.jsonb) IS
+	'SQL of the arguments of safety.risk_tiers after the events and as_of, from a tier view''s parameters';
 
 -- create and drop -----------------------------------------------------------
 
@@ -420,7 +557,9 @@ CREATE FUNCTION @extschema@.create_hotspot_view(
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
 	min_count pg_catalog.int4 DEFAULT NULL,
-	as_of pg_catalog.timestamptz DEFAULT NULL)
+	as_of pg_catalog.timestamptz DEFAULT NULL,
+	distance pg_catalog.float8 DEFAULT NULL,
+	fdr pg_catalog.bool DEFAULT true)
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql
 	-- the window is stored as text: one style whatever the session's
 	SET intervalstyle = 'postgres'
@@ -432,40 +571,32 @@ DECLARE
 	src pg_catalog.regclass := create_hotspot_view.source;
 	srid pg_catalog.int4;
 	mc pg_catalog.int4 := create_hotspot_view.min_count;
+	dist pg_catalog.float8 := coalesce(create_hotspot_view.distance, 3 OPERATOR(pg_catalog.*) create_hotspot_view.cell_size);
 	params pg_catalog.jsonb;
 	view pg_catalog.regclass;
 BEGIN
-	-- loads the library, so that safety.min_count is a known setting
-	PERFORM @extschema@.check_expression('true');
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL
-	   OR time_column IS NULL OR cell_size IS NULL OR bandwidth IS NULL OR "window" IS NULL OR vschema IS NULL THEN
-		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, bandwidth, window and schema must not be NULL or empty', fn
+	   OR time_column IS NULL OR cell_size IS NULL OR bandwidth IS NULL OR "window" IS NULL OR vschema IS NULL OR fdr IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, bandwidth, window, schema and fdr must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT (cell_size OPERATOR(pg_catalog.>) 0 AND cell_size OPERATOR(pg_catalog.<) 'Infinity') THEN
-		RAISE EXCEPTION '%: cell_size must be positive and finite, not %', fn, cell_size
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
-	END IF;
-	IF NOT (bandwidth OPERATOR(pg_catalog.>) 0 AND bandwidth OPERATOR(pg_catalog.<) 'Infinity') THEN
-		RAISE EXCEPTION '%: bandwidth must be positive and finite, not %', fn, bandwidth
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
-	END IF;
+	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
+	PERFORM @extschema@.check_view_size(fn, 'bandwidth', bandwidth);
+	PERFORM @extschema@.check_view_size(fn, 'distance', dist);
 	PERFORM @extschema@.check_view_window(fn, "window", as_of);
-	mc := coalesce(mc, pg_catalog.current_setting('safety.min_count', true)::pg_catalog.int4, 3);
-	IF mc OPERATOR(pg_catalog.<) 1 THEN
-		RAISE EXCEPTION '%: min_count must be at least 1, not %', fn, mc USING ERRCODE = 'invalid_parameter_value',
-			HINT = 'min_count 1 publishes every non-empty cell; larger values hide cells with few events.';
-	END IF;
+	mc := @extschema@.view_min_count(fn, mc);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
 
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column,
 		'cell_size', cell_size, 'bandwidth', bandwidth, 'window', "window"::pg_catalog.text,
-		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid, 'shape', 'square');
+		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid, 'shape', 'square',
+		'distance', dist, 'fdr', fdr);
 	view := @extschema@.create_view_relation(vschema, vname, @extschema@.hotspot_view_sql(src, params),
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
-		'safety hotspot view: events per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
+		'safety hotspot view: events, kernel density (bandwidth %s) and Gi* (distance %s%s) per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
+		bandwidth, dist, CASE WHEN fdr THEN ', FDR' ELSE '' END,
 		cell_size, src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
@@ -473,8 +604,9 @@ BEGIN
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
-	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz) IS
-	'Create a materialized view of events per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views';
+	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz,
+	pg_catalog.float8, pg_catalog.bool) IS
+	'Create a materialized view of events, kernel density, Gi* z, class and tier per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views';
 
 CREATE FUNCTION @extschema@.create_near_repeat_view(
 	name pg_catalog.text,
@@ -504,9 +636,6 @@ DECLARE
 	srid pg_catalog.int4;
 	id_type pg_catalog.text;
 	params pg_catalog.jsonb;
-	msg pg_catalog.text;
-	hint pg_catalog.text;
-	state pg_catalog.text;
 	what pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
@@ -524,17 +653,10 @@ BEGIN
 		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'Use the source''s integer key, e.g. its primary key.';
 	END IF;
-	-- the near-repeat parameters, checked by safety.near_repeat itself on
-	-- two events in the source's SRID (a geographic SRID is refused here too)
-	BEGIN
-		PERFORM FROM @extschema@.near_repeat(pg_catalog.format(
-			'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(1,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events,
-			distance_bands, time_bands, permutations, seed, metric);
-	EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limit_exceeded THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, state = RETURNED_SQLSTATE;
-		RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety\.near_repeat: ', '')
-			USING ERRCODE = state, HINT = hint;
-	END;
+	-- the near-repeat parameters, checked by safety.near_repeat itself
+	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format(
+		'@extschema@.near_repeat($1, %L::pg_catalog.float8[], %L::pg_catalog.float8[], %s, %s, %L)',
+		distance_bands, time_bands, permutations, seed, metric));
 
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column, 'id_column', id_column,
@@ -559,6 +681,86 @@ COMMENT ON FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_cata
 	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz) IS
 	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone; listed in safety.views as one entry';
 
+CREATE FUNCTION @extschema@.create_tier_view(
+	name pg_catalog.text,
+	source pg_catalog.regclass,
+	geom_column pg_catalog.name,
+	time_column pg_catalog.name,
+	offense_column pg_catalog.name,
+	cell_size pg_catalog.float8,
+	method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL,
+	orange pg_catalog.float8 DEFAULT NULL,
+	yellow pg_catalog.float8 DEFAULT NULL,
+	w_harm pg_catalog.float8 DEFAULT 0.4,
+	w_recency pg_catalog.float8 DEFAULT 0.3,
+	w_seasonal pg_catalog.float8 DEFAULT 0.2,
+	w_trend pg_catalog.float8 DEFAULT 0.1,
+	"window" pg_catalog.interval DEFAULT '28 days',
+	baseline pg_catalog.interval DEFAULT '3 years',
+	half_life pg_catalog.interval DEFAULT '14 days',
+	filter pg_catalog.text DEFAULT NULL,
+	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
+	as_of pg_catalog.timestamptz DEFAULT NULL,
+	min_count pg_catalog.int4 DEFAULT NULL)
+	RETURNS pg_catalog.regclass LANGUAGE plpgsql
+	-- the intervals are stored as text: one style whatever the session's
+	SET intervalstyle = 'postgres'
+	AS $$
+DECLARE
+	fn constant pg_catalog.text := 'safety.create_tier_view';
+	vname pg_catalog.text := create_tier_view.name;
+	vschema pg_catalog.name := create_tier_view.schema;
+	src pg_catalog.regclass := create_tier_view.source;
+	srid pg_catalog.int4;
+	mc pg_catalog.int4;
+	offense_type pg_catalog.text;
+	params pg_catalog.jsonb;
+	view pg_catalog.regclass;
+BEGIN
+	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
+	   OR offense_column IS NULL OR cell_size IS NULL OR method IS NULL OR w_harm IS NULL OR w_recency IS NULL
+	   OR w_seasonal IS NULL OR w_trend IS NULL OR "window" IS NULL OR baseline IS NULL OR half_life IS NULL OR vschema IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, offense_column, cell_size, method, the weights, window, baseline, half_life and schema must not be NULL or empty', fn
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
+	PERFORM @extschema@.check_view_window(fn, "window", as_of);
+	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
+	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
+	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
+	offense_type := (@extschema@.source_column(fn, src, offense_column)).type;
+	IF offense_type OPERATOR(pg_catalog.!~) '^(text|character varying|character|name)\M' THEN
+		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_type
+			USING ERRCODE = 'datatype_mismatch', HINT = 'The offense names the row of safety.offense_weights that weighs the event.';
+	END IF;
+
+	params := pg_catalog.jsonb_build_object(
+		'geom_column', geom_column, 'time_column', time_column, 'offense_column', offense_column,
+		'cell_size', cell_size, 'method', pg_catalog.lower(method), 'red', red, 'orange', orange, 'yellow', yellow,
+		'w_harm', w_harm, 'w_recency', w_recency, 'w_seasonal', w_seasonal, 'w_trend', w_trend,
+		'window', "window"::pg_catalog.text, 'baseline', baseline::pg_catalog.text, 'half_life', half_life::pg_catalog.text,
+		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid);
+	-- the risk parameters, checked by safety.risk_tiers itself
+	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format('@extschema@.risk_tiers($1, %L::pg_catalog.timestamptz, %s)',
+		'2000-01-03 00:00+00', @extschema@.tier_view_args(params)));
+	view := @extschema@.create_view_relation(vschema, vname, @extschema@.tier_view_sql(src, params),
+		ARRAY['cell_id'], 'geom', pg_catalog.format(
+		'safety tier view: safety.risk_tiers per %s cell of %s (offense weights from %I, %s, window %s, baseline %s, half-life %s) at %s%s; cells with fewer than %s events in the window are left out',
+		cell_size, src, offense_column, pg_catalog.lower(method), "window"::pg_catalog.text, baseline::pg_catalog.text,
+		half_life::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
+		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
+	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
+	VALUES (vschema, vname, 'tier', src, params);
+	RETURN view;
+END $$;
+COMMENT ON FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
+	pg_catalog.name, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8,
+	pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8,
+	pg_catalog.interval, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.name,
+	pg_catalog.timestamptz, pg_catalog.int4) IS
+	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the window), listed in safety.views';
+
 CREATE FUNCTION @extschema@.view_relations(v @extschema@.views) RETURNS pg_catalog.text[]
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	RETURN (SELECT pg_catalog.array_agg(pg_catalog.format('%I.%I', v.schema, r) ORDER BY k)
@@ -582,7 +784,7 @@ BEGIN
 		pg_catalog.array_to_string(@extschema@.view_relations(v), ', '));
 END $$;
 COMMENT ON FUNCTION @extschema@.drop_view(pg_catalog.text, pg_catalog.name) IS
-	'Drop a view made by safety.create_hotspot_view or safety.create_near_repeat_view, its companion views and its safety.views entry (its refresh history stays)';
+	'Drop a view made by safety.create_hotspot_view, safety.create_near_repeat_view or safety.create_tier_view, its companion views and its safety.views entry (its refresh history stays)';
 
 -- refresh -----------------------------------------------------------------
 

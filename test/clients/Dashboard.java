@@ -144,11 +144,20 @@ public class Dashboard {
             List<String> topPlain = rows(c, "SELECT cell_id, events FROM (" + PLAIN + ") t ORDER BY events DESC, cell_id LIMIT 10");
             check("top 10 hotspots", top.equals(topPlain) && top.size() == 10, top + " vs " + topPlain);
 
-            // tier counts
-            String tier = "CASE WHEN events >= 10 THEN 'high' WHEN events >= 5 THEN 'medium' ELSE 'low' END";
-            List<String> tiers = rows(c, "SELECT " + tier + " AS tier, count(*) FROM jdbc_hotspots GROUP BY 1 ORDER BY 1");
-            List<String> tiersPlain = rows(c, "SELECT " + tier + " AS tier, count(*) FROM (" + PLAIN + ") t GROUP BY 1 ORDER BY 1");
-            check("tier counts " + tiers, tiers.equals(tiersPlain), tiers + " vs " + tiersPlain);
+            // tier counts: the view's tier column against safety.gi_star (750 m band, FDR) on the window's count grid
+            List<String> tiers = rows(c, "SELECT tier, count(*) FROM jdbc_hotspots GROUP BY 1 ORDER BY 1");
+            List<String> tiersPlain = rows(c, "SELECT safety.tier_from_gi(z.class) AS tier, count(*) FROM " +
+                "(SELECT safety.grid_agg(geom, 250) AS g FROM incidents WHERE geom IS NOT NULL " +
+                "AND occurred_at > timestamptz '2018-12-31 23:59:59+00' - interval '365 days' " +
+                "AND occurred_at <= timestamptz '2018-12-31 23:59:59+00') t " +
+                "CROSS JOIN LATERAL safety.gi_star(t.g, 750, NULL, true) z JOIN (" + PLAIN + ") p ON p.cell_id = z.cell_id " +
+                "GROUP BY 1 ORDER BY 1");
+            check("tier counts " + tiers, tiers.equals(tiersPlain) && tiers.size() > 1, tiers + " vs " + tiersPlain);
+
+            // density columns, read as doubles
+            List<String> dens = rows(c, "SELECT count(*) FILTER (WHERE density > 0), count(*) FILTER (WHERE density_km2 = density * 1e6), " +
+                "count(*) FILTER (WHERE gi_z IS NOT NULL) FROM jdbc_hotspots");
+            check("density and gi_z columns " + dens, dens.get(0).equals(all.size() + "|" + all.size() + "|" + all.size()), dens.toString());
 
             // GeoJSON FeatureCollection (read as text, as a BI tool would)
             String fc = rows(c, "SELECT json_build_object('type', 'FeatureCollection', 'features', " +

@@ -149,12 +149,18 @@ def main(conninfo):
     exp = sorted(((cell_id(*c), n) for c, n in want.items()), key=lambda r: (-r[1], r[0]))[:10]
     check("top 10 hotspots", [tuple(r) for r in top] == exp, f"{top} vs {exp}")
 
-    # 4. tier counts (thresholds on events until safety.risk_tiers lands)
-    tiers = dict(conn.execute(sql.SQL(
-        "SELECT CASE WHEN events >= 10 THEN 'high' WHEN events >= 5 THEN 'medium' ELSE 'low' END AS tier, count(*) "
-        "FROM {} GROUP BY tier").format(view)).fetchall())
-    exp_t = Counter('high' if n >= 10 else 'medium' if n >= 5 else 'low' for n in want.values())
-    check(f"tier counts {dict(sorted(exp_t.items()))}", tiers == dict(exp_t), f"{tiers} vs {dict(exp_t)}")
+    # 4. tier counts: the view's tier column against safety.gi_star (750 m band, FDR)
+    # on the window's count grid, over the cells counted here
+    tiers = dict(conn.execute(sql.SQL("SELECT tier, count(*) FROM {} GROUP BY tier").format(view)).fetchall())
+    gi = dict(conn.execute(
+        "SELECT z.cell_id, safety.tier_from_gi(z.class)::text FROM (SELECT safety.grid_agg(geom, %s) AS g FROM incidents "
+        "WHERE geom IS NOT NULL AND occurred_at > %s AND occurred_at <= %s) t, safety.gi_star(t.g, %s, NULL, true) z",
+        (CELL, AS_OF - timedelta(days=WINDOW_DAYS), AS_OF, 3 * CELL)).fetchall())
+    exp_t = Counter(gi.get(cell_id(*c)) for c in want)
+    check(f"tier counts {dict(sorted(exp_t.items(), key=str))}", tiers == dict(exp_t) and len(tiers) > 1, f"{tiers} vs {dict(exp_t)}")
+    dens = conn.execute(sql.SQL("SELECT count(*) FILTER (WHERE density > 0 AND density_km2 = density * 1e6 AND gi_z IS NOT NULL) "
+                                "FROM {}").format(view)).fetchone()[0]
+    check("density, density_km2 and gi_z on every cell", dens == len(want), f"{dens} vs {len(want)}")
 
     # 5. GeoJSON FeatureCollection in longitude/latitude
     fc = conn.execute(sql.SQL(

@@ -38,6 +38,59 @@ SELECT count(*) AS cells,
 FROM hv_hot v FULL JOIN hv_plain('2018-06-30 00:00+00', 3) p
   ON v.cell_id = (p.i::bigint << 32) + (p.j::bigint & 4294967295);
 
+-- density, Gi* and tier against safety.kde_agg and safety.gi_star over the
+-- same events (the whole window's count grid: suppressed cells count too)
+CREATE FUNCTION hv_direct(as_of timestamptz, distance float8, fdr bool)
+RETURNS TABLE (cell_id bigint, density float8, z float8, p float8, class int2) LANGUAGE sql STABLE AS $$
+  WITH e AS (SELECT geom FROM hv_incidents
+             WHERE geom IS NOT NULL AND occurred_at > as_of - interval '28 days' AND occurred_at <= as_of),
+       k AS (SELECT c.cell_id, c.value FROM (SELECT safety.kde_agg(geom, 250, 500) AS g FROM e) t, safety.cells(t.g) c),
+       z AS (SELECT s.cell_id, s.z, s.p, s.class FROM (SELECT safety.grid_agg(geom, 250) AS g FROM e) t,
+             safety.gi_star(t.g, distance, NULL, fdr) s)
+  SELECT z.cell_id, coalesce(k.value, 0), z.z, z.p, z.class FROM z LEFT JOIN k USING (cell_id) $$;
+SELECT count(*) AS cells,
+       count(*) FILTER (WHERE d.cell_id IS NULL) AS missing,
+       count(*) FILTER (WHERE v.density IS DISTINCT FROM d.density) AS density_mismatches,
+       count(*) FILTER (WHERE v.density_km2 IS DISTINCT FROM d.density * 1e6) AS km2_mismatches,
+       count(*) FILTER (WHERE v.gi_z IS DISTINCT FROM d.z OR v.gi_p IS DISTINCT FROM d.p) AS z_mismatches,
+       count(*) FILTER (WHERE v.gi_class IS DISTINCT FROM d.class) AS class_mismatches,
+       count(*) FILTER (WHERE v.tier IS DISTINCT FROM safety.tier_from_gi(v.gi_class)) AS tier_mismatches,
+       count(*) FILTER (WHERE v.density > 0) AS with_density
+FROM hv_hot v LEFT JOIN hv_direct('2018-06-30 00:00+00', 750, true) d USING (cell_id);
+-- the density by hand: quartic kernel 3/(pi h^2) (1 - d^2/h^2)^2 summed over
+-- the window's events within h = 500 m of the cell centre
+SELECT count(*) AS cells, max(abs(v.density / k.plain - 1)) < 1e-9 AS density_plain_ok
+FROM hv_hot v, LATERAL (
+  SELECT sum(3 / (pi() * 500^2) * (1 - (ST_Distance(e.geom, c.p) / 500)^2)^2) AS plain
+  FROM (SELECT ST_Centroid(v.geom) AS p) c, hv_incidents e
+  WHERE e.occurred_at > '2018-06-02 00:00+00' AND e.occurred_at <= '2018-06-30 00:00+00'
+    AND ST_DWithin(e.geom, c.p, 500)) k;
+SELECT tier, gi_class, count(*) AS cells, min(events) AS fewest, max(events) AS most,
+       round(min(gi_z)::numeric, 3) AS min_z, round(max(gi_z)::numeric, 3) AS max_z
+FROM hv_hot GROUP BY 1, 2 ORDER BY 2 DESC;
+SELECT cell_id, events, round(density_km2::numeric, 4) AS density_km2, round(gi_z::numeric, 4) AS gi_z, gi_class, tier
+FROM hv_hot ORDER BY events DESC, cell_id LIMIT 5;
+-- another distance band, without the FDR correction
+SELECT safety.create_hotspot_view('hv_band', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '28 days',
+  min_count => 1, as_of => '2018-06-30 00:00+00', distance => 500, fdr => false);
+SELECT parameters->'distance' AS distance, parameters->'fdr' AS fdr FROM safety.views WHERE name = 'hv_band';
+SELECT count(*) AS cells,
+       count(*) FILTER (WHERE v.gi_z IS DISTINCT FROM d.z OR v.gi_class IS DISTINCT FROM d.class) AS gi_mismatches,
+       count(*) FILTER (WHERE v.density IS DISTINCT FROM d.density) AS density_mismatches,
+       count(*) FILTER (WHERE v.tier IS DISTINCT FROM safety.tier_from_gi(d.class)) AS tier_mismatches,
+       count(*) FILTER (WHERE v.tier IS NOT NULL) AS tiered
+FROM hv_band v LEFT JOIN hv_direct('2018-06-30 00:00+00', 500, false) d USING (cell_id);
+-- no events in the window: an empty view, no error
+SELECT safety.create_hotspot_view('hv_empty', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '28 days',
+  min_count => 1, as_of => '1990-01-01 00:00+00');
+SELECT count(*) AS cells FROM hv_empty;
+-- one event: Gi* cannot compare cells (fewer than 3): no z, class or tier, no error
+SELECT safety.create_hotspot_view('hv_one', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '28 days',
+  filter => 'id = (SELECT min(id) FROM hv_incidents WHERE occurred_at > ''2018-06-02'' AND occurred_at <= ''2018-06-30'')',
+  min_count => 1, as_of => '2018-06-30 00:00+00');
+SELECT events, density > 0 AS density, gi_z, gi_class, tier FROM hv_one;
+SELECT safety.drop_view('hv_band'), safety.drop_view('hv_empty'), safety.drop_view('hv_one');
+
 -- 2. refresh, logged
 CALL safety.refresh('hv_hot');
 SELECT id, schema, view, rows, status, error, finished >= started AS timed, duration = finished - started AS duration_ok
@@ -131,6 +184,7 @@ SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at
 SELECT safety.create_hotspot_view('hv_bad', 'no_such_table', 'geom', 'occurred_at', 250, 500, '28 days');
 SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at', 0, 500, '28 days');
 SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at', 250, 'NaN', '28 days');
+SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '28 days', distance => -1);
 SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '-1 day');
 SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '28 days', min_count => 0);
 SELECT safety.create_hotspot_view('hv_bad', 'hv_incidents', 'geom', 'occurred_at', 250, 500, '28 days', schema => 'no_such_schema');
@@ -230,7 +284,7 @@ SELECT safety.drop_view(name) FROM safety.views WHERE schema = 'public';
 DROP SCHEMA "Crime ""Maps"" 2018" CASCADE;
 DROP SCHEMA hv_analyst CASCADE;
 DROP TABLE hv_incidents, hv_victim, hv_shapes, hv_any, hv_secret;
-DROP FUNCTION hv_plain;
+DROP FUNCTION hv_plain, hv_direct;
 REVOKE ALL ON SCHEMA public FROM regress_safety_reader;
 DROP ROLE regress_safety_reader;
 DROP ROLE regress_safety_analyst;
