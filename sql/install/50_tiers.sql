@@ -377,6 +377,45 @@ END;
 COMMENT ON FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
 	'safety.backtest summarised over origins per model and tier (cumulative from red): mean hit rate, mean PAI, pooled PAI, mean RRI';
 
+CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_sizes pg_catalog.float8[],
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
+	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
+	windows pg_catalog.interval[] DEFAULT '{14 days,28 days,56 days}',
+	half_lives pg_catalog.interval[] DEFAULT '{7 days,14 days,28 days}',
+	weight_sets pg_catalog.float8[] DEFAULT '{{0.4,0.3,0.2,0.1}}',
+	method pg_catalog.text DEFAULT 'quantile',
+	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL)
+	RETURNS TABLE (rank pg_catalog.int8, cell_size pg_catalog.float8,
+		"window" pg_catalog.interval, half_life pg_catalog.interval,
+		w_harm pg_catalog.float8, w_recency pg_catalog.float8, w_seasonal pg_catalog.float8, w_trend pg_catalog.float8,
+		red_pai pg_catalog.float8, red_hit_rate pg_catalog.float8,
+		naive_red_pai pg_catalog.float8, origins pg_catalog.int8)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.rank() OVER (ORDER BY r.red_pai DESC NULLS LAST, r.red_hit_rate DESC NULLS LAST),
+	       r.c, r.w, r.h, r.wh, r.wr, r.ws, r.wt, r.red_pai, r.red_hit_rate, r.naive_red_pai, r.origins
+	FROM (
+		SELECT c.c, w.w, h.h, k.wh, k.wr, k.ws, k.wt,
+		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_pai,
+		       pg_catalog.avg(b.hit_rate) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_hit_rate,
+		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'naive') AS naive_red_pai,
+		       pg_catalog.count(*) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS origins
+		FROM pg_catalog.unnest(cell_sizes) AS c(c)
+		CROSS JOIN pg_catalog.unnest(windows) AS w(w)
+		CROSS JOIN pg_catalog.unnest(half_lives) AS h(h)
+		CROSS JOIN LATERAL (
+			SELECT weight_sets[q][1] AS wh, weight_sets[q][2] AS wr, weight_sets[q][3] AS ws, weight_sets[q][4] AS wt
+			FROM pg_catalog.generate_subscripts(weight_sets, 1) AS g(q)) k
+		CROSS JOIN LATERAL @extschema@.backtest(e, c.c, start, stop, step, horizon, method,
+		                                        red, orange, yellow, k.wh, k.wr, k.ws, k.wt,
+		                                        "window" => w.w, half_life => h.h) b
+		WHERE b.tier OPERATOR(pg_catalog.=) 'red'::@extschema@.tier
+		GROUP BY c.c, w.w, h.h, k.wh, k.wr, k.ws, k.wt) r
+	ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
+END;
+COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8[], pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.float8[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'Back-test every candidate (cell size, window, half_life, component weights w_harm/w_recency/w_seasonal/w_trend as rows of weight_sets) and rank them by mean red-tier PAI, then red-tier hit rate';
+
 CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_size pg_catalog.float8,
 	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
 	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
@@ -389,20 +428,9 @@ CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_size pg_catalog
 		naive_red_pai pg_catalog.float8, origins pg_catalog.int8)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT pg_catalog.rank() OVER (ORDER BY r.red_pai DESC NULLS LAST, r.red_hit_rate DESC NULLS LAST),
-	       r.w, r.h, r.red_pai, r.red_hit_rate, r.naive_red_pai, r.origins
-	FROM (
-		SELECT w.w, h.h,
-		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_pai,
-		       pg_catalog.avg(b.hit_rate) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_hit_rate,
-		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'naive') AS naive_red_pai,
-		       pg_catalog.count(*) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS origins
-		FROM pg_catalog.unnest(windows) AS w(w)
-		CROSS JOIN pg_catalog.unnest(half_lives) AS h(h)
-		CROSS JOIN LATERAL @extschema@.backtest(e, cell_size, start, stop, step, horizon, method,
-		                                        red, orange, yellow, "window" => w.w, half_life => h.h) b
-		WHERE b.tier OPERATOR(pg_catalog.=) 'red'::@extschema@.tier
-		GROUP BY w.w, h.h) r
+	SELECT c.rank, c."window", c.half_life, c.red_pai, c.red_hit_rate, c.naive_red_pai, c.origins
+	FROM @extschema@.calibrate(e, ARRAY[cell_size], start, stop, step, horizon, windows, half_lives,
+	                           '{{0.4,0.3,0.2,0.1}}'::pg_catalog.float8[], method, red, orange, yellow) c
 	ORDER BY 1, 2, 3;
 END;
 COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS

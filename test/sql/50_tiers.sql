@@ -274,6 +274,26 @@ FROM ev, (VALUES (interval '14 days'), ('28 days')) a(w), (VALUES (interval '7 d
      safety.backtest_summary(e, 250, '2018-03-05', '2018-05-07', "window" => w, half_life => h) s
 WHERE s.model = 'risk' AND s.tier = 'red' ORDER BY 3 DESC, 1, 2;
 
+-- calibrate over cell sizes and component weights too: every candidate's red
+-- PAI and hit rate equal backtest_summary with the same settings
+CREATE TEMP TABLE cal AS
+SELECT c.* FROM ev, safety.calibrate(e, '{250,500}', '2018-03-05', '2018-04-02',
+    windows => '{28 days}', half_lives => '{14 days}',
+    weight_sets => '{{0.4,0.3,0.2,0.1},{1,0,0,0}}') c;
+SELECT rank, cell_size, w_harm, w_recency, w_seasonal, w_trend, round(red_pai::numeric, 3) AS red_pai,
+       round(red_hit_rate::numeric, 4) AS red_hit_rate, origins FROM cal ORDER BY rank, cell_size, w_harm;
+SELECT count(*) AS candidates,
+       count(*) FILTER (WHERE abs(c.red_pai - s.mean_pai) > 1e-12 OR abs(c.red_hit_rate - s.mean_hit_rate) > 1e-12) AS differ
+FROM cal c, ev, safety.backtest_summary(e, c.cell_size, '2018-03-05', '2018-04-02',
+    w_harm => c.w_harm, w_recency => c.w_recency, w_seasonal => c.w_seasonal, w_trend => c.w_trend,
+    "window" => c."window", half_life => c.half_life) s
+WHERE s.model = 'risk' AND s.tier = 'red';
+-- the one-size calibrate is the same ranking restricted to default weights
+SELECT count(*) AS rows_differ FROM (
+  SELECT rank, "window", half_life, red_pai FROM ev, safety.calibrate(e, 250, '2018-03-05', '2018-04-02', windows => '{28 days}', half_lives => '{14 days}')
+  EXCEPT
+  SELECT 1, "window", half_life, red_pai FROM cal WHERE cell_size = 250 AND w_harm = 0.4) d;
+
 -- == bad input =============================================================
 SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, w_harm => -1);
 SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, w_recency => 'NaN');
