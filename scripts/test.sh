@@ -74,5 +74,10 @@ if [ -n "${SAFETY_OWN_CLUSTER:-}" ]; then
 	fi
 fi
 
+# a throwaway cluster goes away with the run (SAFETY_KEEP_CLUSTER=1 keeps it to look around)
+if [ -n "${SAFETY_OWN_CLUSTER:-}" ] && [ -z "${SAFETY_KEEP_CLUSTER:-}" ]; then
+	bash scripts/cluster.sh stop >/dev/null
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
