@@ -28,23 +28,29 @@ COMMENT ON COLUMN @extschema@.offense_weights.source IS 'Where the weight comes 
 COMMENT ON COLUMN @extschema@.offense_weights.notes IS 'Free notes';
 COMMENT ON COLUMN @extschema@.offense_weights.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
 
-CREATE FUNCTION @extschema@.offense_weights_guard() RETURNS trigger
+-- One trigger for every editable table with shipped defaults; its argument
+-- names the key column.  A user row replaces the shipped default with the
+-- same key (also on restore; keys compare case-insensitively), and a changed
+-- default becomes the user's row, which pg_dump keeps.
+CREATE FUNCTION @extschema@.default_rows_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		-- a user row replaces the shipped default of the same offense (also on restore)
-		DELETE FROM @extschema@.offense_weights w
-		WHERE w.is_default AND pg_catalog.lower(w.offense) OPERATOR(pg_catalog.=) pg_catalog.lower(NEW.offense)
-		  AND NOT NEW.is_default;
+		IF NOT NEW.is_default THEN
+			EXECUTE pg_catalog.format(
+				'DELETE FROM %I.%I t WHERE t.is_default AND pg_catalog.lower(t.%I::pg_catalog.text) OPERATOR(pg_catalog.=) pg_catalog.lower($1)',
+				TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
+			USING pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0];
+		END IF;
 	ELSIF NEW IS DISTINCT FROM OLD THEN
-		NEW.is_default := false;   -- a changed default is the user's now, and dumped
+		NEW.is_default := false;
 	END IF;
 	RETURN NEW;
 END $$;
-COMMENT ON FUNCTION @extschema@.offense_weights_guard() IS
-	'Trigger of safety.offense_weights: user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
+COMMENT ON FUNCTION @extschema@.default_rows_guard() IS
+	'Trigger of safety.offense_weights and safety.tier_policy (argument: the key column): user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
 CREATE TRIGGER offense_weights_guard BEFORE INSERT OR UPDATE ON @extschema@.offense_weights
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.offense_weights_guard();
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.default_rows_guard('offense');
 
 INSERT INTO @extschema@.offense_weights (offense, weight, source, notes, is_default) VALUES
 	('homicide', 5475, 'CCHI method: E&W Sentencing Council starting point', 'murder: 15-year minimum term starting point', true),
@@ -99,21 +105,8 @@ COMMENT ON COLUMN @extschema@.tier_policy.review_every IS 'How often the tier an
 COMMENT ON COLUMN @extschema@.tier_policy.lead IS 'Who leads the response';
 COMMENT ON COLUMN @extschema@.tier_policy.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
 
-CREATE FUNCTION @extschema@.tier_policy_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		DELETE FROM @extschema@.tier_policy p
-		WHERE p.is_default AND p.tier OPERATOR(pg_catalog.=) NEW.tier AND NOT NEW.is_default;
-	ELSIF NEW IS DISTINCT FROM OLD THEN
-		NEW.is_default := false;
-	END IF;
-	RETURN NEW;
-END $$;
-COMMENT ON FUNCTION @extschema@.tier_policy_guard() IS
-	'Trigger of safety.tier_policy: user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
 CREATE TRIGGER tier_policy_guard BEFORE INSERT OR UPDATE ON @extschema@.tier_policy
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.tier_policy_guard();
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.default_rows_guard('tier');
 
 INSERT INTO @extschema@.tier_policy (tier, action, respond_within, review_every, lead, is_default) VALUES
 	('red', 'Joint multi-agency operation (police, council, housing, victim services) with a problem-solving plan', '24 hours', '7 days', 'Area commander with partner agencies', true),
