@@ -26,8 +26,10 @@ REGRESS_OPTS = --inputdir=test --outputdir=test/out --dbname=safety_regress
 
 PG_CPPFLAGS = -Isrc/core
 PG_CFLAGS = -Wno-declaration-after-statement -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+# header dependencies (src/core/x.d next to x.o): a changed header rebuilds its users
+PG_CFLAGS += -MMD -MP
 
-EXTRA_CLEAN = test/out test/unit/bin
+EXTRA_CLEAN = test/out test/unit/bin $(OBJS:.o=.d)
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -38,6 +40,8 @@ else
 all:
 	@echo "PostgreSQL 15 development files are missing: run 'make deps' (or 'make test')" >&2; exit 1
 endif
+
+-include $(OBJS:.o=.d)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SQL)
 	( printf '%s\n' '-- generated from sql/install/*.sql by make; do not edit' \

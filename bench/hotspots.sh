@@ -53,31 +53,46 @@ echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), be
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET jit = off;
 SET max_parallel_workers_per_gather = 0;
-CREATE TEMP TABLE t(bench text, table_name text, workers int, ms float8);
+CREATE TEMP TABLE t(bench text, table_name text, workers int, ms float8, min_ms float8);
+-- kernel density against the plain SQL KDE (medians; the ratio is ~100x, far beyond drift)
 INSERT INTO t
-SELECT b, tb, 0, bench.time_ms(format(q, tb), r)
-FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM %I', 5),
-             ('grid_agg $cell m', 'SELECT safety.grid_agg(geom, $cell) FROM %I', 5),
-             ('kde_agg $cell m h $h', 'SELECT safety.kde_agg(geom, $cell, $h) FROM %I', 3))
-     AS q(b, q, r), (VALUES ('incidents'), ('bench_sub'), ('bench_events')) AS tabs(tb);
-INSERT INTO t SELECT 'plain SQL KDE', tb, 0, bench.time_ms(bench.plain_kde_sql(tb), 1)
+SELECT 'kde_agg $cell m h $h', tb, 0, bench.time_ms(format('SELECT safety.kde_agg(geom, $cell, $h) FROM %I', tb), 3), NULL
+FROM (VALUES ('incidents'), ('bench_sub'), ('bench_events')) AS tabs(tb);
+INSERT INTO t SELECT 'plain SQL KDE', tb, 0, bench.time_ms(bench.plain_kde_sql(tb), 1), NULL
 FROM (VALUES ('incidents'), ('bench_sub')) AS tabs(tb);
+-- grid_agg against the scan, taking turns (bench.interleaved_ms): on a
+-- geometry(Point, 32616) column, and on the same values as plain geometry
+-- (geom::geometry), whose type and SRID are checked row by row
+INSERT INTO t
+SELECT b.bench, tb, 0, r.median_ms, r.min_ms
+FROM (VALUES ('incidents'), ('bench_events')) AS tabs(tb),
+     LATERAL bench.interleaved_ms(ARRAY[
+       format('SELECT count(geom) FROM %I', tb),
+       format('SELECT safety.grid_agg(geom, $cell) FROM %I', tb),
+       format('SELECT safety.grid_agg(geom::geometry, $cell) FROM %I', tb)], 11) WITH ORDINALITY AS r(q, median_ms, min_ms, k)
+JOIN (VALUES (1, 'count(geom)'), (2, 'grid_agg $cell m'), (3, 'grid_agg $cell m, plain geometry')) AS b(k, bench) ON b.k = r.k;
 -- gi_star on the $gcell m count grid of all events (rectangle with zeros)
 CREATE TEMP TABLE g AS SELECT safety.grid_agg(geom, $gcell) AS g FROM bench_events;
 INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m', 'bench_events', 0,
-  bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3);
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-INSERT INTO t
-SELECT b, 'bench_events', 2, bench.time_ms(format(q, 'bench_events'), r)
-FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM %I', 5),
-             ('grid_agg $cell m', 'SELECT safety.grid_agg(geom, $cell) FROM %I', 5),
-             ('kde_agg $cell m h $h', 'SELECT safety.kde_agg(geom, $cell, $h) FROM %I', 3)) AS q(b, q, r);
-\echo 'median wall time, ms (plain SQL KDE: one timed run after a warm-up run)'
-SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms FROM t ORDER BY table_name, workers, bench;
+  bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3), NULL;
+-- serial against 2 parallel workers, taking turns (bench.parallel_ms)
+CREATE TEMP TABLE par(bench text, workers int, ms float8, min_ms float8);
+INSERT INTO par
+SELECT b, p.workers, p.median_ms, p.min_ms
+FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM bench_events', 11),
+             ('grid_agg $cell m', 'SELECT safety.grid_agg(geom, $cell) FROM bench_events', 11),
+             ('kde_agg $cell m h $h', 'SELECT safety.kde_agg(geom, $cell, $h) FROM bench_events', 5)) AS q(b, q, r),
+     LATERAL bench.parallel_ms(q.q, q.r) p;
+\echo 'wall time, ms: median (and minimum where queries took turns; plain SQL KDE: one timed run after a warm-up run)'
+SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms
+FROM t ORDER BY table_name, workers, bench;
+\echo 'bench_events, serial and 2 workers taking turns: wall time, ms'
+SELECT bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms FROM par ORDER BY bench, workers;
 \echo 'gi_star grid size'
 SELECT count(*) AS analysed_cells, sum(value)::bigint AS events FROM safety.gi_star((SELECT g FROM g), $band);
 \echo 'parallel plan check'
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT safety.kde_agg(geom, $cell, $h) FROM bench_events;
 \echo 'kde_agg against the plain PostGIS SQL KDE (same run)'
 SELECT p.table_name, round((p.ms / k.ms)::numeric, 1) AS plain_sql_over_kde_agg, 'measured' AS how
@@ -88,14 +103,15 @@ SELECT 'bench_events', round((p.ms * $sub / k.ms)::numeric, 1),
        'EXTRAPOLATED: plain SQL on the 1-in-$sub subset x $sub, over kde_agg measured on all events'
 FROM t p, t k WHERE p.bench = 'plain SQL KDE' AND p.table_name = 'bench_sub'
   AND k.bench LIKE 'kde_agg%' AND k.table_name = 'bench_events' AND k.workers = 0;
-\echo 'grid_agg over count(geom), serial (same run)'
-SELECT s.table_name, round((g.ms / s.ms)::numeric, 2) AS grid_agg_over_count_scan
+\echo 'grid_agg over count(geom), serial, queries taking turns (ratio of medians, ratio of minimums)'
+SELECT s.table_name, g.bench, round((g.ms / s.ms)::numeric, 2) AS over_count_scan_median,
+       round((g.min_ms / s.min_ms)::numeric, 2) AS over_count_scan_min
 FROM t s JOIN t g ON g.table_name = s.table_name AND g.workers = 0 AND g.bench LIKE 'grid_agg%'
-WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1;
-\echo 'speed-up with 2 parallel workers on bench_events (same run)'
-SELECT a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_with_2_workers
-FROM t a JOIN t b ON b.bench = a.bench AND b.table_name = a.table_name AND b.workers = 2
-WHERE a.table_name = 'bench_events' AND a.workers = 0 ORDER BY 1;
+WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1, 2;
+\echo 'speed-up with 2 parallel workers on bench_events, serial and parallel taking turns'
+SELECT a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_median, round((a.min_ms / b.min_ms)::numeric, 2) AS speedup_min
+FROM par a JOIN par b ON b.bench = a.bench AND b.workers = 2
+WHERE a.workers = 0 ORDER BY 1;
 SQL
 # peak memory: each query in a fresh serial backend, then its VmHWM
 echo "peak memory of the backend (VmHWM, fresh session per query, serial plans; includes shared buffers it touched)"

@@ -23,17 +23,25 @@ sc_grid_init(sc_grid *g, sc_grid_kind kind, int32_t srid, double cell_size,
 void
 sc_grid_free(sc_grid *g)
 {
-	sc_free(&g->alloc, g->keys);
-	sc_free(&g->alloc, g->values);
-	g->keys = NULL;
-	g->values = NULL;
+	sc_free(&g->alloc, g->slots);
+	g->slots = NULL;
 	g->capacity = g->count = 0;
 }
 
-static sc_status
+static inline sc_status
 index_of(double q, const char *axis, int32_t *out, sc_err *err)
 {
-	double		f = floor(q);
+	double		f;
+
+	/* in range: floor by truncation (cheaper than floor() on every row) */
+	if (q >= -SC_CELL_INDEX_MAX && q < SC_CELL_INDEX_MAX + 1.0)
+	{
+		int32_t		t = (int32_t) q;
+
+		*out = t > q ? t - 1 : t;
+		return SC_OK;
+	}
+	f = floor(q);
 
 	if (!(f >= -SC_CELL_INDEX_MAX && f <= SC_CELL_INDEX_MAX))
 		return sc_fail(err, SC_ERANGE,
@@ -155,71 +163,68 @@ key_split(uint64_t key, int32_t *i, int32_t *j)
 }
 
 /* splitmix64 finaliser: spreads neighbouring cells over the table */
-static inline size_t
-slot_of(uint64_t key, size_t mask)
+static inline uint64_t
+hash_of(uint64_t key)
 {
 	key ^= key >> 30;
 	key *= 0xbf58476d1ce4e5b9ULL;
 	key ^= key >> 27;
 	key *= 0x94d049bb133111ebULL;
 	key ^= key >> 31;
-	return (size_t) key & mask;
+	return key;
+}
+
+static inline size_t
+slot_of(uint64_t key, size_t mask)
+{
+	return (size_t) hash_of(key) & mask;
 }
 
 static sc_status
 grow(sc_grid *g, sc_err *err)
 {
 	size_t		newcap = g->capacity ? g->capacity * 2 : 64;
-	size_t		kbytes,
-				vbytes;
-	uint64_t   *keys;
-	double	   *values;
+	size_t		bytes;
+	sc_grid_slot *slots;
 
-	if (!sc_mul_size(newcap, sizeof(uint64_t), &kbytes) ||
-		!sc_mul_size(newcap, sizeof(double), &vbytes))
+	if (!sc_mul_size(newcap, sizeof(sc_grid_slot), &bytes))
 		return sc_fail(err, SC_ENOMEM, "grid hash table too large");
-	keys = g->alloc.alloc(g->alloc.ctx, kbytes);
-	values = keys ? g->alloc.alloc(g->alloc.ctx, vbytes) : NULL;
-	if (!values)
-	{
-		sc_free(&g->alloc, keys);
+	slots = g->alloc.alloc(g->alloc.ctx, bytes);
+	if (!slots)
 		return sc_fail(err, SC_ENOMEM, "out of memory growing a grid to %zu slots", newcap);
-	}
-	memset(keys, 0xff, kbytes);
+	for (size_t k = 0; k < newcap; k++)
+		slots[k].key = SC_EMPTY_KEY;
 	for (size_t k = 0; k < g->capacity; k++)
 	{
 		size_t		s;
 
-		if (g->keys[k] == SC_EMPTY_KEY)
+		if (g->slots[k].key == SC_EMPTY_KEY)
 			continue;
-		s = slot_of(g->keys[k], newcap - 1);
-		while (keys[s] != SC_EMPTY_KEY)
+		s = slot_of(g->slots[k].key, newcap - 1);
+		while (slots[s].key != SC_EMPTY_KEY)
 			s = (s + 1) & (newcap - 1);
-		keys[s] = g->keys[k];
-		values[s] = g->values[k];
+		slots[s] = g->slots[k];
 	}
-	sc_free(&g->alloc, g->keys);
-	sc_free(&g->alloc, g->values);
-	g->keys = keys;
-	g->values = values;
+	sc_free(&g->alloc, g->slots);
+	g->slots = slots;
 	g->capacity = newcap;
 	return SC_OK;
 }
 
-sc_status
-sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err)
+/* add v to the cell with this key, whose hash_of() is hash */
+static sc_status
+add_hashed(sc_grid *g, uint64_t key, uint64_t hash, double v, sc_err *err)
 {
-	uint64_t	key = key_of(i, j);
 	size_t		s;
 
 	if (g->capacity)
 	{
-		s = slot_of(key, g->capacity - 1);
-		while (g->keys[s] != SC_EMPTY_KEY)
+		s = (size_t) hash & (g->capacity - 1);
+		while (g->slots[s].key != SC_EMPTY_KEY)
 		{
-			if (g->keys[s] == key)
+			if (g->slots[s].key == key)
 			{
-				g->values[s] += v;
+				g->slots[s].value += v;
 				return SC_OK;
 			}
 			s = (s + 1) & (g->capacity - 1);
@@ -235,12 +240,54 @@ sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err)
 		if (st != SC_OK)
 			return st;
 	}
-	s = slot_of(key, g->capacity - 1);
-	while (g->keys[s] != SC_EMPTY_KEY)
+	s = (size_t) hash & (g->capacity - 1);
+	while (g->slots[s].key != SC_EMPTY_KEY)
 		s = (s + 1) & (g->capacity - 1);
-	g->keys[s] = key;
-	g->values[s] = v;
+	g->slots[s].key = key;
+	g->slots[s].value = v;
 	g->count++;
+	return SC_OK;
+}
+
+sc_status
+sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err)
+{
+	uint64_t	key = key_of(i, j);
+
+	return add_hashed(g, key, hash_of(key), v, err);
+}
+
+sc_status
+sc_grid_add_many(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err)
+{
+	uint64_t	keys[SC_GRID_BATCH],
+				hashes[SC_GRID_BATCH];
+
+	for (size_t start = 0; start < n; start += SC_GRID_BATCH)
+	{
+		size_t		m = n - start < SC_GRID_BATCH ? n - start : SC_GRID_BATCH;
+
+		/*
+		 * Cells arrive in random order, so each lookup misses the cache;
+		 * asking for all of a batch's slots first overlaps those misses.
+		 */
+		for (size_t k = 0; k < m; k++)
+		{
+			keys[k] = key_of(cells[start + k].i, cells[start + k].j);
+			hashes[k] = hash_of(keys[k]);
+#if defined(__GNUC__) || defined(__clang__)
+			if (g->capacity)
+				__builtin_prefetch(&g->slots[hashes[k] & (g->capacity - 1)], 1);
+#endif
+		}
+		for (size_t k = 0; k < m; k++)
+		{
+			sc_status	st = add_hashed(g, keys[k], hashes[k], cells[start + k].value, err);
+
+			if (st != SC_OK)
+				return st;
+		}
+	}
 	return SC_OK;
 }
 
@@ -253,11 +300,11 @@ sc_grid_get(const sc_grid *g, int32_t i, int32_t j, double *v)
 	if (!g->capacity)
 		return false;
 	s = slot_of(key, g->capacity - 1);
-	while (g->keys[s] != SC_EMPTY_KEY)
+	while (g->slots[s].key != SC_EMPTY_KEY)
 	{
-		if (g->keys[s] == key)
+		if (g->slots[s].key == key)
 		{
-			*v = g->values[s];
+			*v = g->slots[s].value;
 			return true;
 		}
 		s = (s + 1) & (g->capacity - 1);
@@ -291,10 +338,10 @@ sc_grid_merge(sc_grid *dst, const sc_grid *src, sc_err *err)
 		int32_t		i,
 					j;
 
-		if (src->keys[k] == SC_EMPTY_KEY)
+		if (src->slots[k].key == SC_EMPTY_KEY)
 			continue;
-		key_split(src->keys[k], &i, &j);
-		st = sc_grid_add(dst, i, j, src->values[k], err);
+		key_split(src->slots[k].key, &i, &j);
+		st = sc_grid_add(dst, i, j, src->slots[k].value, err);
 	}
 	return st;
 }
@@ -312,27 +359,77 @@ cell_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * LSD radix sort of cells by key_of(i, j), whose unsigned order is the
+ * (i, j) order: a byte at a time, skipping bytes that all keys share (most
+ * of them: cells of one city differ in a few low bytes of i and j).  Stable
+ * passes over n cells instead of n log n comparisons through qsort.
+ */
+static void
+radix_sort_cells(sc_cell *a, sc_cell *tmp, size_t n)
+{
+	size_t		count[8][256] = {{0}};
+	sc_cell    *src = a,
+			   *dst = tmp;
+
+	for (size_t k = 0; k < n; k++)
+	{
+		uint64_t	key = key_of(a[k].i, a[k].j);
+
+		for (int b = 0; b < 8; b++)
+			count[b][(key >> (8 * b)) & 0xff]++;
+	}
+	for (int b = 0; b < 8; b++)
+	{
+		size_t		pos = 0;
+		sc_cell    *swap;
+
+		if (n == 0 || count[b][(key_of(a[0].i, a[0].j) >> (8 * b)) & 0xff] == n)
+			continue;			/* every key has this byte: nothing to do */
+		for (int d = 0; d < 256; d++)
+		{
+			size_t		c = count[b][d];
+
+			count[b][d] = pos;
+			pos += c;
+		}
+		for (size_t k = 0; k < n; k++)
+			dst[count[b][(key_of(src[k].i, src[k].j) >> (8 * b)) & 0xff]++] = src[k];
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(sc_cell));
+}
+
 sc_status
 sc_grid_sorted(const sc_grid *g, sc_cell **cells, sc_err *err)
 {
 	size_t		bytes,
 				n = 0;
-	sc_cell    *out;
+	sc_cell    *out,
+			   *tmp;
 
 	if (!sc_mul_size(g->count ? g->count : 1, sizeof(sc_cell), &bytes))
 		return sc_fail(err, SC_ENOMEM, "grid too large to list");
 	out = g->alloc.alloc(g->alloc.ctx, bytes);
-	if (!out)
+	tmp = out ? g->alloc.alloc(g->alloc.ctx, bytes) : NULL;
+	if (!tmp)
+	{
+		sc_free(&g->alloc, out);
 		return sc_fail(err, SC_ENOMEM, "out of memory listing %zu cells", g->count);
+	}
 	for (size_t k = 0; k < g->capacity; k++)
 	{
-		if (g->keys[k] == SC_EMPTY_KEY)
+		if (g->slots[k].key == SC_EMPTY_KEY)
 			continue;
-		key_split(g->keys[k], &out[n].i, &out[n].j);
-		out[n].value = g->values[k];
+		key_split(g->slots[k].key, &out[n].i, &out[n].j);
+		out[n].value = g->slots[k].value;
 		n++;
 	}
-	qsort(out, n, sizeof(sc_cell), cell_cmp);
+	radix_sort_cells(out, tmp, n);
+	sc_free(&g->alloc, tmp);
 	*cells = out;
 	return SC_OK;
 }

@@ -23,15 +23,23 @@ typedef enum sc_grid_kind
 /* cell indices must lie in [-SC_CELL_INDEX_MAX, SC_CELL_INDEX_MAX] */
 #define SC_CELL_INDEX_MAX 1073741824	/* 2^30 */
 
+typedef struct sc_grid_slot
+{
+	uint64_t	key;
+	double		value;
+} sc_grid_slot;
+
 typedef struct sc_grid
 {
 	sc_grid_kind kind;
 	int32_t		srid;
 	double		cell_size;
 	size_t		max_cells;		/* limit on non-empty cells (0 = none) */
-	/* open-addressing hash map; key UINT64_MAX marks an empty slot */
-	uint64_t   *keys;
-	double	   *values;
+	/*
+	 * open-addressing hash map; key UINT64_MAX marks an empty slot.  Key
+	 * and value share a slot, so a lookup touches one cache line.
+	 */
+	struct sc_grid_slot *slots;
 	size_t		capacity;		/* power of two, or 0 */
 	size_t		count;
 	sc_alloc	alloc;
@@ -64,6 +72,12 @@ void		sc_cell_id_split(int64_t id, int32_t *i, int32_t *j);
 
 /* add v to cell (i, j), creating it; SC_ELIMIT past max_cells */
 sc_status	sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err);
+/*
+ * add cells[k].value to cell (cells[k].i, cells[k].j) for each k, in order:
+ * the same as n calls of sc_grid_add, faster for cells in random order
+ */
+#define SC_GRID_BATCH 64
+sc_status	sc_grid_add_many(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err);
 /* value of a cell, or false when the cell is absent */
 bool		sc_grid_get(const sc_grid *g, int32_t i, int32_t j, double *v);
 /* add every cell of src into dst (same kind, SRID and cell size required) */

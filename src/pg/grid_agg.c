@@ -76,7 +76,9 @@ grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char
 						errmsg("%s: cell_size must not be NULL", fname),
 						errhint("Give the cell size in the units of the points' SRID, e.g. 250 for 250 m cells in UTM.")));
 	cell_size = PG_GETARG_FLOAT8(2);
-	sp_check_cell_size(fname, cell_size);
+	/* a cell size equal to the state's was checked on the first row */
+	if (eg == NULL || cell_size != eg->grid.cell_size)
+		sp_check_cell_size(fname, cell_size);
 	if (weighted)
 	{
 		w = PG_GETARG_FLOAT8(3);
@@ -98,11 +100,10 @@ grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char
 								   fname, eg->grid.cell_size, cell_size),
 							errhint("Use one grid per cell size, e.g. GROUP BY the cell size.")));
 	}
-	if ((st = sc_grid_cell_of(&eg->grid, x, y, &i, &j, &err)) != SC_OK ||
-		(st = sc_grid_add(&eg->grid, i, j, w, &err)) != SC_OK)
+	if ((st = sc_grid_cell_of(&eg->grid, x, y, &i, &j, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  st == SC_ERANGE ? "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM)." : NULL);
-	sp_grid_changed(eg);
+	sp_grid_add_later(eg, i, j, w, fname);
 done:
 	if (eg == NULL)
 		PG_RETURN_NULL();
@@ -129,6 +130,8 @@ sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname)
 	sc_err		err;
 	sc_status	st;
 
+	/* pending cells first, so sums keep the order of the rows */
+	sp_grid_settle(dst);
 	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 		st = sc_grid_merge(&dst->grid, &sp_grid_from_datum(d, CurrentMemoryContext)->grid, &err);
 	else

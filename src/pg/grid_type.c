@@ -41,9 +41,38 @@ sp_grid_changed(ExpandedGrid *eg)
 	}
 }
 
+void
+sp_grid_add_later(ExpandedGrid *eg, int32 i, int32 j, double v, const char *fname)
+{
+	sc_cell    *c = &eg->pending[eg->npending++];
+
+	c->i = i;
+	c->j = j;
+	c->value = v;
+	eg->pending_fname = fname;
+	if (eg->npending == SC_GRID_BATCH)
+		sp_grid_settle(eg);
+}
+
+void
+sp_grid_settle(ExpandedGrid *eg)
+{
+	sc_err		err;
+	sc_status	st;
+	int			n = eg->npending;
+
+	if (n == 0)
+		return;
+	eg->npending = 0;
+	sp_grid_changed(eg);
+	if ((st = sc_grid_add_many(&eg->grid, eg->pending, n, &err)) != SC_OK)
+		sp_raise(st, &err, eg->pending_fname, ERRCODE_INVALID_PARAMETER_VALUE);
+}
+
 const sc_cell *
 sp_grid_cells(ExpandedGrid *eg)
 {
+	sp_grid_settle(eg);
 	if (eg->sorted == NULL)
 	{
 		sc_err		err;
@@ -59,9 +88,11 @@ static Size
 grid_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	ExpandedGrid *eg = (ExpandedGrid *) eohptr;
-	size_t		size = SP_FLAT_OFFSET + sc_grid_flat_size(eg->grid.count);
+	size_t		size;
 
 	Assert(eg->magic == SP_GRID_MAGIC);
+	sp_grid_settle(eg);
+	size = SP_FLAT_OFFSET + sc_grid_flat_size(eg->grid.count);
 	if (size > MaxAllocSize)
 		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						errmsg("safety.grid: %zu cells are too many to store in one value",
@@ -104,6 +135,7 @@ sp_grid_from_datum(Datum d, MemoryContext parent)
 		eg = (ExpandedGrid *) DatumGetEOHP(d);
 		if (eg->magic != SP_GRID_MAGIC)
 			elog(ERROR, "safety.grid: expanded value of another type");
+		sp_grid_settle(eg);
 		return eg;
 	}
 	v = PG_DETOAST_DATUM(d);

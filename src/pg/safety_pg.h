@@ -43,6 +43,12 @@ typedef struct SpPointReader
 {
 	Oid			geom_type;		/* geometry type OID (from the call site) */
 	FmgrInfo	send;			/* PostGIS's binary send: EWKB */
+	bool		peek;			/* PostGIS's ST_X, ST_Y and ST_SRID found */
+	FmgrInfo	st_x;
+	FmgrInfo	st_y;
+	FmgrInfo	st_srid;
+	bool		typed_point;	/* the argument is a geometry(Point...) column */
+	int32		typed_srid;		/* ... of this SRID (0: any) */
 	const char *fname;			/* for messages: "safety.grid_agg" */
 	const char *argname;		/* "geom" */
 	int32		checked_srid;	/* last SRID checked for being geographic */
@@ -80,6 +86,10 @@ typedef struct ExpandedGrid
 	int			magic;
 	sc_grid		grid;
 	sc_cell    *sorted;			/* cached canonical order for flattening */
+	/* cells added by an aggregate, not yet in grid (see sp_grid_settle) */
+	int			npending;
+	const char *pending_fname;
+	sc_cell		pending[SC_GRID_BATCH];
 } ExpandedGrid;
 
 #define SP_GRID_MAGIC 0x53474944
@@ -92,6 +102,13 @@ ExpandedGrid *sp_grid_from_datum(Datum d, MemoryContext parent);
 /* true when d is a read-write expanded grid we may change in place */
 bool		sp_grid_is_rw(Datum d);
 void		sp_grid_changed(ExpandedGrid *eg);
+/*
+ * Add v to cell (i, j) later, in a batch (faster: see sc_grid_add_many).
+ * Everything that reads eg->grid settles it first; fname names the
+ * aggregate in an error raised then.
+ */
+void		sp_grid_add_later(ExpandedGrid *eg, int32 i, int32 j, double v, const char *fname);
+void		sp_grid_settle(ExpandedGrid *eg);
 #define SpGridGetDatum(eg) EOHPGetRWDatum(&(eg)->hdr)
 /* add the cells of any grid datum into dst (same kind, SRID, size) */
 void		sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname);

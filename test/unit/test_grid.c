@@ -267,11 +267,106 @@ test_ewkb(void)
 	}
 }
 
+static int
+cmp_ij(const void *a, const void *b)
+{
+	const sc_cell *x = a,
+			   *y = b;
+
+	if (x->i != y->i)
+		return x->i < y->i ? -1 : 1;
+	return x->j < y->j ? -1 : x->j > y->j;
+}
+
+/*
+ * The listing (radix sort) against qsort, and the batched add against one
+ * add at a time, on random cells near and far from the origin, the extreme
+ * indices included.
+ */
+static void
+test_sorted_and_batched(void)
+{
+	static const int32_t spans[] = {1, 3, 200, 70000, 1073741824};
+
+	for (size_t sp = 0; sp < sizeof(spans) / sizeof(spans[0]); sp++)
+	{
+		sc_grid		one,
+					many;
+		sc_err		err;
+		sc_cell    *cells = NULL,
+				   *ref;
+		sc_cell		batch[150];
+		size_t		nb = 0;
+		int			bad = 0;
+
+		sc_grid_init(&one, SC_GRID_SQUARE, 0, 1, 0, &sc_malloc_allocator);
+		sc_grid_init(&many, SC_GRID_SQUARE, 0, 1, 0, &sc_malloc_allocator);
+		for (int k = 0; k < 5000; k++)
+		{
+			int32_t		i = (int32_t) (urand() * 2 * spans[sp]) - spans[sp],
+						j = (int32_t) (urand() * 2 * spans[sp]) - spans[sp];
+			double		w = k % 7 ? 1 : 0.25 * k;
+
+			if (k == 17)
+				i = j = SC_CELL_INDEX_MAX;
+			if (k == 18)
+				i = j = -SC_CELL_INDEX_MAX;
+			bad += sc_grid_add(&one, i, j, w, &err) != SC_OK;
+			batch[nb].i = i;
+			batch[nb].j = j;
+			batch[nb].value = w;
+			if (++nb == sizeof(batch) / sizeof(batch[0]) || k == 4999)
+			{
+				bad += sc_grid_add_many(&many, batch, nb, &err) != SC_OK;
+				nb = 0;
+			}
+		}
+		CHECK(bad == 0);
+		CHECK(one.count == many.count);
+		CHECK(sc_grid_sorted(&one, &cells, &err) == SC_OK);
+		ref = malloc(one.count * sizeof(sc_cell));
+		memcpy(ref, cells, one.count * sizeof(sc_cell));
+		qsort(ref, one.count, sizeof(sc_cell), cmp_ij);
+		CHECK(memcmp(ref, cells, one.count * sizeof(sc_cell)) == 0);
+		/* the same cells with the same sums, in the same order of rows */
+		for (size_t k = 0; k < one.count; k++)
+		{
+			double		v;
+
+			if (!sc_grid_get(&many, cells[k].i, cells[k].j, &v) || v != cells[k].value)
+				bad++;
+		}
+		CHECK(bad == 0);
+		free(ref);
+		free(cells);
+		sc_grid_free(&one);
+		sc_grid_free(&many);
+	}
+	/* a batch past the cell limit stops there, as single adds would */
+	{
+		sc_grid		g;
+		sc_err		err;
+		sc_cell		b[10];
+
+		for (int k = 0; k < 10; k++)
+		{
+			b[k].i = k;
+			b[k].j = 0;
+			b[k].value = 1;
+		}
+		sc_grid_init(&g, SC_GRID_SQUARE, 0, 1, 4, &sc_malloc_allocator);
+		CHECK(sc_grid_add_many(&g, b, 10, &err) == SC_ELIMIT);
+		CHECK(g.count == 4);
+		sc_grid_free(&g);
+	}
+}
+
 int
 main(void)
 {
 	test_cells();
 	test_hash_and_flat();
+	test_sorted_and_batched();
 	test_text();
 	test_ewkb();
 	TEST_DONE("grid");
