@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# bench/grid.sh — grid_agg and hex_agg against a plain scan, serial and with
-# 2 parallel workers, on the bundled data and on 1,000,000 synthetic
-# clustered events.  Prints ratios measured in the same run.
+# bench/grid.sh — grid_agg and hex_agg against a plain scan (count(geom)) and
+# against plain SQL grid counting, serial and with 2 parallel workers, on the
+# bundled data and on N (default 1,000,000) synthetic clustered events.
+# Queries take turns (bench.interleaved_ms, bench.parallel_ms in
+# bench/lib.sql), so the drift of a shared machine hits all of them alike;
+# prints medians, minimums and the ratios measured in the same run.
 # Usage: bench/grid.sh [N]   (needs a server with the extension: make demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,38 +12,42 @@ cd "$(dirname "$0")/.."
 use_cluster_env
 n=${1:-1000000}
 psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
-psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)" -c "VACUUM bench_events"
+if [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events'")" = 0 ] ||
+	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events")" != "$n" ]; then
+	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)" -c "VACUUM bench_events"
+fi
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;
-CREATE TEMP TABLE t(bench text, table_name text, workers int, ms float8);
+CREATE TEMP TABLE t(table_name text, bench text, ms float8, min_ms float8);
 INSERT INTO t
-SELECT b, tb, 0, bench.time_ms(format(q, tb), 5)
-FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM %I'),
-             ('grid_agg 250 m', 'SELECT safety.grid_agg(geom, 250) FROM %I'),
-             ('hex_agg 250 m', 'SELECT safety.hex_agg(geom, 250) FROM %I'),
-             ('plain SQL grid', 'SELECT floor(ST_X(geom)/250), floor(ST_Y(geom)/250), count(*) FROM %I GROUP BY 1, 2'))
-     AS q(b, q), (VALUES ('incidents'), ('bench_events')) AS tabs(tb);
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-INSERT INTO t
-SELECT b, 'bench_events', 2, bench.time_ms(format(q, 'bench_events'), 5)
-FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM %I'),
-             ('grid_agg 250 m', 'SELECT safety.grid_agg(geom, 250) FROM %I'),
-             ('hex_agg 250 m', 'SELECT safety.hex_agg(geom, 250) FROM %I')) AS q(b, q);
-\echo 'median of 5 runs, ms'
-SELECT table_name, (SELECT count(*) FROM incidents) AS incidents_rows, bench, workers, round(ms::numeric, 1) AS ms
-FROM t ORDER BY table_name, workers, bench;
-\echo 'ratios (same run)'
-SELECT s.table_name,
-       round((g.ms / s.ms)::numeric, 2) AS grid_agg_over_count_scan,
-       round((h.ms / s.ms)::numeric, 2) AS hex_agg_over_count_scan,
-       round((p.ms / g.ms)::numeric, 2) AS plain_sql_grid_over_grid_agg
-FROM t s JOIN t g ON g.table_name = s.table_name AND g.workers = 0 AND g.bench = 'grid_agg 250 m'
-JOIN t h ON h.table_name = s.table_name AND h.workers = 0 AND h.bench = 'hex_agg 250 m'
-JOIN t p ON p.table_name = s.table_name AND p.workers = 0 AND p.bench = 'plain SQL grid'
-WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1;
-SELECT a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_with_2_workers
-FROM t a JOIN t b ON b.bench = a.bench AND b.table_name = a.table_name AND b.workers = 2
-WHERE a.table_name = 'bench_events' AND a.workers = 0 ORDER BY 1;
+SELECT tb, b.bench, r.median_ms, r.min_ms
+FROM (VALUES ('incidents'), ('bench_events')) AS tabs(tb),
+     LATERAL bench.interleaved_ms(ARRAY[
+       format('SELECT count(geom) FROM %I', tb),
+       format('SELECT safety.grid_agg(geom, 250) FROM %I', tb),
+       format('SELECT safety.hex_agg(geom, 250) FROM %I', tb),
+       format('SELECT floor(ST_X(geom) / 250), floor(ST_Y(geom) / 250), count(*) FROM %I GROUP BY 1, 2', tb)], 11)
+       WITH ORDINALITY AS r(q, median_ms, min_ms, k)
+JOIN (VALUES (1, 'count(geom)'), (2, 'grid_agg 250 m'), (3, 'hex_agg 250 m'), (4, 'plain SQL grid')) AS b(k, bench) ON b.k = r.k;
+\echo 'serial, queries taking turns: median and minimum of 11 runs, ms'
+SELECT table_name, bench, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms FROM t ORDER BY 1, 2;
+\echo 'ratios (same run; median, minimum)'
+SELECT s.table_name, g.bench, round((g.ms / s.ms)::numeric, 2) AS over_count_scan,
+       round((g.min_ms / s.min_ms)::numeric, 2) AS over_count_scan_min,
+       round((p.ms / g.ms)::numeric, 2) AS plain_sql_grid_over_it
+FROM t s JOIN t g ON g.table_name = s.table_name AND g.bench IN ('grid_agg 250 m', 'hex_agg 250 m')
+JOIN t p ON p.table_name = s.table_name AND p.bench = 'plain SQL grid'
+WHERE s.bench = 'count(geom)' ORDER BY 1, 2;
+CREATE TEMP TABLE par AS
+SELECT b AS bench, x.workers, x.median_ms, x.min_ms
+FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM bench_events'),
+             ('grid_agg 250 m', 'SELECT safety.grid_agg(geom, 250) FROM bench_events'),
+             ('hex_agg 250 m', 'SELECT safety.hex_agg(geom, 250) FROM bench_events')) AS q(b, q),
+     LATERAL bench.parallel_ms(q.q, 11) x;
+\echo 'speed-up with 2 parallel workers on bench_events (serial and parallel taking turns; median, minimum)'
+SELECT s.bench, round(s.median_ms::numeric, 1) AS serial_ms, round(p.median_ms::numeric, 1) AS two_workers_ms,
+       round((s.median_ms / p.median_ms)::numeric, 2) AS speedup, round((s.min_ms / p.min_ms)::numeric, 2) AS speedup_min
+FROM par s JOIN par p ON p.bench = s.bench AND p.workers = 2
+WHERE s.workers = 0 ORDER BY 1;
 SQL

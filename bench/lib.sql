@@ -45,12 +45,14 @@ BEGIN
   EXECUTE format('ANALYZE %I', name);
 END $$;
 
--- bench.interleaved_ms(qs, reps): runs the queries qs round-robin, reps
--- rounds after a warm-up round, and returns each query's median and minimum
--- wall time in milliseconds.  On a shared VM the speed of the machine drifts
--- over seconds; taking turns exposes every query to the same drift, so the
--- ratios between them hold even when absolute times move.
-CREATE OR REPLACE FUNCTION bench.interleaved_ms(qs text[], reps int DEFAULT 11)
+DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int);
+-- bench.interleaved_ms(qs, reps, workers): runs the queries qs round-robin,
+-- reps rounds after a warm-up round, and returns each query's median and
+-- minimum wall time in milliseconds.  On a shared VM the speed of the
+-- machine drifts over seconds; taking turns exposes every query to the same
+-- drift, so the ratios between them hold even when absolute times move.
+-- workers[k], when given, is max_parallel_workers_per_gather for qs[k].
+CREATE OR REPLACE FUNCTION bench.interleaved_ms(qs text[], reps int DEFAULT 11, workers int[] DEFAULT NULL)
 RETURNS TABLE(q text, median_ms float8, min_ms float8)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -59,6 +61,9 @@ DECLARE
 BEGIN
   FOR r IN 0..reps LOOP
     FOR k IN 1..array_length(qs, 1) LOOP
+      IF workers IS NOT NULL THEN
+        PERFORM set_config('max_parallel_workers_per_gather', workers[k]::text, true);
+      END IF;
       t0 := clock_timestamp();
       EXECUTE qs[k];
       IF r > 0 THEN
@@ -77,25 +82,12 @@ END $$;
 CREATE OR REPLACE FUNCTION bench.parallel_ms(q text, reps int DEFAULT 11)
 RETURNS TABLE(workers int, median_ms float8, min_ms float8)
 LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz;
-  ms float8[] := array_fill(NULL::float8, ARRAY[2, reps]);
 BEGIN
   PERFORM set_config('parallel_setup_cost', '0', true);
   PERFORM set_config('parallel_tuple_cost', '0', true);
   PERFORM set_config('min_parallel_table_scan_size', '0', true);
-  FOR r IN 0..reps LOOP
-    FOR k IN 1..2 LOOP
-      PERFORM set_config('max_parallel_workers_per_gather', CASE k WHEN 1 THEN '0' ELSE '2' END, true);
-      t0 := clock_timestamp();
-      EXECUTE q;
-      IF r > 0 THEN
-        ms[k][r] := 1000 * extract(epoch FROM clock_timestamp() - t0);
-      END IF;
-    END LOOP;
-  END LOOP;
   RETURN QUERY
-  SELECT (k - 1) * 2, (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms[k:k][1:reps]) x),
-         (SELECT min(x) FROM unnest(ms[k:k][1:reps]) x)
-  FROM generate_series(1, 2) k ORDER BY k;
+  SELECT w.n, i.median_ms, i.min_ms
+  FROM bench.interleaved_ms(ARRAY[q, q], reps, ARRAY[0, 2]) WITH ORDINALITY AS i(q, median_ms, min_ms, k)
+  JOIN (VALUES (1, 0), (2, 2)) AS w(k, n) ON w.k = i.k;
 END $$;
