@@ -130,7 +130,7 @@ sp_point_column_type(FunctionCallInfo fcinfo, int argno, SpPointReader *r)
 }
 
 SpPointReader *
-sp_point_reader(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+sp_point_reader_init(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
 {
 	SpPointReader *r = (SpPointReader *) fcinfo->flinfo->fn_extra;
 

@@ -16,8 +16,8 @@ grid_state(FunctionCallInfo fcinfo, MemoryContext aggctx)
 
 	if (PG_ARGISNULL(0))
 		return NULL;
-	if (sp_grid_is_rw(PG_GETARG_DATUM(0)))
-		return (ExpandedGrid *) DatumGetEOHP(PG_GETARG_DATUM(0));
+	if ((eg = sp_grid_rw(PG_GETARG_DATUM(0))) != NULL)
+		return eg;
 	/* a flat (or someone else's) grid: take a private copy */
 	src = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	eg = sp_grid_new(aggctx, src->grid.kind, src->grid.srid, src->grid.cell_size);
@@ -55,8 +55,9 @@ sp_check_cell_size(const char *fname, double cell_size)
 static Datum
 grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char *fname)
 {
-	MemoryContext aggctx = sp_agg_context(fcinfo, fname);
-	ExpandedGrid *eg = grid_state(fcinfo, aggctx);
+	/* after the first row the state is our read-write grid: no more checks */
+	ExpandedGrid *eg = PG_ARGISNULL(0) ? NULL : sp_grid_rw(PG_GETARG_DATUM(0));
+	MemoryContext aggctx = NULL;
 	SpPointReader *r;
 	double		x,
 				y,
@@ -68,6 +69,11 @@ grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char
 	sc_err		err;
 	sc_status	st;
 
+	if (eg == NULL)
+	{
+		aggctx = sp_agg_context(fcinfo, fname);
+		eg = grid_state(fcinfo, aggctx);
+	}
 	/* aggregates skip NULL inputs */
 	if (PG_ARGISNULL(1) || (weighted && PG_ARGISNULL(3)))
 		goto done;

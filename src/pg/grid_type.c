@@ -113,13 +113,6 @@ grid_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_siz
 					   eg->grid.cell_size, sp_grid_cells(eg), eg->grid.count);
 }
 
-bool
-sp_grid_is_rw(Datum d)
-{
-	return VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
-		((ExpandedGrid *) DatumGetEOHP(d))->magic == SP_GRID_MAGIC;
-}
-
 /* read-only view of a grid datum; a flat one is loaded into a new hash grid */
 ExpandedGrid *
 sp_grid_from_datum(Datum d, MemoryContext parent)

@@ -152,7 +152,7 @@ kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
 
 	if (!PG_ARGISNULL(0))
 	{
-		if (!is_kde_state(PG_GETARG_DATUM(0)) || !sp_grid_is_rw(PG_GETARG_DATUM(0)))
+		if (!is_kde_state(PG_GETARG_DATUM(0)) || sp_grid_rw(PG_GETARG_DATUM(0)) == NULL)
 			elog(ERROR, "%s: unexpected transition state", fname);
 		ks = (KdeState *) DatumGetEOHP(PG_GETARG_DATUM(0));
 	}

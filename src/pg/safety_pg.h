@@ -57,8 +57,15 @@ typedef struct SpPointReader
 } SpPointReader;
 
 /* reader for argument argno of the current call, cached in fn_extra */
-SpPointReader *sp_point_reader(FunctionCallInfo fcinfo, int argno,
-							   const char *fname, const char *argname);
+SpPointReader *sp_point_reader_init(FunctionCallInfo fcinfo, int argno,
+									const char *fname, const char *argname);
+static inline SpPointReader *
+sp_point_reader(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+{
+	SpPointReader *r = (SpPointReader *) fcinfo->flinfo->fn_extra;
+
+	return r ? r : sp_point_reader_init(fcinfo, argno, fname, argname);
+}
 /* x, y and SRID of a point, with clear errors for anything else */
 void		sp_read_point(SpPointReader *r, Datum geom, double *x, double *y, int32 *srid);
 /* error if srid is geographic (degrees), naming what needs metres */
@@ -99,8 +106,17 @@ ExpandedGrid *sp_grid_new(MemoryContext parent, sc_grid_kind kind, int32 srid,
 						  double cell_size);
 /* read-only access to any grid Datum (flat or expanded) */
 ExpandedGrid *sp_grid_from_datum(Datum d, MemoryContext parent);
-/* true when d is a read-write expanded grid we may change in place */
-bool		sp_grid_is_rw(Datum d);
+/* d as a read-write expanded grid we may change in place, or NULL */
+static inline ExpandedGrid *
+sp_grid_rw(Datum d)
+{
+	ExpandedGrid *eg;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return NULL;
+	eg = (ExpandedGrid *) DatumGetEOHP(d);
+	return eg->magic == SP_GRID_MAGIC ? eg : NULL;
+}
 void		sp_grid_changed(ExpandedGrid *eg);
 /*
  * Add v to cell (i, j) later, in a batch (faster: see sc_grid_add_many).
