@@ -17,6 +17,10 @@ CREATE TABLE pc_parts_1 PARTITION OF pc_parts FOR VALUES FROM (0) TO (250);
 CREATE TABLE pc_parts_2 PARTITION OF pc_parts FOR VALUES FROM (250) TO (1000);
 INSERT INTO pc_parts SELECT * FROM pc_typed;
 CREATE VIEW pc_view AS SELECT id, g FROM pc_typed WHERE id % 2 = 0;
+CREATE TABLE pc_big (g geometry);
+INSERT INTO pc_big VALUES ('SRID=32616;POINT(1 1)'),
+  (ST_SetSRID(ST_MakeLine(ARRAY(SELECT ST_MakePoint(k % 7, k % 11) FROM generate_series(1, 20000) k)), 32616));
+SELECT pg_column_size(g) < ST_MemSize(g) AS stored_compressed FROM pc_big WHERE GeometryType(g) = 'LINESTRING';
 CREATE TABLE pc_multi (g geometry(MultiPoint, 32616));
 INSERT INTO pc_multi VALUES ('SRID=32616;MULTIPOINT(1 1)');
 -- a function's result column is not a stored column (no DEBUG line):
@@ -55,11 +59,14 @@ $$ SELECT 'SRID=32616;POINT(1 1)'::geometry UNION ALL SELECT 'SRID=3857;POINT(2 
 SELECT safety.grid_agg(g, 10) FROM pc_lying_srid() AS t(g geometry(Point, 32616));
 -- a column of another geometry type is checked row by row
 SELECT safety.grid_agg(g, 10) FROM pc_multi;
+-- a large (toasted, compressed) non-point in a plain geometry column
+SELECT safety.grid_agg(g, 10) FROM pc_big;
+SELECT safety.events_agg(g, now()) FROM pc_big;
 SELECT safety.grid_agg(g, 10)::text FROM pc_untyped() AS t(g geometry(Point, 32616));
 -- columns of a partitioned table and of a view over the table are read too
 SELECT (SELECT safety.grid_agg(g, 100)::text FROM pc_parts) = (SELECT safety.grid_agg(g, 100)::text FROM pc_typed) AS partitions_same,
        (SELECT safety.grid_agg(g, 100)::text FROM pc_view) = (SELECT safety.grid_agg(ST_SetSRID(g, 32616), 100)::text FROM pc_typed WHERE id % 2 = 0) AS view_same;
 RESET client_min_messages;
 DROP VIEW pc_view;
-DROP TABLE pc_typed, pc_any_srid, pc_z, pc_geog, pc_parts, pc_multi;
+DROP TABLE pc_typed, pc_any_srid, pc_z, pc_geog, pc_parts, pc_multi, pc_big;
 DROP FUNCTION pc_lying(), pc_lying_srid(), pc_untyped();
