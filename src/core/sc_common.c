@@ -4,6 +4,8 @@
  */
 #include "sc_common.h"
 
+#include <string.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,4 +90,40 @@ void
 sc_sort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt)
 {
 	sort_i64(NULL, a, n, interrupt);
+}
+
+void
+sc_radix_sort(sc_keyed *a, sc_keyed *tmp, size_t n)
+{
+	size_t		count[8][256] = {{0}};
+	sc_keyed   *src = a,
+			   *dst = tmp;
+
+	if (n < 2)
+		return;
+	for (size_t k = 0; k < n; k++)
+		for (int b = 0; b < 8; b++)
+			count[b][(a[k].key >> (8 * b)) & 0xff]++;
+	for (int b = 0; b < 8; b++)
+	{
+		size_t		pos = 0;
+		sc_keyed   *swap;
+
+		if (count[b][(a[0].key >> (8 * b)) & 0xff] == n)
+			continue;			/* every key has this byte */
+		for (int d = 0; d < 256; d++)
+		{
+			size_t		c = count[b][d];
+
+			count[b][d] = pos;
+			pos += c;
+		}
+		for (size_t k = 0; k < n; k++)
+			dst[count[b][(src[k].key >> (8 * b)) & 0xff]++] = src[k];
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(sc_keyed));
 }

@@ -175,34 +175,91 @@ ev_row_cmp(const void *pa, const void *pb)
 	return cmp_num(a->w, b->w);
 }
 
+/* an event's sort fields with its index, for the runs of equal times */
+typedef struct ev_indexed
+{
+	ev_row		row;			/* first: ev_row_cmp compares it */
+	size_t		index;
+} ev_indexed;
+
+/*
+ * Radix sort of the indices by time (most times differ), then the full
+ * comparison within each run of equal times (dates without a time of day
+ * make long runs), then each column gathered into the new order: the
+ * canonical order of ev_row_cmp at a fraction of a qsort's cost on a
+ * million events.
+ */
 sc_status
 sc_events_sort(sc_events *e, sc_err *err)
 {
-	size_t		bytes;
-	ev_row	   *rows;
+	sc_keyed   *keyed,
+			   *tmp;
+	size_t		longest = 1,
+				column_slots;
+	void	   *buf;
 
 	if (e->n < 2)
 		return SC_OK;
-	if (!sc_mul_size(e->n, sizeof(ev_row), &bytes) ||
-		!(rows = e->alloc.alloc(e->alloc.ctx, bytes)))
-		return sc_fail(err, SC_ENOMEM, "out of memory sorting %zu events", e->n);
-	for (size_t k = 0; k < e->n; k++)
-		rows[k] = (ev_row)
+	keyed = sc_alloc_array(&e->alloc, e->n, sizeof(sc_keyed), err, "events to sort");
+	tmp = keyed ? sc_alloc_array(&e->alloc, e->n, sizeof(sc_keyed), err, "events to sort") : NULL;
+	if (!tmp)
 	{
-		e->x[k], e->y[k], e->w[k], e->t[k], e->tend[k], e->id[k], e->has_id[k]
-	};
-	qsort(rows, e->n, sizeof(ev_row), ev_row_cmp);
-	for (size_t k = 0; k < e->n; k++)
-	{
-		e->x[k] = rows[k].x;
-		e->y[k] = rows[k].y;
-		e->w[k] = rows[k].w;
-		e->t[k] = rows[k].t;
-		e->tend[k] = rows[k].tend;
-		e->id[k] = rows[k].id;
-		e->has_id[k] = rows[k].has_id;
+		sc_free(&e->alloc, keyed);
+		return SC_ENOMEM;
 	}
-	e->alloc.free(e->alloc.ctx, rows);
+	for (size_t k = 0; k < e->n; k++)
+	{
+		/* flipping the sign bit makes the unsigned order the signed one */
+		keyed[k].key = (uint64_t) e->t[k] ^ UINT64_C(0x8000000000000000);
+		keyed[k].payload = k;
+	}
+	sc_radix_sort(keyed, tmp, e->n);
+	sc_free(&e->alloc, tmp);
+	for (size_t start = 0, end; start < e->n; start = end)
+	{
+		for (end = start + 1; end < e->n && keyed[end].key == keyed[start].key; end++)
+			;
+		if (end - start > longest)
+			longest = end - start;
+	}
+	/* one buffer: the longest run of equal times, then each column in turn */
+	column_slots = (e->n * sizeof(int64_t) + sizeof(ev_indexed) - 1) / sizeof(ev_indexed);
+	buf = sc_alloc_array(&e->alloc, longest > column_slots ? longest : column_slots,
+						 sizeof(ev_indexed), err, "events to sort");
+	if (!buf)
+	{
+		sc_free(&e->alloc, keyed);
+		return SC_ENOMEM;
+	}
+	for (size_t start = 0, end; start < e->n; start = end)
+	{
+		ev_indexed *run = buf;
+
+		for (end = start + 1; end < e->n && keyed[end].key == keyed[start].key; end++)
+			;
+		if (end - start < 2)
+			continue;
+		for (size_t k = start; k < end; k++)
+		{
+			size_t		i = (size_t) keyed[k].payload;
+
+			run[k - start] = (ev_indexed)
+			{
+				{e->x[i], e->y[i], e->w[i], e->t[i], e->tend[i], e->id[i], e->has_id[i]}, i
+			};
+		}
+		qsort(run, end - start, sizeof(ev_indexed), ev_row_cmp);
+		for (size_t k = start; k < end; k++)
+			keyed[k].payload = run[k - start].index;
+	}
+#define GATHER(name, type) \
+	for (size_t k = 0; k < e->n; k++) \
+		((type *) buf)[k] = e->name[keyed[k].payload]; \
+	memcpy(e->name, buf, e->n * sizeof(type));
+	EV_COLUMNS(GATHER)
+#undef GATHER
+	sc_free(&e->alloc, buf);
+	sc_free(&e->alloc, keyed);
 	return SC_OK;
 }
 

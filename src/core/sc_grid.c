@@ -359,77 +359,42 @@ cell_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
- * LSD radix sort of cells by key_of(i, j), whose unsigned order is the
- * (i, j) order: a byte at a time, skipping bytes that all keys share (most
- * of them: cells of one city differ in a few low bytes of i and j).  Stable
- * passes over n cells instead of n log n comparisons through qsort.
- */
-static void
-radix_sort_cells(sc_cell *a, sc_cell *tmp, size_t n)
-{
-	size_t		count[8][256] = {{0}};
-	sc_cell    *src = a,
-			   *dst = tmp;
-
-	for (size_t k = 0; k < n; k++)
-	{
-		uint64_t	key = key_of(a[k].i, a[k].j);
-
-		for (int b = 0; b < 8; b++)
-			count[b][(key >> (8 * b)) & 0xff]++;
-	}
-	for (int b = 0; b < 8; b++)
-	{
-		size_t		pos = 0;
-		sc_cell    *swap;
-
-		if (n == 0 || count[b][(key_of(a[0].i, a[0].j) >> (8 * b)) & 0xff] == n)
-			continue;			/* every key has this byte: nothing to do */
-		for (int d = 0; d < 256; d++)
-		{
-			size_t		c = count[b][d];
-
-			count[b][d] = pos;
-			pos += c;
-		}
-		for (size_t k = 0; k < n; k++)
-			dst[count[b][(key_of(src[k].i, src[k].j) >> (8 * b)) & 0xff]++] = src[k];
-		swap = src;
-		src = dst;
-		dst = swap;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(sc_cell));
-}
-
+/* the cells in (i, j) order: the unsigned order of key_of(i, j) */
 sc_status
 sc_grid_sorted(const sc_grid *g, sc_cell **cells, sc_err *err)
 {
-	size_t		bytes,
-				n = 0;
-	sc_cell    *out,
+	size_t		n = 0;
+	sc_keyed   *keyed,
 			   *tmp;
+	sc_cell    *out;
 
-	if (!sc_mul_size(g->count ? g->count : 1, sizeof(sc_cell), &bytes))
-		return sc_fail(err, SC_ENOMEM, "grid too large to list");
-	out = g->alloc.alloc(g->alloc.ctx, bytes);
-	tmp = out ? g->alloc.alloc(g->alloc.ctx, bytes) : NULL;
+	keyed = sc_alloc_array(&g->alloc, g->count, sizeof(sc_keyed), err, "the grid's cells");
+	tmp = keyed ? sc_alloc_array(&g->alloc, g->count, sizeof(sc_keyed), err, "the grid's cells") : NULL;
 	if (!tmp)
 	{
-		sc_free(&g->alloc, out);
-		return sc_fail(err, SC_ENOMEM, "out of memory listing %zu cells", g->count);
+		sc_free(&g->alloc, keyed);
+		return SC_ENOMEM;
 	}
 	for (size_t k = 0; k < g->capacity; k++)
 	{
 		if (g->slots[k].key == SC_EMPTY_KEY)
 			continue;
-		key_split(g->slots[k].key, &out[n].i, &out[n].j);
-		out[n].value = g->slots[k].value;
+		keyed[n].key = g->slots[k].key;
+		memcpy(&keyed[n].payload, &g->slots[k].value, sizeof(double));
 		n++;
 	}
-	radix_sort_cells(out, tmp, n);
-	sc_free(&g->alloc, tmp);
+	sc_radix_sort(keyed, tmp, n);
+	/* the cells go into tmp's memory (same size per element) */
+	out = (sc_cell *) tmp;
+	for (size_t k = 0; k < n; k++)
+	{
+		sc_cell		c;
+
+		key_split(keyed[k].key, &c.i, &c.j);
+		memcpy(&c.value, &keyed[k].payload, sizeof(double));
+		out[k] = c;
+	}
+	sc_free(&g->alloc, keyed);
 	*cells = out;
 	return SC_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "sc_events.h"
 #include "sc_test.h"
+#include "sc_test_util.h"
 #include "sc_text.h"
 
 static void
@@ -127,9 +128,75 @@ test_collection(void)
 	sc_events_free(&e);
 }
 
+/* (t, tend, x, y, has_id, id, w) of event k */
+static int
+event_cmp(const sc_events *e, size_t a, size_t b)
+{
+#define CMP(f) if (e->f[a] != e->f[b]) return e->f[a] < e->f[b] ? -1 : 1
+	CMP(t);
+	CMP(tend);
+	CMP(x);
+	CMP(y);
+	CMP(has_id);
+	CMP(id);
+	CMP(w);
+#undef CMP
+	return 0;
+}
+
+/*
+ * The canonical order on many events with many ties in time (and in time
+ * and place), negative times included: every neighbour pair in order, and
+ * the same events as before (sums of every column).
+ */
+static void
+test_sort_order(void)
+{
+	sc_events	e;
+	sc_err		err;
+	int			bad = 0;
+	double		sx = 0,
+				sy = 0,
+				sw = 0;
+	int64_t		st = 0,
+				sid = 0;
+
+	sc_events_init(&e, 32616, 0, &sc_malloc_allocator);
+	for (int k = 0; k < 20000; k++)
+	{
+		int64_t		t = ((int64_t) (urand() * 300) - 150) * 86400000000LL + (k % 3 ? 0 : (int64_t) (urand() * 1e12));
+		bool		win = urand() < 0.3;
+
+		bad += sc_events_add(&e, (double) (int) (urand() * 4), (double) (int) (urand() * 3), t, win,
+							 t + (win ? (int64_t) (urand() * 4) * 3600000000LL : 0),
+							 urand() < 0.5 ? 1.0 : 0.5, urand() < 0.7, (int64_t) (urand() * 10), &err) != SC_OK;
+		sx += e.x[e.n - 1];
+		sy += e.y[e.n - 1];
+		sw += e.w[e.n - 1];
+		st += e.t[e.n - 1];
+		sid += e.id[e.n - 1];
+	}
+	CHECK(bad == 0);
+	CHECK(sc_events_sort(&e, &err) == SC_OK);
+	for (size_t k = 1; k < e.n; k++)
+		bad += event_cmp(&e, k - 1, k) > 0;
+	CHECK(bad == 0);
+	for (size_t k = 0; k < e.n; k++)
+	{
+		sx -= e.x[k];
+		sy -= e.y[k];
+		sw -= e.w[k];
+		st -= e.t[k];
+		sid -= e.id[k];
+	}
+	CHECK(sx == 0 && sy == 0 && sw == 0 && st == 0 && sid == 0);
+	sc_events_free(&e);
+}
+
 int
 main(void)
 {
+	test_sort_order();
 	test_times();
 	test_collection();
 	TEST_DONE("events");
