@@ -67,6 +67,18 @@ SELECT safety.grid_agg(g, 10)::text FROM pc_untyped() AS t(g geometry(Point, 326
 SELECT (SELECT safety.grid_agg(g, 100)::text FROM pc_parts) = (SELECT safety.grid_agg(g, 100)::text FROM pc_typed) AS partitions_same,
        (SELECT safety.grid_agg(g, 100)::text FROM pc_view) = (SELECT safety.grid_agg(ST_SetSRID(g, 32616), 100)::text FROM pc_typed WHERE id % 2 = 0) AS view_same;
 RESET client_min_messages;
+-- cells are added in batches; a running (window) grid is read after every
+-- row and must hold every row so far: its total is the running count
+WITH w AS (
+  SELECT safety.total(safety.grid_agg(g, 100) OVER (ORDER BY id)) AS total,
+         safety.num_cells(safety.hex_agg(g, 60) OVER (ORDER BY id)) AS hexes,
+         count(*) OVER (ORDER BY id) AS n,
+         (SELECT count(DISTINCT (floor(ST_X(p.g) / 100), floor(ST_Y(p.g) / 100))) FROM pc_typed p WHERE p.id <= t.id) AS cells,
+         safety.num_cells(safety.grid_agg(g, 100) OVER (ORDER BY id)) AS grid_cells
+  FROM pc_typed t)
+SELECT count(*) AS rows, count(*) FILTER (WHERE total <> n) AS total_differs,
+       count(*) FILTER (WHERE grid_cells <> cells) AS cells_differ, max(hexes) > 0 AS has_hexes
+FROM w;
 DROP VIEW pc_view;
 DROP TABLE pc_typed, pc_any_srid, pc_z, pc_geog, pc_parts, pc_multi, pc_big;
 DROP FUNCTION pc_lying(), pc_lying_srid(), pc_untyped();
