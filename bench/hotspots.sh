@@ -12,7 +12,11 @@
 # (cell, event) pairs, i.e. to the number of events at a fixed density
 # pattern); kde_agg is timed on that same subset too, so the measured ratio
 # is printed next to the extrapolated one.
-# Usage: bench/hotspots.sh [N] [SUB]   (needs a server with the extension: make demo)
+# The parallel speed-ups are measured on the N events and again on BIG
+# (default 5,000,000; 0 skips it) events: a parallel query pays a fixed
+# start-up (its workers start and load PostGIS), which a larger table
+# amortises.
+# Usage: bench/hotspots.sh [N] [SUB] [BIG]   (needs a server with the extension: make demo)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,6 +24,7 @@ cd "$root"
 use_cluster_env
 n=${1:-1000000}
 sub=${2:-50}
+big=${3:-5000000}
 cell=100 h=400 gcell=70 band=210
 # the database with the bundled incidents (as make demo leaves it)
 psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
@@ -30,6 +35,10 @@ psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
 have=$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events'")
 if [ "$have" = 0 ] || [ "$(psql -X -qtAc "SELECT count(*) FROM bench_events")" != "$n" ]; then
 	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)"
+fi
+if [ "$big" -gt 0 ] && { [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events_big'")" = 0 ] ||
+	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events_big")" != "$big" ]; }; then
+	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events_big', $big)" -c "VACUUM bench_events_big"
 fi
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
 CREATE INDEX IF NOT EXISTS bench_events_geom_idx ON bench_events USING gist (geom);
@@ -49,7 +58,7 @@ CREATE OR REPLACE FUNCTION bench.plain_kde_sql(tbl text) RETURNS text LANGUAGE s
       WHERE ST_Distance(g.c, e.geom) < $h
       GROUP BY 1, 2) s\$q\$, tbl, tbl) \$f\$;
 SQL
-echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), bench_events $(psql -X -qtAc 'SELECT count(*) FROM bench_events'), bench_sub $(psql -X -qtAc 'SELECT count(*) FROM bench_sub') (1 in $sub)"
+echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), bench_events $(psql -X -qtAc 'SELECT count(*) FROM bench_events'), bench_sub $(psql -X -qtAc 'SELECT count(*) FROM bench_sub') (1 in $sub), bench_events_big $big"
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET jit = off;
 SET max_parallel_workers_per_gather = 0;
@@ -76,18 +85,20 @@ CREATE TEMP TABLE g AS SELECT safety.grid_agg(geom, $gcell) AS g FROM bench_even
 INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m', 'bench_events', 0,
   bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3), NULL;
 -- serial against 2 parallel workers, taking turns (bench.parallel_ms)
-CREATE TEMP TABLE par(bench text, workers int, ms float8, min_ms float8);
+CREATE TEMP TABLE par(table_name text, bench text, workers int, ms float8, min_ms float8);
 INSERT INTO par
-SELECT b, p.workers, p.median_ms, p.min_ms
-FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM bench_events', 11),
-             ('grid_agg $cell m', 'SELECT safety.grid_agg(geom, $cell) FROM bench_events', 11),
-             ('kde_agg $cell m h $h', 'SELECT safety.kde_agg(geom, $cell, $h) FROM bench_events', 5)) AS q(b, q, r),
-     LATERAL bench.parallel_ms(q.q, q.r) p;
+SELECT tb, b, p.workers, p.median_ms, p.min_ms
+FROM (VALUES ('bench_events', 11, 5), ('bench_events_big', 5, 3)) AS tabs(tb, r, rk)
+     CROSS JOIN LATERAL (SELECT WHERE tb = 'bench_events' OR $big > 0) AS wanted,
+     LATERAL (VALUES ('count(geom)', format('SELECT count(geom) FROM %I', tb), r),
+                     ('grid_agg $cell m', format('SELECT safety.grid_agg(geom, $cell) FROM %I', tb), r),
+                     ('kde_agg $cell m h $h', format('SELECT safety.kde_agg(geom, $cell, $h) FROM %I', tb), rk)) AS q(b, q, reps),
+     LATERAL bench.parallel_ms(q.q, q.reps) p;
 \echo 'wall time, ms: median (and minimum where queries took turns; plain SQL KDE: one timed run after a warm-up run)'
 SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms
 FROM t ORDER BY table_name, workers, bench;
-\echo 'bench_events, serial and 2 workers taking turns: wall time, ms'
-SELECT bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms FROM par ORDER BY bench, workers;
+\echo 'serial and 2 workers taking turns: wall time, ms'
+SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms FROM par ORDER BY 1, 2, 3;
 \echo 'gi_star grid size'
 SELECT count(*) AS analysed_cells, sum(value)::bigint AS events FROM safety.gi_star((SELECT g FROM g), $band);
 \echo 'parallel plan check'
@@ -108,10 +119,10 @@ SELECT s.table_name, g.bench, round((g.ms / s.ms)::numeric, 2) AS over_count_sca
        round((g.min_ms / s.min_ms)::numeric, 2) AS over_count_scan_min
 FROM t s JOIN t g ON g.table_name = s.table_name AND g.workers = 0 AND g.bench LIKE 'grid_agg%'
 WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1, 2;
-\echo 'speed-up with 2 parallel workers on bench_events, serial and parallel taking turns'
-SELECT a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_median, round((a.min_ms / b.min_ms)::numeric, 2) AS speedup_min
-FROM par a JOIN par b ON b.bench = a.bench AND b.workers = 2
-WHERE a.workers = 0 ORDER BY 1;
+\echo 'speed-up with 2 parallel workers, serial and parallel taking turns'
+SELECT a.table_name, a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_median, round((a.min_ms / b.min_ms)::numeric, 2) AS speedup_min
+FROM par a JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2
+WHERE a.workers = 0 ORDER BY 1, 2;
 SQL
 # peak memory: each query in a fresh serial backend, then its VmHWM
 echo "peak memory of the backend (VmHWM, fresh session per query, serial plans; includes shared buffers it touched)"
