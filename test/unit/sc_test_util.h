@@ -92,6 +92,29 @@ fail_alloc(fail_ctx *c, long budget)
 	return (sc_alloc) {f_alloc, f_realloc, f_free, c};
 }
 
+/*
+ * Run call (an expression giving an sc_status, allocating through the
+ * fail_alloc over ctx) with allocation budgets 0, 1, ... below max until it
+ * succeeds: every failing run must return SC_ENOMEM and leave nothing
+ * allocated.  failures counts the failing runs.  CHECK comes from sc_test.h.
+ */
+#define ENOMEM_SWEEP(ctx, max, failures, call) \
+	do { \
+		(failures) = 0; \
+		for (long budget_ = 0; budget_ < (max); budget_++) \
+		{ \
+			sc_status	st_; \
+			(ctx).budget = budget_; \
+			(ctx).live = 0; \
+			st_ = (call); \
+			CHECK((ctx).live == 0); \
+			if (st_ == SC_OK) \
+				break; \
+			CHECK(st_ == SC_ENOMEM); \
+			(failures)++; \
+		} \
+	} while (0)
+
 /* ---- deterministic random numbers (splitmix64), uniform in [0, 1) ---- */
 #ifndef SC_TEST_SEED
 #define SC_TEST_SEED 0x9e3779b97f4a7c15ULL

@@ -509,57 +509,21 @@ test_enomem_and_interrupt(void)
 		cy[i] = 50 * urand();
 		x[i] = urand();
 	}
-	for (long b = 0; b < 100; b++)
-	{
-		sc_err		err = {{0}};
-		sc_status	st;
-
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_gistar(N, cx, cy, x, 8, true, out, NULL, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
-	}
-	CHECK(failures >= 5);
-	failures = 0;
-	for (long b = 0; b < 100; b++)
-	{
-		sc_err		err = {{0}};
-		sc_status	st;
-
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_moran_incremental(N, cx, cy, x, 3, d, true, mr, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
-	}
-	CHECK(failures >= 5);
-	failures = 0;
-	for (long b = 0; b < 100; b++)
 	{
 		sc_err		err = {{0}};
 		int8_t		bins[N];
 		double		p[N];
-		sc_status	st;
 
+		ENOMEM_SWEEP(ctx, 100, failures, sc_gistar(N, cx, cy, x, 8, true, out, NULL, NULL, &fa, &err));
+		CHECK(failures >= 5);
+		ENOMEM_SWEEP(ctx, 100, failures, sc_moran_incremental(N, cx, cy, x, 3, d, true, mr, NULL, &fa, &err));
+		CHECK(failures >= 5);
+		/* p is only read: the same p serves every run */
 		for (int i = 0; i < N; i++)
 			p[i] = x[i];
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_fdr_bins(N, x, p, bins, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
+		ENOMEM_SWEEP(ctx, 100, failures, sc_fdr_bins(N, x, p, bins, NULL, &fa, &err));
+		CHECK(failures == 1);
 	}
-	CHECK(failures == 1);
 
 	/* the hook runs on big inputs */
 	{

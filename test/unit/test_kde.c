@@ -468,6 +468,19 @@ test_invalid_and_limits(void)
 	}
 }
 
+/* sc_kde_add_points on a new grid, freed again: the grid's memory counts too */
+static sc_status
+kde_on_fresh_grid(const sc_alloc *fa, size_t n, const double *x, const double *y, sc_err *err)
+{
+	sc_grid		g;
+	sc_status	st;
+
+	sc_grid_init(&g, SC_GRID_SQUARE, 0, 0.5, 0, fa);
+	st = sc_kde_add_points(&g, n, x, y, NULL, 4, SC_KERNEL_EPANECHNIKOV, NULL, err);
+	sc_grid_free(&g);
+	return st;
+}
+
 static void
 test_enomem(void)
 {
@@ -482,42 +495,15 @@ test_enomem(void)
 		x[e] = urand() * 30;
 		y[e] = urand() * 30;
 	}
-	for (long b = 0; b < 1000; b++)
-	{
-		sc_grid		g;
-		sc_err		err = {{0}};
-		sc_status	st;
-
-		ctx.budget = b;
-		ctx.live = 0;
-		sc_grid_init(&g, SC_GRID_SQUARE, 0, 0.5, 0, &fa);
-		st = sc_kde_add_points(&g, 40, x, y, NULL, 4, SC_KERNEL_EPANECHNIKOV, NULL, &err);
-		sc_grid_free(&g);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
-	}
-	CHECK(failures > 0);
-
-	failures = 0;
-	for (long b = 0; b < 100; b++)
 	{
 		sc_err		err = {{0}};
 		double		h = 0;
-		sc_status	st;
 
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_kde_bandwidth(40, x, y, NULL, &h, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
+		ENOMEM_SWEEP(ctx, 1000, failures, kde_on_fresh_grid(&fa, 40, x, y, &err));
+		CHECK(failures > 0);
+		ENOMEM_SWEEP(ctx, 100, failures, sc_kde_bandwidth(40, x, y, NULL, &h, NULL, &fa, &err));
+		CHECK(failures > 0);
 	}
-	CHECK(failures > 0);
 }
 
 /* ArcGIS rule written out directly: 0.9·min(SD, √(1/ln2)·Dm)·n^-0.2 */

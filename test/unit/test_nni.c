@@ -432,39 +432,16 @@ test_enomem(void)
 		x[i] = urand();
 		y[i] = urand();
 	}
-	for (long b = 0; b < 100; b++)
 	{
 		sc_err		err = {{0}};
 		sc_nni_result r;
-		sc_status	st;
-
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_nni(N, x, y, 0, &r, NULL, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
-	}
-	CHECK(failures >= 4);
-	failures = 0;
-	for (long b = 0; b < 100; b++)
-	{
-		sc_err		err = {{0}};
 		double		a;
-		sc_status	st;
 
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_min_rectangle_area(N, x, y, &a, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
+		ENOMEM_SWEEP(ctx, 100, failures, sc_nni(N, x, y, 0, &r, NULL, NULL, &fa, &err));
+		CHECK(failures >= 4);
+		ENOMEM_SWEEP(ctx, 100, failures, sc_min_rectangle_area(N, x, y, &a, &fa, &err));
+		CHECK(failures >= 2);
 	}
-	CHECK(failures >= 2);
 	interrupts = 0;
 	{
 		sc_err		err = {{0}};

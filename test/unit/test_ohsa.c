@@ -593,39 +593,16 @@ test_enomem(void)
 		y[i] = 1000 * urand();
 		v[i] = floor(5 * urand()) + (x[i] < 300 ? 4 : 0);
 	}
-	for (long b = 0; b < 200; b++)
 	{
 		sc_err		err = {{0}};
-		sc_ohsa_cell_result r;
-		sc_status	st;
+		sc_ohsa_cell_result cr;
+		sc_ohsa_band_result br;
 
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_ohsa_cell_size(200, x, y, NULL, &r, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
+		ENOMEM_SWEEP(ctx, 200, failures, sc_ohsa_cell_size(200, x, y, NULL, &cr, NULL, &fa, &err));
+		CHECK(failures >= 4);
+		ENOMEM_SWEEP(ctx, 200, failures, sc_ohsa_distance_band(200, x, y, v, NULL, &br, NULL, &fa, &err));
+		CHECK(failures >= 10);
 	}
-	CHECK(failures >= 4);
-	failures = 0;
-	for (long b = 0; b < 200; b++)
-	{
-		sc_err		err = {{0}};
-		sc_ohsa_band_result r;
-		sc_status	st;
-
-		ctx.budget = b;
-		ctx.live = 0;
-		st = sc_ohsa_distance_band(200, x, y, v, NULL, &r, NULL, &fa, &err);
-		CHECK(ctx.live == 0);
-		if (st == SC_OK)
-			break;
-		CHECK(st == SC_ENOMEM);
-		failures++;
-	}
-	CHECK(failures >= 10);
 }
 
 int
