@@ -28,6 +28,9 @@ PG_CPPFLAGS = -Isrc/core
 PG_CFLAGS = -Wno-declaration-after-statement -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
 # header dependencies (src/core/x.d next to x.o): a changed header rebuilds its users
 PG_CFLAGS += -MMD -MP
+# calls between our own files go direct (no PLT) and may be inlined at link time
+PG_CFLAGS += -fno-semantic-interposition -flto=auto
+SHLIB_LINK += -flto=auto
 
 EXTRA_CLEAN = test/out test/unit/bin $(OBJS:.o=.d)
 

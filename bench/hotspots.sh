@@ -4,27 +4,27 @@
 # grid_agg against count(geom), the speed-up of kde_agg and grid_agg with 2
 # parallel workers, gi_star on a grid of more than 100,000 cells, and the
 # peak memory (backend VmHWM) of each — all from one run on the same tables:
-# the bundled incidents and N (default 1,000,000) synthetic clustered events.
+# the bundled incidents and N (default 5,000,000) synthetic clustered events.
 #
 # The plain SQL KDE on all N events would take very long, so it is timed on
-# a 1-in-SUB subset (default 50: 20,000 events) and the full-table time is
+# a 1-in-SUB subset (default 50: 100,000 events) and the full-table time is
 # EXTRAPOLATED linearly (its cost is proportional to the number of
 # (cell, event) pairs, i.e. to the number of events at a fixed density
 # pattern); kde_agg is timed on that same subset too, so the measured ratio
 # is printed next to the extrapolated one.
-# The parallel speed-ups are measured on the N events and again on BIG
-# (default 5,000,000; 0 skips it) events: a parallel query pays a fixed
-# start-up (its workers start and load PostGIS), which a larger table
-# amortises.
-# Usage: bench/hotspots.sh [N] [SUB] [BIG]   (needs a server with the extension: make demo)
+# The parallel speed-ups are measured on the N events and again on M
+# (default 1,000,000; 0 skips it) events, and the fixed cost of a parallel
+# query (its workers start, and load PostGIS unless it is preloaded) on
+# 20,000 events: the shorter the query, the more that cost weighs.
+# Usage: bench/hotspots.sh [N] [SUB] [M]   (needs a server with the extension: make demo)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/lib.sh
 use_cluster_env
-n=${1:-1000000}
+n=${1:-5000000}
 sub=${2:-50}
-big=${3:-5000000}
+m=${3:-1000000}
 cell=100 h=400 gcell=70 band=210
 # the database with the bundled incidents (as make demo leaves it)
 psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
@@ -36,12 +36,17 @@ have=$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_event
 if [ "$have" = 0 ] || [ "$(psql -X -qtAc "SELECT count(*) FROM bench_events")" != "$n" ]; then
 	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)"
 fi
-if [ "$big" -gt 0 ] && { [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events_big'")" = 0 ] ||
-	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events_big")" != "$big" ]; }; then
-	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events_big', $big)" -c "VACUUM bench_events_big"
+if [ "$m" -gt 0 ] && { [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events_m'")" = 0 ] ||
+	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events_m")" != "$m" ]; }; then
+	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events_m', $m)" -c "VACUUM bench_events_m"
 fi
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
 CREATE INDEX IF NOT EXISTS bench_events_geom_idx ON bench_events USING gist (geom);
+-- 20,000 events, planned with 2 workers: what a parallel query costs beyond its share of work
+DROP TABLE IF EXISTS bench_small;
+CREATE TABLE bench_small AS SELECT * FROM bench_events WHERE id <= 20000;
+ALTER TABLE bench_small SET (parallel_workers = 2);
+VACUUM ANALYZE bench_small;
 DROP TABLE IF EXISTS bench_sub;
 CREATE TABLE bench_sub AS SELECT * FROM bench_events WHERE id % $sub = 0;
 CREATE INDEX ON bench_sub USING gist (geom);
@@ -58,38 +63,40 @@ CREATE OR REPLACE FUNCTION bench.plain_kde_sql(tbl text) RETURNS text LANGUAGE s
       WHERE ST_Distance(g.c, e.geom) < $h
       GROUP BY 1, 2) s\$q\$, tbl, tbl) \$f\$;
 SQL
-echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), bench_events $(psql -X -qtAc 'SELECT count(*) FROM bench_events'), bench_sub $(psql -X -qtAc 'SELECT count(*) FROM bench_sub') (1 in $sub), bench_events_big $big"
+psql -X -qtA -c "SELECT 'server: ' || split_part(version(), ' on ', 1) || ', shared_preload_libraries = ''' || current_setting('shared_preload_libraries') || ''', shared_buffers ' || current_setting('shared_buffers') || ', max_parallel_workers ' || current_setting('max_parallel_workers') || ', ' || (SELECT count(*) FROM regexp_split_to_table(pg_read_file('/proc/cpuinfo'), E'\\n') l WHERE l LIKE 'processor%') || ' CPUs'"
+echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), bench_events $(psql -X -qtAc 'SELECT count(*) FROM bench_events'), bench_sub $(psql -X -qtAc 'SELECT count(*) FROM bench_sub') (1 in $sub), bench_events_m $m (parallel only), bench_small 20000 (parallel only)"
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET jit = off;
 SET max_parallel_workers_per_gather = 0;
-CREATE TEMP TABLE t(bench text, table_name text, workers int, ms float8, min_ms float8);
+CREATE TEMP TABLE t(bench text, table_name text, workers int, ms float8, min_ms float8, over_first float8);
 -- kernel density against the plain SQL KDE (medians; the ratio is ~100x, far beyond drift)
 INSERT INTO t
-SELECT 'kde_agg $cell m h $h', tb, 0, bench.time_ms(format('SELECT safety.kde_agg(geom, $cell, $h) FROM %I', tb), 3), NULL
+SELECT 'kde_agg $cell m h $h', tb, 0, bench.time_ms(format('SELECT safety.kde_agg(geom, $cell, $h) FROM %I', tb), 3), NULL, NULL
 FROM (VALUES ('incidents'), ('bench_sub'), ('bench_events')) AS tabs(tb);
-INSERT INTO t SELECT 'plain SQL KDE', tb, 0, bench.time_ms(bench.plain_kde_sql(tb), 1), NULL
+INSERT INTO t SELECT 'plain SQL KDE', tb, 0, bench.time_ms(bench.plain_kde_sql(tb), 1), NULL, NULL
 FROM (VALUES ('incidents'), ('bench_sub')) AS tabs(tb);
 -- grid_agg against the scan, taking turns (bench.interleaved_ms): on a
 -- geometry(Point, 32616) column, and on the same values as plain geometry
 -- (geom::geometry), whose type and SRID are checked row by row
 INSERT INTO t
-SELECT b.bench, tb, 0, r.median_ms, r.min_ms
+SELECT b.bench, tb, 0, r.median_ms, r.min_ms, r.over_first
 FROM (VALUES ('incidents'), ('bench_events')) AS tabs(tb),
      LATERAL bench.interleaved_ms(ARRAY[
        format('SELECT count(geom) FROM %I', tb),
        format('SELECT safety.grid_agg(geom, $cell) FROM %I', tb),
-       format('SELECT safety.grid_agg(geom::geometry, $cell) FROM %I', tb)], 11) WITH ORDINALITY AS r(q, median_ms, min_ms, k)
+       format('SELECT safety.grid_agg(geom::geometry, $cell) FROM %I', tb)], 11) WITH ORDINALITY AS r(q, median_ms, min_ms, over_first, k)
 JOIN (VALUES (1, 'count(geom)'), (2, 'grid_agg $cell m'), (3, 'grid_agg $cell m, plain geometry')) AS b(k, bench) ON b.k = r.k;
 -- gi_star on the $gcell m count grid of all events (rectangle with zeros)
 CREATE TEMP TABLE g AS SELECT safety.grid_agg(geom, $gcell) AS g FROM bench_events;
 INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m', 'bench_events', 0,
-  bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3), NULL;
--- serial against 2 parallel workers, taking turns (bench.parallel_ms)
-CREATE TEMP TABLE par(table_name text, bench text, workers int, ms float8, min_ms float8);
+  bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3), NULL, NULL;
+-- serial against 2 parallel workers (with and without the leader scanning
+-- too), taking turns (bench.parallel_ms)
+CREATE TEMP TABLE par(table_name text, bench text, workers int, leader bool, ms float8, min_ms float8, speedup float8);
 INSERT INTO par
-SELECT tb, b, p.workers, p.median_ms, p.min_ms
-FROM (VALUES ('bench_events', 11, 5), ('bench_events_big', 5, 3)) AS tabs(tb, r, rk)
-     CROSS JOIN LATERAL (SELECT WHERE tb = 'bench_events' OR $big > 0) AS wanted,
+SELECT tb, b, p.workers, p.leader, p.median_ms, p.min_ms, p.speedup
+FROM (VALUES ('bench_events', 7, 3), ('bench_events_m', 11, 5), ('bench_small', 11, 11)) AS tabs(tb, r, rk)
+     CROSS JOIN LATERAL (SELECT WHERE tb <> 'bench_events_m' OR $m > 0) AS wanted,
      LATERAL (VALUES ('count(geom)', format('SELECT count(geom) FROM %I', tb), r),
                      ('grid_agg $cell m', format('SELECT safety.grid_agg(geom, $cell) FROM %I', tb), r),
                      ('kde_agg $cell m h $h', format('SELECT safety.kde_agg(geom, $cell, $h) FROM %I', tb), rk)) AS q(b, q, reps),
@@ -97,8 +104,9 @@ FROM (VALUES ('bench_events', 11, 5), ('bench_events_big', 5, 3)) AS tabs(tb, r,
 \echo 'wall time, ms: median (and minimum where queries took turns; plain SQL KDE: one timed run after a warm-up run)'
 SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms
 FROM t ORDER BY table_name, workers, bench;
-\echo 'serial and 2 workers taking turns: wall time, ms'
-SELECT table_name, bench, workers, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms FROM par ORDER BY 1, 2, 3;
+\echo 'serial and 2 workers taking turns: wall time, ms (leader: whether the leader scans too)'
+SELECT table_name, bench, workers, leader, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms
+FROM par ORDER BY 1, 2, 3, 4 DESC;
 \echo 'gi_star grid size'
 SELECT count(*) AS analysed_cells, sum(value)::bigint AS events FROM safety.gi_star((SELECT g FROM g), $band);
 \echo 'parallel plan check'
@@ -114,15 +122,25 @@ SELECT 'bench_events', round((p.ms * $sub / k.ms)::numeric, 1),
        'EXTRAPOLATED: plain SQL on the 1-in-$sub subset x $sub, over kde_agg measured on all events'
 FROM t p, t k WHERE p.bench = 'plain SQL KDE' AND p.table_name = 'bench_sub'
   AND k.bench LIKE 'kde_agg%' AND k.table_name = 'bench_events' AND k.workers = 0;
-\echo 'grid_agg over count(geom), serial, queries taking turns (ratio of medians, ratio of minimums)'
-SELECT s.table_name, g.bench, round((g.ms / s.ms)::numeric, 2) AS over_count_scan_median,
-       round((g.min_ms / s.min_ms)::numeric, 2) AS over_count_scan_min
+\echo 'grid_agg over count(geom), serial, queries taking turns: median over the rounds of the ratio within a round; ratio of the medians; of the minimums'
+SELECT s.table_name, g.bench, round(g.over_first::numeric, 2) AS over_count_scan,
+       round((g.ms / s.ms)::numeric, 2) AS of_medians, round((g.min_ms / s.min_ms)::numeric, 2) AS of_minimums
 FROM t s JOIN t g ON g.table_name = s.table_name AND g.workers = 0 AND g.bench LIKE 'grid_agg%'
 WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1, 2;
-\echo 'speed-up with 2 parallel workers, serial and parallel taking turns'
-SELECT a.table_name, a.bench, round((a.ms / b.ms)::numeric, 2) AS speedup_median, round((a.min_ms / b.min_ms)::numeric, 2) AS speedup_min
-FROM par a JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2
-WHERE a.workers = 0 ORDER BY 1, 2;
+\echo 'speed-up with 2 parallel workers, serial and parallel taking turns: median over the rounds of serial time / parallel time within a round (ratio of the medians, of the minimums)'
+SELECT a.table_name, a.bench,
+       round(b.speedup::numeric, 2) || ' (' || round((a.ms / b.ms)::numeric, 2) || ', ' || round((a.min_ms / b.min_ms)::numeric, 2) || ')' AS with_leader,
+       round(c.speedup::numeric, 2) || ' (' || round((a.ms / c.ms)::numeric, 2) || ', ' || round((a.min_ms / c.min_ms)::numeric, 2) || ')' AS workers_only
+FROM par a
+JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2 AND b.leader
+JOIN par c ON c.table_name = a.table_name AND c.bench = a.bench AND c.workers = 2 AND NOT c.leader
+WHERE a.workers = 0 AND a.table_name <> 'bench_small' ORDER BY 1, 2;
+\echo 'fixed cost of a parallel query: 2 workers minus half the serial time, on bench_small (20,000 events), ms (median)'
+SELECT a.bench, round((b.ms - a.ms / 2)::numeric, 1) AS with_leader, round((c.ms - a.ms / 2)::numeric, 1) AS workers_only
+FROM par a
+JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2 AND b.leader
+JOIN par c ON c.table_name = a.table_name AND c.bench = a.bench AND c.workers = 2 AND NOT c.leader
+WHERE a.workers = 0 AND a.table_name = 'bench_small' ORDER BY 1;
 SQL
 # peak memory: each query in a fresh serial backend, then its VmHWM
 echo "peak memory of the backend (VmHWM, fresh session per query, serial plans; includes shared buffers it touched)"

@@ -49,14 +49,21 @@ BEGIN
 END $$;
 
 DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int);
--- bench.interleaved_ms(qs, reps, workers): runs the queries qs round-robin,
--- reps rounds after a warm-up round, and returns each query's median and
--- minimum wall time in milliseconds.  On a shared VM the speed of the
--- machine drifts over seconds; taking turns exposes every query to the same
--- drift, so the ratios between them hold even when absolute times move.
--- workers[k], when given, is max_parallel_workers_per_gather for qs[k].
-CREATE OR REPLACE FUNCTION bench.interleaved_ms(qs text[], reps int DEFAULT 11, workers int[] DEFAULT NULL)
-RETURNS TABLE(q text, median_ms float8, min_ms float8)
+DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int, int[]);
+DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int, int[], bool[]);
+-- bench.interleaved_ms(qs, reps, workers, leader): runs the queries qs
+-- round-robin, reps rounds after a warm-up round, and returns each query's
+-- median and minimum wall time in milliseconds, and the median over the
+-- rounds of its time divided by the first query's time in the same round.
+-- On a shared VM the speed of the machine drifts over seconds; taking turns
+-- exposes every query to the same drift, and a ratio within one round
+-- compares runs a fraction of a second apart, so the ratios hold even when
+-- absolute times move.
+-- workers[k], when given, is max_parallel_workers_per_gather for qs[k];
+-- leader[k], when given, is parallel_leader_participation for qs[k].
+CREATE OR REPLACE FUNCTION bench.interleaved_ms(qs text[], reps int DEFAULT 11, workers int[] DEFAULT NULL,
+                                                leader bool[] DEFAULT NULL)
+RETURNS TABLE(q text, median_ms float8, min_ms float8, over_first float8)
 LANGUAGE plpgsql AS $$
 DECLARE
   t0 timestamptz;
@@ -67,6 +74,9 @@ BEGIN
       IF workers IS NOT NULL THEN
         PERFORM set_config('max_parallel_workers_per_gather', workers[k]::text, true);
       END IF;
+      IF leader IS NOT NULL THEN
+        PERFORM set_config('parallel_leader_participation', leader[k]::text, true);
+      END IF;
       t0 := clock_timestamp();
       EXECUTE qs[k];
       IF r > 0 THEN
@@ -76,21 +86,30 @@ BEGIN
   END LOOP;
   RETURN QUERY
   SELECT qs[k], (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms[k:k][1:reps]) x),
-         (SELECT min(x) FROM unnest(ms[k:k][1:reps]) x)
+         (SELECT min(x) FROM unnest(ms[k:k][1:reps]) x),
+         (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ms[k][r] / ms[1][r]) FROM generate_series(1, reps) r)
   FROM generate_subscripts(qs, 1) k ORDER BY k;
 END $$;
 
--- bench.parallel_ms(q, reps): q serially and with 2 parallel workers, taking
--- turns (as above); returns workers, median and minimum milliseconds.
+-- bench.parallel_ms(q, reps): q serially, with 2 parallel workers and the
+-- leader also scanning (PostgreSQL's default: three processes), and with
+-- 2 parallel workers alone (parallel_leader_participation = off: two
+-- processes, one per core of a 2-core machine), taking turns (as above).
+-- Returns workers, whether the leader took part, median and minimum ms, and
+-- the speed-up: the median over the rounds of the serial time over this
+-- one's in the same round.
+DROP FUNCTION IF EXISTS bench.parallel_ms(text, int);
 CREATE OR REPLACE FUNCTION bench.parallel_ms(q text, reps int DEFAULT 11)
-RETURNS TABLE(workers int, median_ms float8, min_ms float8)
+RETURNS TABLE(workers int, leader bool, median_ms float8, min_ms float8, speedup float8)
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('parallel_setup_cost', '0', true);
   PERFORM set_config('parallel_tuple_cost', '0', true);
   PERFORM set_config('min_parallel_table_scan_size', '0', true);
   RETURN QUERY
-  SELECT w.n, i.median_ms, i.min_ms
-  FROM bench.interleaved_ms(ARRAY[q, q], reps, ARRAY[0, 2]) WITH ORDINALITY AS i(q, median_ms, min_ms, k)
-  JOIN (VALUES (1, 0), (2, 2)) AS w(k, n) ON w.k = i.k;
+  SELECT w.n, w.l, i.median_ms, i.min_ms, 1 / i.over_first
+  FROM bench.interleaved_ms(ARRAY[q, q, q], reps, ARRAY[0, 2, 2], ARRAY[true, true, false])
+       WITH ORDINALITY AS i(q, median_ms, min_ms, over_first, k)
+  JOIN (VALUES (1, 0, true), (2, 2, true), (3, 2, false)) AS w(k, n, l) ON w.k = i.k
+  ORDER BY w.k;
 END $$;

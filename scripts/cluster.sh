@@ -33,6 +33,9 @@ start)
 			echo "port = $port"
 			echo "max_worker_processes = 8"
 			echo "max_parallel_workers = 4"
+			# parallel workers then inherit PostGIS from the postmaster instead
+			# of each loading it (~20 ms per parallel query; docs/reference.md)
+			echo "shared_preload_libraries = 'postgis-3'"
 			echo "logging_collector = off"
 			echo "${SAFETY_PG_CONF:-}"
 		} >>"$dir/data/postgresql.conf"

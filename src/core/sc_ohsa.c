@@ -302,7 +302,8 @@ sc_ohsa_distance_band(size_t n, const double *cx, const double *cy, const double
 {
 	sc_ohsa_params defaults = sc_ohsa_params_default();
 	const sc_ohsa_params *p = params ? params : &defaults;
-	double		cut[SC_OHSA_MAX_INCREMENTS],
+	/* zeroed: only the first n_increments are used (GCC's LTO cannot see that) */
+	double		cut[SC_OHSA_MAX_INCREMENTS] = {0},
 				z[SC_OHSA_MAX_INCREMENTS],
 				*ux = NULL,
 				*uy = NULL,

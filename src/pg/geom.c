@@ -63,6 +63,10 @@ sp_point_peekers(SpPointReader *r, MemoryContext ctx)
 	fmgr_info_cxt(x, &r->st_x, ctx);
 	fmgr_info_cxt(y, &r->st_y, ctx);
 	fmgr_info_cxt(srid, &r->st_srid, ctx);
+	r->x_call = MemoryContextAllocZero(ctx, SizeForFunctionCallInfo(1));
+	r->y_call = MemoryContextAllocZero(ctx, SizeForFunctionCallInfo(1));
+	InitFunctionCallInfoData(*r->x_call, &r->st_x, 1, InvalidOid, NULL, NULL);
+	InitFunctionCallInfoData(*r->y_call, &r->st_y, 1, InvalidOid, NULL, NULL);
 	return true;
 }
 
@@ -202,22 +206,27 @@ read_point_ewkb(SpPointReader *r, Datum geom, double *x, double *y, int32 *srid)
 	}
 }
 
+/* one call set up by sp_point_peekers; false when it returns NULL */
+static inline bool
+call_coordinate(FunctionCallInfo fc, Datum g, double *out)
+{
+	Datum		d;
+
+	fc->args[0].value = g;
+	fc->args[0].isnull = false;
+	fc->isnull = false;
+	d = FunctionCallInvoke(fc);
+	if (fc->isnull)
+		return false;
+	*out = DatumGetFloat8(d);
+	return true;
+}
+
 /* x and y through PostGIS's ST_X and ST_Y; false for an empty point */
 static bool
 call_xy(SpPointReader *r, Datum g, double *x, double *y)
 {
-	LOCAL_FCINFO(fc, 1);
-	Datum		d;
-
-	InitFunctionCallInfoData(*fc, &r->st_x, 1, InvalidOid, NULL, NULL);
-	fc->args[0].value = g;
-	fc->args[0].isnull = false;
-	d = FunctionCallInvoke(fc);
-	if (fc->isnull)
-		return false;
-	*x = DatumGetFloat8(d);
-	*y = DatumGetFloat8(FunctionCall1(&r->st_y, g));
-	return true;
+	return call_coordinate(r->x_call, g, x) && call_coordinate(r->y_call, g, y);
 }
 
 /*

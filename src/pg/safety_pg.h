@@ -47,6 +47,9 @@ typedef struct SpPointReader
 	FmgrInfo	st_x;
 	FmgrInfo	st_y;
 	FmgrInfo	st_srid;
+	/* calls of st_x and st_y set up once: each row only sets the argument */
+	FunctionCallInfo x_call;
+	FunctionCallInfo y_call;
 	bool		typed_point;	/* the argument is a geometry(Point...) column */
 	int32		typed_srid;		/* ... of this SRID (0: any) */
 	const char *fname;			/* for messages: "safety.grid_agg" */
@@ -111,10 +114,13 @@ static inline ExpandedGrid *
 sp_grid_rw(Datum d)
 {
 	ExpandedGrid *eg;
+	varatt_expanded ptr;
 
 	if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
 		return NULL;
-	eg = (ExpandedGrid *) DatumGetEOHP(d);
+	/* DatumGetEOHP, inline: this runs on every row of an aggregate */
+	memcpy(&ptr, VARDATA_EXTERNAL(DatumGetPointer(d)), sizeof(ptr));
+	eg = (ExpandedGrid *) ptr.eohptr;
 	return eg->magic == SP_GRID_MAGIC ? eg : NULL;
 }
 void		sp_grid_changed(ExpandedGrid *eg);

@@ -361,10 +361,75 @@ test_sorted_and_batched(void)
 	}
 }
 
+/*
+ * The cell of a point is floor(x / s) with the division rounded as IEEE
+ * does it, even where x / s is (or rounds to) an integer and x * (1/s)
+ * does not: exact multiples, their neighbours one ulp away, random values,
+ * tiny and huge coordinates, and odd cell sizes.
+ */
+static void
+test_cells_match_division(void)
+{
+	static const double sizes[] = {100, 250, 0.1, 0.3, 3, 7, 1e-3, 123.456, 1e6, 1e-300, 5e-324};
+	int			wrong = 0,
+				checked = 0;
+	sc_grid		g;
+
+	srand(11);
+	for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++)
+	{
+		double		s = sizes[a];
+
+		sc_grid_init(&g, SC_GRID_SQUARE, 32616, s, 0, &sc_malloc_allocator);
+		for (int k = 0; k < 200000; k++)
+		{
+			double		x;
+			int32_t		i,
+						j,
+						want;
+			sc_err		err;
+			sc_status	st;
+			double		q;
+
+			switch (k % 4)
+			{
+				case 0:			/* an exact multiple of s */
+					x = s * ((rand() % 2000001) - 1000000);
+					break;
+				case 1:			/* a multiple, one ulp off either way */
+					x = s * ((rand() % 2001) - 1000);
+					x = nextafter(x, (rand() & 1) ? INFINITY : -INFINITY);
+					break;
+				case 2:			/* anywhere in +-1e9 */
+					x = (rand() / (double) RAND_MAX - 0.5) * 2e9;
+					break;
+				default:		/* tiny, subnormal and signed zeros */
+					x = ldexp((rand() / (double) RAND_MAX - 0.5), -(rand() % 1080));
+					break;
+			}
+			q = floor(x / s);
+			st = sc_grid_cell_of(&g, x, -x, &i, &j, &err);
+			if (!(q >= -SC_CELL_INDEX_MAX && q <= SC_CELL_INDEX_MAX && floor(-x / s) >= -SC_CELL_INDEX_MAX &&
+				  floor(-x / s) <= SC_CELL_INDEX_MAX))
+			{
+				wrong += st != SC_ERANGE;
+				continue;
+			}
+			want = (int32_t) q;
+			wrong += st != SC_OK || i != want || j != (int32_t) floor(-x / s);
+			wrong += sc_square_cell(x, -x, s, &i, &j, &err) != SC_OK || i != want;
+			checked++;
+		}
+	}
+	CHECK(checked > 1000000);
+	CHECK(wrong == 0);
+}
+
 int
 main(void)
 {
 	test_cells();
+	test_cells_match_division();
 	test_hash_and_flat();
 	test_sorted_and_batched();
 	test_text();
