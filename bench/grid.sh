@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/grid.sh — grid_agg and hex_agg against a plain scan (count(geom)) and
 # against plain SQL grid counting, serial and with 2 parallel workers, on the
-# bundled data and on N (default 1,000,000) synthetic clustered events.
+# bundled data and on N (default 1,000,000) synthetic clustered events (table
+# bench_events_m, the same as the M events of bench/hotspots.sh).
 # Queries take turns (bench.interleaved_ms, bench.parallel_ms in
 # bench/lib.sql), so the drift of a shared machine hits all of them alike;
 # prints medians, minimums and the ratios measured in the same run.
@@ -12,9 +13,9 @@ cd "$(dirname "$0")/.."
 use_cluster_env
 n=${1:-1000000}
 psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
-if [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events'")" = 0 ] ||
-	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events")" != "$n" ]; then
-	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)" -c "VACUUM bench_events"
+if [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events_m'")" = 0 ] ||
+	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events_m")" != "$n" ]; then
+	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events_m', $n)" -c "VACUUM bench_events_m"
 fi
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET max_parallel_workers_per_gather = 0;
@@ -22,7 +23,7 @@ SET jit = off;
 CREATE TEMP TABLE t(table_name text, bench text, ms float8, min_ms float8, over_first float8);
 INSERT INTO t
 SELECT tb, b.bench, r.median_ms, r.min_ms, r.over_first
-FROM (VALUES ('incidents'), ('bench_events')) AS tabs(tb),
+FROM (VALUES ('incidents'), ('bench_events_m')) AS tabs(tb),
      LATERAL bench.interleaved_ms(ARRAY[
        format('SELECT count(geom) FROM %I', tb),
        format('SELECT safety.grid_agg(geom, 250) FROM %I', tb),
@@ -41,11 +42,11 @@ JOIN t p ON p.table_name = s.table_name AND p.bench = 'plain SQL grid'
 WHERE s.bench = 'count(geom)' ORDER BY 1, 2;
 CREATE TEMP TABLE par AS
 SELECT b AS bench, x.workers, x.leader, x.median_ms, x.min_ms, x.speedup
-FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM bench_events'),
-             ('grid_agg 250 m', 'SELECT safety.grid_agg(geom, 250) FROM bench_events'),
-             ('hex_agg 250 m', 'SELECT safety.hex_agg(geom, 250) FROM bench_events')) AS q(b, q),
+FROM (VALUES ('count(geom)', 'SELECT count(geom) FROM bench_events_m'),
+             ('grid_agg 250 m', 'SELECT safety.grid_agg(geom, 250) FROM bench_events_m'),
+             ('hex_agg 250 m', 'SELECT safety.hex_agg(geom, 250) FROM bench_events_m')) AS q(b, q),
      LATERAL bench.parallel_ms(q.q, 11) x;
-\echo 'speed-up with 2 parallel workers on bench_events, with the leader scanning too and without (median over the rounds of serial / parallel within a round)'
+\echo 'speed-up with 2 parallel workers on bench_events_m, with the leader scanning too and without (median over the rounds of serial / parallel within a round)'
 SELECT s.bench, round(s.median_ms::numeric, 1) AS serial_ms, round(p.median_ms::numeric, 1) AS two_workers_ms,
        round(p.speedup::numeric, 2) AS speedup, round(w.median_ms::numeric, 1) AS workers_only_ms,
        round(w.speedup::numeric, 2) AS workers_only_speedup

@@ -64,6 +64,10 @@ CREATE OR REPLACE FUNCTION bench.plain_kde_sql(tbl text) RETURNS text LANGUAGE s
       GROUP BY 1, 2) s\$q\$, tbl, tbl) \$f\$;
 SQL
 psql -X -qtA -c "SELECT 'server: ' || split_part(version(), ' on ', 1) || ', shared_preload_libraries = ''' || current_setting('shared_preload_libraries') || ''', shared_buffers ' || current_setting('shared_buffers') || ', max_parallel_workers ' || current_setting('max_parallel_workers') || ', ' || (SELECT count(*) FROM regexp_split_to_table(pg_read_file('/proc/cpuinfo'), E'\\n') l WHERE l LIKE 'processor%') || ' CPUs'"
+# how far a second process scales on this machine at all (bench/two_cores.c)
+tc=$(mktemp -d)
+trap 'rm -rf "$tc"' EXIT
+cc -O2 -o "$tc/two_cores" bench/two_cores.c && "$tc/two_cores"
 echo "tables: incidents $(psql -X -qtAc 'SELECT count(geom) FROM incidents'), bench_events $(psql -X -qtAc 'SELECT count(*) FROM bench_events'), bench_sub $(psql -X -qtAc 'SELECT count(*) FROM bench_sub') (1 in $sub), bench_events_m $m (parallel only), bench_small 20000 (parallel only)"
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET jit = off;
