@@ -99,7 +99,7 @@ INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m', 'bench_events', 0,
 CREATE TEMP TABLE par(table_name text, bench text, workers int, leader bool, ms float8, min_ms float8, speedup float8);
 INSERT INTO par
 SELECT tb, b, p.workers, p.leader, p.median_ms, p.min_ms, p.speedup
-FROM (VALUES ('bench_events', 7, 3), ('bench_events_m', 11, 5), ('bench_small', 11, 11)) AS tabs(tb, r, rk)
+FROM (VALUES ('bench_events', 11, 5), ('bench_events_m', 11, 5), ('bench_small', 11, 11)) AS tabs(tb, r, rk)
      CROSS JOIN LATERAL (SELECT WHERE tb <> 'bench_events_m' OR $m > 0) AS wanted,
      LATERAL (VALUES ('count(geom)', format('SELECT count(geom) FROM %I', tb), r),
                      ('grid_agg $cell m', format('SELECT safety.grid_agg(geom, $cell) FROM %I', tb), r),
@@ -146,6 +146,8 @@ JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 
 JOIN par c ON c.table_name = a.table_name AND c.bench = a.bench AND c.workers = 2 AND NOT c.leader
 WHERE a.workers = 0 AND a.table_name = 'bench_small' ORDER BY 1;
 SQL
+echo "machine check again, after the timed queries"
+"$tc/two_cores"
 # peak memory: each query in a fresh serial backend, then its VmHWM
 echo "peak memory of the backend (VmHWM, fresh session per query, serial plans; includes shared buffers it touched)"
 hwm() {
