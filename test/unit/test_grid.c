@@ -363,9 +363,9 @@ test_sorted_and_batched(void)
 
 /*
  * The cell of a point is floor(x / s) with the division rounded as IEEE
- * does it, even where x / s is (or rounds to) an integer and x * (1/s)
- * does not: exact multiples, their neighbours one ulp away, random values,
- * tiny and huge coordinates, and odd cell sizes.
+ * does it (as PostgreSQL's floor(ST_X(geom) / s) computes it): exact
+ * multiples, their neighbours one ulp away, random values, tiny and huge
+ * coordinates, and odd cell sizes; out of range is an error.
  */
 static void
 test_cells_match_division(void)
