@@ -13,10 +13,7 @@ cd "$(dirname "$0")/.."
 use_cluster_env
 n=${1:-1000000}
 psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
-if [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events_m'")" = 0 ] ||
-	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events_m")" != "$n" ]; then
-	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events_m', $n)" -c "VACUUM bench_events_m"
-fi
+psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.ensure_events('bench_events_m', $n)" -c "VACUUM bench_events_m"
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;

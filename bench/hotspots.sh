@@ -32,13 +32,9 @@ psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATAB
 [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'incidents'")" = 1 ] ||
 	psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
 psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
-have=$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events'")
-if [ "$have" = 0 ] || [ "$(psql -X -qtAc "SELECT count(*) FROM bench_events")" != "$n" ]; then
-	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events', $n)"
-fi
-if [ "$m" -gt 0 ] && { [ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'bench_events_m'")" = 0 ] ||
-	[ "$(psql -X -qtAc "SELECT count(*) FROM bench_events_m")" != "$m" ]; }; then
-	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.make_events('bench_events_m', $m)" -c "VACUUM bench_events_m"
+psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.ensure_events('bench_events', $n)"
+if [ "$m" -gt 0 ]; then
+	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.ensure_events('bench_events_m', $m)" -c "VACUUM bench_events_m"
 fi
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
 CREATE INDEX IF NOT EXISTS bench_events_geom_idx ON bench_events USING gist (geom);
@@ -131,20 +127,23 @@ SELECT s.table_name, g.bench, round(g.over_first::numeric, 2) AS over_count_scan
        round((g.ms / s.ms)::numeric, 2) AS of_medians, round((g.min_ms / s.min_ms)::numeric, 2) AS of_minimums
 FROM t s JOIN t g ON g.table_name = s.table_name AND g.workers = 0 AND g.bench LIKE 'grid_agg%'
 WHERE s.bench = 'count(geom)' AND s.workers = 0 ORDER BY 1, 2;
+-- each table and query in one row: serial, with the leader, workers only
+CREATE TEMP VIEW par_wide AS
+SELECT a.table_name, a.bench, a.ms, a.min_ms,
+       b.ms AS l_ms, b.min_ms AS l_min_ms, b.speedup AS l_speedup,
+       c.ms AS w_ms, c.min_ms AS w_min_ms, c.speedup AS w_speedup
+FROM par a
+JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2 AND b.leader
+JOIN par c ON c.table_name = a.table_name AND c.bench = a.bench AND c.workers = 2 AND NOT c.leader
+WHERE a.workers = 0;
 \echo 'speed-up with 2 parallel workers, serial and parallel taking turns: median over the rounds of serial time / parallel time within a round (ratio of the medians, of the minimums)'
-SELECT a.table_name, a.bench,
-       round(b.speedup::numeric, 2) || ' (' || round((a.ms / b.ms)::numeric, 2) || ', ' || round((a.min_ms / b.min_ms)::numeric, 2) || ')' AS with_leader,
-       round(c.speedup::numeric, 2) || ' (' || round((a.ms / c.ms)::numeric, 2) || ', ' || round((a.min_ms / c.min_ms)::numeric, 2) || ')' AS workers_only
-FROM par a
-JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2 AND b.leader
-JOIN par c ON c.table_name = a.table_name AND c.bench = a.bench AND c.workers = 2 AND NOT c.leader
-WHERE a.workers = 0 AND a.table_name <> 'bench_small' ORDER BY 1, 2;
+SELECT table_name, bench,
+       round(l_speedup::numeric, 2) || ' (' || round((ms / l_ms)::numeric, 2) || ', ' || round((min_ms / l_min_ms)::numeric, 2) || ')' AS with_leader,
+       round(w_speedup::numeric, 2) || ' (' || round((ms / w_ms)::numeric, 2) || ', ' || round((min_ms / w_min_ms)::numeric, 2) || ')' AS workers_only
+FROM par_wide WHERE table_name <> 'bench_small' ORDER BY 1, 2;
 \echo 'fixed cost of a parallel query: 2 workers minus half the serial time, on bench_small (20,000 events), ms (median)'
-SELECT a.bench, round((b.ms - a.ms / 2)::numeric, 1) AS with_leader, round((c.ms - a.ms / 2)::numeric, 1) AS workers_only
-FROM par a
-JOIN par b ON b.table_name = a.table_name AND b.bench = a.bench AND b.workers = 2 AND b.leader
-JOIN par c ON c.table_name = a.table_name AND c.bench = a.bench AND c.workers = 2 AND NOT c.leader
-WHERE a.workers = 0 AND a.table_name = 'bench_small' ORDER BY 1;
+SELECT bench, round((l_ms - ms / 2)::numeric, 1) AS with_leader, round((w_ms - ms / 2)::numeric, 1) AS workers_only
+FROM par_wide WHERE table_name = 'bench_small' ORDER BY 1;
 SQL
 echo "machine check again, after the timed queries"
 "$tc/two_cores"

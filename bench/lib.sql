@@ -48,6 +48,22 @@ BEGIN
   EXECUTE format('ANALYZE %I', name);
 END $$;
 
+-- bench.ensure_events(name, n): bench.make_events(name, n) unless a table
+-- of that name already holds n rows (VACUUM it afterwards: not in a function)
+CREATE OR REPLACE FUNCTION bench.ensure_events(name text, n int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  have bigint;
+BEGIN
+  IF to_regclass(format('%I', name)) IS NOT NULL THEN
+    EXECUTE format('SELECT count(*) FROM %I', name) INTO have;
+    IF have = n THEN
+      RETURN;
+    END IF;
+  END IF;
+  PERFORM bench.make_events(name, n);
+END $$;
+
 DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int);
 DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int, int[]);
 DROP FUNCTION IF EXISTS bench.interleaved_ms(text[], int, int[], bool[]);
