@@ -140,6 +140,19 @@ void		sp_check_weight(const char *fname, double w);
 void		sp_check_same_srid(const char *fname, int32 have, int32 srid);
 /* error unless cell_size is positive and finite */
 void		sp_check_cell_size(const char *fname, double cell_size);
+
+/* argument readers (args.c): each raises an error naming the argument */
+void		sp_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
+/* an interval as microseconds (a year 365.25 days, a month 30), > 0 */
+int64		sp_arg_interval(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
+/* a finite timestamptz */
+int64		sp_arg_time(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
+/* a finite float8 */
+double		sp_arg_float(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
+/* midnight of the first event's day; error when the collection is empty */
+int64		sp_data_start(const sc_events *e, const char *fname);
+/* as_of must lie after data_start */
+void		sp_check_as_of(int64 as_of, int64 data_start, const char *fname, const char *argname);
 /* sorted cells of an expanded grid (cached) */
 const sc_cell *sp_grid_cells(ExpandedGrid *eg);
 

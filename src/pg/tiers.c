@@ -30,60 +30,6 @@ tier_oids(Oid typ, Oid out[4])
 													  ObjectIdGetDatum(typ)));
 }
 
-static void
-check_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("%s: %s must not be NULL", fname, argname),
-						errhint("Pass a value, or leave the argument out to use its default.")));
-}
-
-/* an interval argument as microseconds (a year 365.25 days, a month 30), > 0 */
-static int64
-interval_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
-{
-	Interval   *iv;
-	int64		us;
-
-	check_not_null(fcinfo, argno, fname, argname);
-	iv = PG_GETARG_INTERVAL_P(argno);
-	us = sc_interval_usec(iv->month, iv->day, iv->time);
-	if (us <= 0)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: %s must be a positive interval", fname, argname),
-						errhint("Use an interval such as '28 days'.")));
-	return us;
-}
-
-static int64
-time_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
-{
-	TimestampTz t;
-
-	check_not_null(fcinfo, argno, fname, argname);
-	t = PG_GETARG_TIMESTAMPTZ(argno);
-	if (TIMESTAMP_NOT_FINITE(t))
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: %s must be a finite time", fname, argname),
-						errhint("Pass a time within the data, not infinity.")));
-	return t;
-}
-
-static double
-float_arg(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
-{
-	double		v;
-
-	check_not_null(fcinfo, argno, fname, argname);
-	v = PG_GETARG_FLOAT8(argno);
-	if (isnan(v) || isinf(v))
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: %s must be a finite number", fname, argname),
-						errhint("NaN and infinity are not accepted.")));
-	return v;
-}
-
 static sc_tier_method
 method_of(text *t, const char *fname)
 {
@@ -110,7 +56,7 @@ rule_args(FunctionCallInfo fcinfo, int argno, const char *fname)
 	sc_err		err;
 	sc_status	st;
 
-	check_not_null(fcinfo, argno, fname, "method");
+	sp_arg_not_null(fcinfo, argno, fname, "method");
 	r.method = method_of(PG_GETARG_TEXT_PP(argno), fname);
 	if (r.method == SC_METHOD_QUANTILE)
 	{
@@ -146,40 +92,15 @@ weight_args(FunctionCallInfo fcinfo, int argno, const char *fname)
 	sc_err		err;
 	sc_status	st;
 
-	w.harm = float_arg(fcinfo, argno, fname, "w_harm");
-	w.recency = float_arg(fcinfo, argno + 1, fname, "w_recency");
-	w.seasonal = float_arg(fcinfo, argno + 2, fname, "w_seasonal");
-	w.trend = float_arg(fcinfo, argno + 3, fname, "w_trend");
+	w.harm = sp_arg_float(fcinfo, argno, fname, "w_harm");
+	w.recency = sp_arg_float(fcinfo, argno + 1, fname, "w_recency");
+	w.seasonal = sp_arg_float(fcinfo, argno + 2, fname, "w_seasonal");
+	w.trend = sp_arg_float(fcinfo, argno + 3, fname, "w_trend");
 	st = sc_risk_check_weights(&w, &err);
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  "Component weights are >= 0 and not all 0; the defaults are 0.4, 0.3, 0.2, 0.1.");
 	return w;
-}
-
-/* data_start of a collection, with a clear error when it is empty */
-static int64
-data_start_of(const sc_events *e, const char *fname)
-{
-	int64_t		first;
-	sc_err		err;
-	sc_status	st = sc_events_first_time(e, &first, &err);
-
-	if (st != SC_OK)
-		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  "Collect some events with safety.events_agg first.");
-	return sc_day_start(first);
-}
-
-static void
-check_as_of(int64 as_of, int64 data_start, const char *fname, const char *argname)
-{
-	if (as_of <= data_start)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: %s %s is before all data", fname, argname,
-							   timestamptz_to_str(as_of)),
-						errhint("The data start on the day of the first event, %s; pass a later %s.",
-								timestamptz_to_str(data_start), argname)));
 }
 
 /* --- safety.tier(score, method, red, orange, yellow) OVER (...) -------- */
@@ -350,15 +271,15 @@ safety_risk_components(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	check_not_null(fcinfo, 0, fname, "e");
-	p.as_of = time_arg(fcinfo, 1, fname, "as_of");
-	p.window = interval_arg(fcinfo, 2, fname, "window");
-	p.baseline = interval_arg(fcinfo, 3, fname, "baseline");
-	p.half_life = interval_arg(fcinfo, 4, fname, "half_life");
+	sp_arg_not_null(fcinfo, 0, fname, "e");
+	p.as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
+	p.window = sp_arg_interval(fcinfo, 2, fname, "window");
+	p.baseline = sp_arg_interval(fcinfo, 3, fname, "baseline");
+	p.half_life = sp_arg_interval(fcinfo, 4, fname, "half_life");
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	e = &ee->ev;
-	p.data_start = data_start_of(e, fname);
-	check_as_of(p.as_of, p.data_start, fname, "as_of");
+	p.data_start = sp_data_start(e, fname);
+	sp_check_as_of(p.as_of, p.data_start, fname, "as_of");
 	ts = palloc(sizeof(int64_t) * (e->n ? e->n : 1));
 	ws = palloc(sizeof(double) * (e->n ? e->n : 1));
 	for (size_t k = 0; k < e->n; k++)
@@ -409,18 +330,18 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	check_not_null(fcinfo, 0, fname, "e");
-	p.as_of = time_arg(fcinfo, 1, fname, "as_of");
-	cell_size = float_arg(fcinfo, 2, fname, "cell_size");
+	sp_arg_not_null(fcinfo, 0, fname, "e");
+	p.as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
+	cell_size = sp_arg_float(fcinfo, 2, fname, "cell_size");
 	sp_check_cell_size(fname, cell_size);
 	rule = rule_args(fcinfo, 3, fname);
 	w = weight_args(fcinfo, 7, fname);
-	p.window = interval_arg(fcinfo, 11, fname, "window");
-	p.baseline = interval_arg(fcinfo, 12, fname, "baseline");
-	p.half_life = interval_arg(fcinfo, 13, fname, "half_life");
+	p.window = sp_arg_interval(fcinfo, 11, fname, "window");
+	p.baseline = sp_arg_interval(fcinfo, 12, fname, "baseline");
+	p.half_life = sp_arg_interval(fcinfo, 13, fname, "half_life");
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-	p.data_start = data_start_of(&ee->ev, fname);
-	check_as_of(p.as_of, p.data_start, fname, "as_of");
+	p.data_start = sp_data_start(&ee->ev, fname);
+	sp_check_as_of(p.as_of, p.data_start, fname, "as_of");
 	st = sc_risk_cells(&ee->ev, cell_size, &p, &w, &rule, &cells, &nc, &alloc,
 					   sp_check_interrupts, &err);
 	if (st != SC_OK)
@@ -493,18 +414,18 @@ safety_backtest(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	check_not_null(fcinfo, 0, fname, "e");
-	spec.cell_size = float_arg(fcinfo, 1, fname, "cell_size");
+	sp_arg_not_null(fcinfo, 0, fname, "e");
+	spec.cell_size = sp_arg_float(fcinfo, 1, fname, "cell_size");
 	sp_check_cell_size(fname, spec.cell_size);
-	spec.start = time_arg(fcinfo, 2, fname, "start");
-	spec.stop = time_arg(fcinfo, 3, fname, "stop");
-	spec.step = interval_arg(fcinfo, 4, fname, "step");
-	spec.horizon = interval_arg(fcinfo, 5, fname, "horizon");
+	spec.start = sp_arg_time(fcinfo, 2, fname, "start");
+	spec.stop = sp_arg_time(fcinfo, 3, fname, "stop");
+	spec.step = sp_arg_interval(fcinfo, 4, fname, "step");
+	spec.horizon = sp_arg_interval(fcinfo, 5, fname, "horizon");
 	spec.rule = rule_args(fcinfo, 6, fname);
 	spec.weights = weight_args(fcinfo, 10, fname);
-	spec.window = interval_arg(fcinfo, 14, fname, "window");
-	spec.baseline = interval_arg(fcinfo, 15, fname, "baseline");
-	spec.half_life = interval_arg(fcinfo, 16, fname, "half_life");
+	spec.window = sp_arg_interval(fcinfo, 14, fname, "window");
+	spec.baseline = sp_arg_interval(fcinfo, 15, fname, "baseline");
+	spec.half_life = sp_arg_interval(fcinfo, 16, fname, "half_life");
 	spec.naive_rule = spec.rule;
 	if (spec.rule.method != SC_METHOD_QUANTILE)
 	{
@@ -522,8 +443,8 @@ safety_backtest(PG_FUNCTION_ARGS)
 						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
 						errhint("Widen [start, stop) or shorten the horizon.")));
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-	data_start = data_start_of(&ee->ev, fname);
-	check_as_of(spec.start, data_start, fname, "start");
+	data_start = sp_data_start(&ee->ev, fname);
+	sp_check_as_of(spec.start, data_start, fname, "start");
 	st = sc_backtest(&ee->ev, &spec, &rows, &nrows, &alloc, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);

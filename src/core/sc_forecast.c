@@ -1,0 +1,1028 @@
+/* sc_forecast.c — per-cell forecasts and their back-test (see sc_forecast.h). */
+#include "sc_forecast.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FC_PI 3.14159265358979323846
+
+static const char *const model_names[] = {"naive", "counts", "kde", "prospective", "sepp"};
+
+sc_status
+sc_fc_model_parse(const char *name, sc_fc_model *m, sc_err *err)
+{
+	for (int k = 0; k <= SC_FC_SEPP; k++)
+		if (strcasecmp(name, model_names[k]) == 0)
+		{
+			*m = (sc_fc_model) k;
+			return SC_OK;
+		}
+	if (strcasecmp(name, "default") == 0)
+	{
+		*m = SC_FC_SEPP;
+		return SC_OK;
+	}
+	return sc_fail(err, SC_EINVAL,
+				   "unknown model \"%.64s\" (models: default, sepp, naive, counts, kde, prospective)",
+				   name);
+}
+
+const char *
+sc_fc_model_name(sc_fc_model m)
+{
+	return m <= SC_FC_SEPP ? model_names[m] : "?";
+}
+
+void
+sc_fc_resolve(const sc_fc_spec *in, double s, int64_t horizon, sc_fc_spec *out)
+{
+	*out = *in;
+	switch (in->model)
+	{
+		case SC_FC_NAIVE:
+			out->window = horizon;
+			out->bandwidth = 0;
+			break;
+		case SC_FC_COUNTS:
+			if (out->window == 0)
+				out->window = SC_FC_COUNTS_WINDOW;
+			out->bandwidth = 0;
+			break;
+		case SC_FC_KDE:
+			if (out->window == 0)
+				out->window = SC_FC_KDE_WINDOW;
+			if (out->bandwidth == 0)
+				out->bandwidth = 2 * s;
+			break;
+		case SC_FC_PROSPECTIVE:
+			if (out->window == 0)
+				out->window = SC_FC_PROSPECTIVE_WINDOW;
+			if (out->bandwidth == 0)
+				out->bandwidth = SC_FC_PROSPECTIVE_BANDWIDTH;
+			break;
+		case SC_FC_SEPP:
+			/* bandwidth 0: chosen by the fit */
+			if (out->window == 0)
+				out->window = SC_FC_SEPP_HISTORY;
+			break;
+	}
+}
+
+sc_status
+sc_fc_check_spec(const sc_fc_spec *spec, sc_err *err)
+{
+	if (spec->model > SC_FC_SEPP)
+		return sc_fail(err, SC_EINVAL, "unknown model");
+	if (spec->window < 0)
+		return sc_fail(err, SC_EINVAL, "window must be a positive interval");
+	if (!isfinite(spec->bandwidth) || spec->bandwidth < 0)
+		return sc_fail(err, SC_EINVAL, "bandwidth must be a finite number > 0 (got %g)", spec->bandwidth);
+	return SC_OK;
+}
+
+sc_status
+sc_fc_check_coverage(double share, sc_err *err)
+{
+	if (!(share > 0 && share <= 1))
+		return sc_fail(err, SC_EINVAL, "coverage must lie in (0, 1] (got %g)", share);
+	return SC_OK;
+}
+
+size_t
+sc_fc_cover_cells(double share, size_t n)
+{
+	/* the tolerance keeps 0.01 · 300 at 3 despite rounding */
+	double		c = ceil(share * (double) n * (1 - 1e-12));
+	size_t		k = c < 1 ? 1 : (size_t) c;
+
+	return k > n ? n : k;
+}
+
+/* --- preparing a collection ------------------------------------------- */
+
+void
+sc_fc_free(sc_fc_data *d)
+{
+	sc_free(&d->alloc, d->t);
+	sc_free(&d->alloc, d->x);
+	sc_free(&d->alloc, d->y);
+	sc_free(&d->alloc, d->w);
+	sc_free(&d->alloc, d->cell);
+	sc_free(&d->alloc, d->ci);
+	sc_free(&d->alloc, d->cj);
+	sc_free(&d->alloc, d->cstart);
+	sc_free(&d->alloc, d->ct);
+	sc_free(&d->alloc, d->cx);
+	sc_free(&d->alloc, d->cy);
+	sc_grid_free(&d->lookup);
+	memset(d, 0, sizeof(*d));
+}
+
+sc_status
+sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t max_cells,
+			  sc_fc_data *d, const sc_alloc *alloc, sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_status	st;
+	sc_keyed   *a = NULL,
+			   *tmp = NULL;
+	int32_t    *ei = NULL,
+			   *ej = NULL;
+	size_t		n = e->n,
+				nc = 0;
+	int64_t		first;
+
+	memset(d, 0, sizeof(*d));
+	d->alloc = *alloc;
+	d->cell_size = cell_size;
+	sc_grid_init(&d->lookup, SC_GRID_SQUARE, e->srid, cell_size, max_cells, alloc);
+	if (!(cell_size > 0) || !isfinite(cell_size))
+		return sc_fail(err, SC_EINVAL, "cell_size must be a positive finite number (got %g)", cell_size);
+	if ((st = sc_events_first_time(e, &first, err)) != SC_OK)
+		return st;
+	d->data_start = sc_day_start(first);
+	d->n = n;
+	if (!(d->t = sc_alloc_array(alloc, n, sizeof(int64_t), err, "event times")) ||
+		!(d->x = sc_alloc_array(alloc, n, sizeof(double), err, "event coordinates")) ||
+		!(d->y = sc_alloc_array(alloc, n, sizeof(double), err, "event coordinates")) ||
+		!(d->w = sc_alloc_array(alloc, n, sizeof(double), err, "event weights")) ||
+		!(d->cell = sc_alloc_array(alloc, n, sizeof(int64_t), err, "event cells")) ||
+		!(a = sc_alloc_array(alloc, n, sizeof(sc_keyed), err, "the time order")) ||
+		!(tmp = sc_alloc_array(alloc, n, sizeof(sc_keyed), err, "the time order")) ||
+		!(ei = sc_alloc_array(alloc, n, sizeof(int32_t), err, "event cells")) ||
+		!(ej = sc_alloc_array(alloc, n, sizeof(int32_t), err, "event cells")))
+	{
+		st = SC_ENOMEM;
+		goto done;
+	}
+	/* events in time order (stable, so equal times keep the canonical order) */
+	for (size_t k = 0; k < n; k++)
+	{
+		a[k].key = (uint64_t) sc_event_time(e, k) ^ UINT64_C(0x8000000000000000);
+		a[k].payload = k;
+	}
+	sc_radix_sort(a, tmp, n);
+	for (size_t k = 0; k < n; k++)
+	{
+		size_t		src = (size_t) a[k].payload;
+
+		if (interrupt && k % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		d->t[k] = (int64_t) (a[k].key ^ UINT64_C(0x8000000000000000));
+		d->x[k] = e->x[src];
+		d->y[k] = e->y[src];
+		d->w[k] = e->w ? e->w[src] : 1.0;
+		if ((st = sc_square_cell(d->x[k], d->y[k], cell_size, &ei[k], &ej[k], err)) != SC_OK)
+			goto done;
+		if (d->t[k] < area_before &&
+			(st = sc_grid_add(&d->lookup, ei[k], ej[k], 0, err)) != SC_OK)
+			goto done;
+	}
+	/* study cells sorted by cell id (signed, as SQL orders bigint) */
+	{
+		sc_cell    *cells;
+
+		if ((st = sc_grid_sorted(&d->lookup, &cells, err)) != SC_OK)
+			goto done;
+		nc = d->lookup.count;
+		for (size_t k = 0; k < nc; k++)
+		{
+			tmp[k].key = (uint64_t) sc_cell_id(cells[k].i, cells[k].j) ^ UINT64_C(0x8000000000000000);
+			tmp[k].payload = k;
+		}
+		sc_radix_sort(tmp, a, nc);
+		d->ncells = nc;
+		if (!(d->ci = sc_alloc_array(alloc, nc, sizeof(int32_t), err, "study cells")) ||
+			!(d->cj = sc_alloc_array(alloc, nc, sizeof(int32_t), err, "study cells")) ||
+			!(d->cstart = sc_alloc_array(alloc, nc + 1, sizeof(size_t), err, "study cells")))
+		{
+			sc_free(alloc, cells);
+			st = SC_ENOMEM;
+			goto done;
+		}
+		sc_grid_free(&d->lookup);
+		sc_grid_init(&d->lookup, SC_GRID_SQUARE, e->srid, cell_size, 0, alloc);
+		for (size_t k = 0; k < nc; k++)
+		{
+			const sc_cell *c = &cells[tmp[k].payload];
+
+			d->ci[k] = c->i;
+			d->cj[k] = c->j;
+			if ((st = sc_grid_add(&d->lookup, c->i, c->j, (double) k + 1, err)) != SC_OK)
+			{
+				sc_free(alloc, cells);
+				goto done;
+			}
+		}
+		sc_free(alloc, cells);
+	}
+	/* each event's study cell, and the times of each cell's events (CSR) */
+	memset(d->cstart, 0, (nc + 1) * sizeof(size_t));
+	for (size_t k = 0; k < n; k++)
+	{
+		double		v;
+
+		d->cell[k] = sc_grid_get(&d->lookup, ei[k], ej[k], &v) ? (int64_t) v - 1 : -1;
+		if (d->cell[k] >= 0)
+			d->cstart[d->cell[k] + 1]++;
+	}
+	for (size_t c = 0; c < nc; c++)
+		d->cstart[c + 1] += d->cstart[c];
+	if (!(d->ct = sc_alloc_array(alloc, d->cstart[nc], sizeof(int64_t), err, "cell event times")) ||
+		!(d->cx = sc_alloc_array(alloc, d->cstart[nc], sizeof(double), err, "cell event places")) ||
+		!(d->cy = sc_alloc_array(alloc, d->cstart[nc], sizeof(double), err, "cell event places")))
+	{
+		st = SC_ENOMEM;
+		goto done;
+	}
+	{
+		size_t	   *fill = sc_alloc_array(alloc, nc, sizeof(size_t), err, "cell event times");
+
+		if (!fill)
+		{
+			st = SC_ENOMEM;
+			goto done;
+		}
+		memcpy(fill, d->cstart, nc * sizeof(size_t));
+		for (size_t k = 0; k < n; k++)
+			if (d->cell[k] >= 0)
+			{
+				size_t		at = fill[d->cell[k]]++;
+
+				d->ct[at] = d->t[k];
+				d->cx[at] = d->x[k];
+				d->cy[at] = d->y[k];
+			}
+		sc_free(alloc, fill);
+	}
+	st = SC_OK;
+done:
+	sc_free(alloc, a);
+	sc_free(alloc, tmp);
+	sc_free(alloc, ei);
+	sc_free(alloc, ej);
+	if (st != SC_OK)
+		sc_fc_free(d);
+	return st;
+}
+
+/* first index in t[lo..hi) with t >= v */
+static size_t
+lower_bound(const int64_t *t, size_t lo, size_t hi, int64_t v)
+{
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (t[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* events of study cell c in [from, to) */
+static inline void
+cell_range(const sc_fc_data *d, size_t c, int64_t from, int64_t to, size_t *a, size_t *b)
+{
+	*a = lower_bound(d->ct, d->cstart[c], d->cstart[c + 1], from);
+	*b = lower_bound(d->ct, *a, d->cstart[c + 1], to);
+}
+
+/* --- the baselines ------------------------------------------------------ */
+
+static void
+fc_counts(const sc_fc_data *d, int64_t as_of, int64_t window, int64_t horizon, double *out)
+{
+	double		scale = window == horizon ? 1.0 : (double) horizon / (double) window;
+
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+
+		cell_range(d, c, as_of - window, as_of, &a, &b);
+		out[c] = window == horizon ? (double) (b - a) : (double) (b - a) * scale;
+	}
+}
+
+/*
+ * Run the statements after dist for every study cell whose centre lies
+ * strictly within r of (x, y), with c its index and dist the distance.
+ */
+#define FOR_CELLS_NEAR(d, x, y, r, c, dist, ...) \
+	do { \
+		double s_ = (d)->cell_size; \
+		int64_t i0_ = (int64_t) floor(((x) - (r)) / s_ - 0.5), i1_ = (int64_t) ceil(((x) + (r)) / s_ - 0.5); \
+		int64_t j0_ = (int64_t) floor(((y) - (r)) / s_ - 0.5), j1_ = (int64_t) ceil(((y) + (r)) / s_ - 0.5); \
+		for (int64_t i_ = i0_; i_ <= i1_; i_++) \
+			for (int64_t j_ = j0_; j_ <= j1_; j_++) \
+			{ \
+				double v_, dx_, dy_; \
+				if (i_ < -SC_CELL_INDEX_MAX || i_ > SC_CELL_INDEX_MAX || \
+					j_ < -SC_CELL_INDEX_MAX || j_ > SC_CELL_INDEX_MAX || \
+					!sc_grid_get(&(d)->lookup, (int32_t) i_, (int32_t) j_, &v_)) \
+					continue; \
+				dx_ = ((double) i_ + 0.5) * s_ - (x); \
+				dy_ = ((double) j_ + 0.5) * s_ - (y); \
+				dist = sqrt(dx_ * dx_ + dy_ * dy_); \
+				if (!(dist < (r))) \
+					continue; \
+				c = (size_t) v_ - 1; \
+				__VA_ARGS__; \
+			} \
+	} while (0)
+
+/* quartic kernel density of the window's events, times the cell area, scaled to the horizon */
+static void
+fc_kde(const sc_fc_data *d, int64_t as_of, int64_t window, double h, int64_t horizon,
+	   double *out, sc_interrupt_fn interrupt)
+{
+	size_t		a = lower_bound(d->t, 0, d->n, as_of - window),
+				b = lower_bound(d->t, a, d->n, as_of);
+	double		norm = 3.0 / FC_PI / (h * h) * d->cell_size * d->cell_size *
+		((double) horizon / (double) window);
+
+	memset(out, 0, d->ncells * sizeof(double));
+	for (size_t k = a; k < b; k++)
+	{
+		size_t		c;
+		double		dist;
+
+		if (interrupt && (k - a) % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		FOR_CELLS_NEAR(d, d->x[k], d->y[k], h, c, dist, {
+			double u = dist / h, q = 1 - u * u;
+			out[c] += q * q;
+		});
+	}
+	for (size_t c = 0; c < d->ncells; c++)
+		out[c] *= norm;
+}
+
+/*
+ * Prospective hotspotting (Bowers, Johnson & Pease 2004): each event of the
+ * window within the bandwidth of a cell's centre adds
+ * 1 / (1 + distance in cell widths) · 1 / (1 + whole weeks elapsed).  The
+ * scores are scaled so they sum to the window's events in the study cells
+ * per horizon.
+ */
+static void
+fc_prospective(const sc_fc_data *d, int64_t as_of, int64_t window, double bw, int64_t horizon,
+			   double *out, sc_interrupt_fn interrupt)
+{
+	size_t		a = lower_bound(d->t, 0, d->n, as_of - window),
+				b = lower_bound(d->t, a, d->n, as_of);
+	double		total = 0,
+				events = 0;
+
+	memset(out, 0, d->ncells * sizeof(double));
+	for (size_t k = a; k < b; k++)
+	{
+		size_t		c;
+		double		dist;
+		double		weeks = floor((double) (as_of - d->t[k]) / (double) (7 * SC_USEC_PER_DAY));
+		double		tw = 1.0 / (1.0 + weeks);
+
+		if (interrupt && (k - a) % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		if (d->cell[k] >= 0)
+			events++;
+		FOR_CELLS_NEAR(d, d->x[k], d->y[k], bw, c, dist, {
+			out[c] += tw / (1.0 + dist / d->cell_size);
+		});
+	}
+	for (size_t c = 0; c < d->ncells; c++)
+		total += out[c];
+	if (total > 0)
+	{
+		double		scale = events * ((double) horizon / (double) window) / total;
+
+		for (size_t c = 0; c < d->ncells; c++)
+			out[c] *= scale;
+	}
+}
+
+/* --- sepp: a self-exciting point process per cell (Mohler 2014) -------- */
+
+/*
+ * In cell c the rate is  λ_c(t) = μ_c + θ ω Σ_{t_j < t} e^{-ω (t - t_j)}
+ * over the cell's own earlier events.  EM (Mohler 2014, Veen & Schoenberg
+ * 2008): the E-step splits each event into background (μ_c / λ) and
+ * offspring of earlier events; the M-step sets μ_c to the cell's expected
+ * background events over the fitted span, θ to the offspring over the
+ * events' expected offspring (the compensator), ω to the offspring over
+ * their summed delays.  Times are in days.
+ */
+typedef struct sepp_state
+{
+	double		theta;
+	double		omega;
+	double	   *mu;				/* per study cell, per day */
+	double	   *pbg;			/* per event (cell order): probability it is background */
+	int			iterations;
+	int64_t		events;
+} sepp_state;
+
+#define SEPP_MAX_ITER 200
+#define SEPP_TOL 1e-7
+
+static void
+sepp_fit(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s, sc_interrupt_fn interrupt)
+{
+	double		T = (double) (to - from) / (double) SC_USEC_PER_DAY;
+	int64_t		used = 0;
+
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+
+		cell_range(d, c, from, to, &a, &b);
+		s->mu[c] = 0.5 * (double) (b - a) / T;
+		used += (int64_t) (b - a);
+		for (size_t k = a; k < b; k++)
+			s->pbg[k] = 1;
+	}
+	s->theta = 0.5;
+	s->omega = 0.1;
+	s->events = used;
+	s->iterations = 0;
+	for (int it = 0; it < SEPP_MAX_ITER; it++)
+	{
+		double		trig = 0,
+					trig_delay = 0,
+					comp = 0,
+					th = s->theta,
+					om = s->omega,
+					nt,
+					no,
+					change = 0;
+
+		if (interrupt)
+			interrupt();
+		for (size_t c = 0; c < d->ncells; c++)
+		{
+			size_t		a,
+						b;
+			double		A = 0,
+						B = 0,
+						bg = 0,
+						mu = s->mu[c];
+
+			cell_range(d, c, from, to, &a, &b);
+			for (size_t k = a; k < b; k++)
+			{
+				double		lam;
+
+				if (k > a)
+				{
+					double		dt = (double) (d->ct[k] - d->ct[k - 1]) / (double) SC_USEC_PER_DAY,
+								q = exp(-om * dt);
+
+					B = q * (B + dt * (A + 1));
+					A = q * (A + 1);
+				}
+				lam = mu + th * om * A;
+				s->pbg[k] = lam > 0 ? mu / lam : 1;
+				if (lam > 0)
+				{
+					bg += mu / lam;
+					trig += th * om * A / lam;
+					trig_delay += th * om * B / lam;
+				}
+				comp += 1 - exp(-om * (double) (to - d->ct[k]) / (double) SC_USEC_PER_DAY);
+			}
+			nt = bg / T;
+			if (mu > 1e-9)
+				change = fmax(change, fabs(nt - mu) / mu);
+			s->mu[c] = nt;
+		}
+		nt = comp > 0 ? trig / comp : 0;
+		if (nt > 0.95)
+			nt = 0.95;
+		no = trig_delay > 0 ? trig / trig_delay : om;
+		/* keep the mean delay between a quarter of an hour and a few years */
+		no = fmin(fmax(no, 1.0 / 1000), 100);
+		change = fmax(change, fmax(fabs(nt - th) / fmax(th, 1e-9), fabs(no - om) / om));
+		s->theta = nt;
+		s->omega = no;
+		s->iterations = it + 1;
+		if (change < SEPP_TOL)
+			break;
+	}
+}
+
+/*
+ * The smoothed background (Mohler et al. 2011): each event's background
+ * probability spread over the cells by a quartic kernel of bandwidth bw,
+ * integrated over the cell (density at its centre times its area), per day.
+ */
+static void
+sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int64_t to,
+					double bw, double *out)
+{
+	double		T = (double) (to - from) / (double) SC_USEC_PER_DAY,
+				norm = 3.0 / FC_PI / (bw * bw) * d->cell_size * d->cell_size / T;
+
+	memset(out, 0, d->ncells * sizeof(double));
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+
+		cell_range(d, c, from, to, &a, &b);
+		for (size_t k = a; k < b; k++)
+		{
+			size_t		m;
+			double		dist,
+						p = s->pbg[k];
+
+			FOR_CELLS_NEAR(d, d->cx[k], d->cy[k], bw, m, dist, {
+				double u = dist / bw, q = 1 - u * u;
+				out[m] += p * q * q;
+			});
+		}
+	}
+	for (size_t c = 0; c < d->ncells; c++)
+		out[c] *= norm;
+}
+
+/*
+ * The triggering part of each cell's forecast for [as_of, as_of + horizon):
+ * θ (1 - e^{-ω h}) Σ_j e^{-ω (as_of - t_j)} over its events since from.
+ * Events older than 40 decay times add less than e^-40 of their share and
+ * are skipped.
+ */
+static void
+sepp_trigger(const sc_fc_data *d, const sepp_state *s, int64_t from, int64_t as_of,
+			 int64_t horizon, double *out)
+{
+	double		h = (double) horizon / (double) SC_USEC_PER_DAY,
+				gain = s->theta * (1 - exp(-s->omega * h)),
+				reach = 40.0 / s->omega * (double) SC_USEC_PER_DAY;
+
+	if (reach < (double) (as_of - from))
+		from = as_of - (int64_t) reach;
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+		double		A = 0;
+
+		out[c] = 0;
+		if (gain == 0)
+			continue;
+		cell_range(d, c, from, as_of, &a, &b);
+		for (size_t k = a; k < b; k++)
+			A += exp(-s->omega * (double) (as_of - d->ct[k]) / (double) SC_USEC_PER_DAY);
+		out[c] = gain * A;
+	}
+}
+
+/* the background with triggering left out: every event is background */
+static void
+sepp_no_trigger(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s)
+{
+	double		T = (double) (to - from) / (double) SC_USEC_PER_DAY;
+
+	s->theta = 0;
+	s->omega = 1;
+	s->iterations = 0;
+	s->events = 0;
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+
+		cell_range(d, c, from, to, &a, &b);
+		s->mu[c] = (double) (b - a) / T;
+		s->events += (int64_t) (b - a);
+		for (size_t k = a; k < b; k++)
+			s->pbg[k] = 1;
+	}
+}
+
+/* mixing shares of the smoothed background, and bandwidths in cell widths */
+static const double smooth_shares[] = {0, 0.5, 1};
+static const double smooth_widths[] = {1, 2};
+#define N_SHARES (sizeof(smooth_shares) / sizeof(smooth_shares[0]))
+#define N_WIDTHS (sizeof(smooth_widths) / sizeof(smooth_widths[0]))
+/* histories tried, in days (the spec's window caps them) */
+static const int64_t sepp_histories[] = {365, 730, 1095};
+#define N_HISTORIES (sizeof(sepp_histories) / sizeof(sepp_histories[0]))
+/* coverages at which candidates are compared */
+static const double select_coverages[] = {0.01, 0.02, 0.05};
+#define N_SELECT (sizeof(select_coverages) / sizeof(select_coverages[0]))
+#define SEPP_MAX_HOLD_ORIGINS 52
+
+typedef struct sepp_choice
+{
+	int64_t		history;
+	bool		trigger;
+	double		share;
+	double		bandwidth;
+} sepp_choice;
+
+/* fit (with or without triggering) on [from, to) and the smoothed background */
+static void
+sepp_background(const sc_fc_data *d, sepp_state *s, bool trigger, int64_t from, int64_t to,
+				double share, double bw, double *kde, double *mu, sc_interrupt_fn interrupt)
+{
+	if (trigger)
+		sepp_fit(d, from, to, s, interrupt);
+	else
+		sepp_no_trigger(d, from, to, s);
+	if (share > 0)
+		sepp_background_kde(d, s, from, to, bw, kde);
+	for (size_t c = 0; c < d->ncells; c++)
+		mu[c] = (1 - share) * s->mu[c] + (share > 0 ? share * kde[c] : 0);
+}
+
+/*
+ * sepp with its settings chosen by a back-test inside the history: the
+ * model is fitted at as_of - hold (hold: the last quarter of the data
+ * before as_of, at most 26 horizons) with each history, with and without
+ * triggering, and each background smoothing; each forecasts the horizons
+ * of the hold-out in turn, and the candidate whose top 1, 2 and 5 % of
+ * cells capture the most events wins (ties: the earlier candidate, so
+ * shorter history, triggering, and less smoothing).  The winner is refitted
+ * on the history before as_of.
+ */
+static sc_status
+fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t horizon,
+		double *out, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
+{
+	int64_t		hold,
+				used = 0,
+				best_score = -1,
+				norig = 0;
+	sepp_state	s = {0};
+	double	   *kde = NULL,
+			   *mu = NULL,
+			   *pred = NULL,
+			   *trig = NULL,
+				h = (double) horizon / (double) SC_USEC_PER_DAY;
+	size_t		nev = d->cstart[d->ncells],
+				nc = d->ncells,
+			   *order = NULL;
+	sc_keyed   *k1 = NULL,
+			   *k2 = NULL;
+	sepp_choice best = {spec->window, true, 0, spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size};
+	sepp_choice hbest[N_HISTORIES];
+	int64_t		hbest_score[N_HISTORIES];
+	sc_status	st = SC_OK;
+	int64_t		from = as_of - spec->window > d->data_start ? as_of - spec->window : d->data_start;
+
+	for (size_t c = 0; c < nc; c++)
+	{
+		size_t		a,
+					b;
+
+		cell_range(d, c, from, as_of, &a, &b);
+		used += (int64_t) (b - a);
+	}
+	if (used < SC_FC_SEPP_MIN_EVENTS)
+	{
+		fc_counts(d, as_of, as_of - from, horizon, out);
+		if (fit)
+		{
+			fit->events = used;
+			fit->fallback = true;
+		}
+		return SC_OK;
+	}
+	for (size_t hi = 0; hi < N_HISTORIES; hi++)
+		hbest_score[hi] = -1;
+	hold = (as_of - d->data_start) / 2;
+	if (hold > SEPP_MAX_HOLD_ORIGINS * horizon)
+		hold = SEPP_MAX_HOLD_ORIGINS * horizon;
+	norig = hold / horizon;
+	if (!(s.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
+		!(s.pbg = sc_alloc_array(&d->alloc, nev, sizeof(double), err, "the sepp background")) ||
+		!(kde = sc_alloc_array(&d->alloc, nc * N_WIDTHS, sizeof(double), err, "the sepp background")) ||
+		!(mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
+		!(pred = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) ||
+		!(trig = sc_alloc_array(&d->alloc, nc * (size_t) (norig ? norig : 1), sizeof(double), err, "the sepp forecast")) ||
+		!(order = sc_alloc_array(&d->alloc, nc, sizeof(size_t), err, "the ranking")) ||
+		!(k1 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")) ||
+		!(k2 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")))
+	{
+		st = SC_ENOMEM;
+		goto done;
+	}
+	if (norig > 0)
+	{
+		int64_t		fit_to = as_of - norig * horizon,
+					prev_from = INT64_MIN;
+
+		for (size_t hi = 0; hi < N_HISTORIES; hi++)
+		{
+			int64_t		hist = sepp_histories[hi] * SC_USEC_PER_DAY,
+						ffrom;
+
+			if (hist > spec->window)
+				hist = spec->window;
+			ffrom = fit_to - hist > d->data_start ? fit_to - hist : d->data_start;
+			if (ffrom == prev_from)
+				continue;		/* the data are shorter than this history */
+			prev_from = ffrom;
+			for (int tr = 1; tr >= 0; tr--)
+			{
+				if (tr)
+					sepp_fit(d, ffrom, fit_to, &s, interrupt);
+				else
+					sepp_no_trigger(d, ffrom, fit_to, &s);
+				for (int64_t r = 0; r < norig; r++)
+					sepp_trigger(d, &s, ffrom, fit_to + r * horizon, horizon, trig + (size_t) r * nc);
+				for (size_t w = 0; w < N_WIDTHS; w++)
+					if (spec->bandwidth == 0 || w == 0)
+						sepp_background_kde(d, &s, ffrom, fit_to,
+											spec->bandwidth > 0 ? spec->bandwidth : smooth_widths[w] * d->cell_size,
+											kde + w * nc);
+				for (size_t q = 0; q < N_SHARES; q++)
+					for (size_t w = 0; w < N_WIDTHS; w++)
+					{
+						int64_t		score = 0;
+
+						if ((q == 0 && w > 0) || (spec->bandwidth > 0 && w > 0))
+							continue;	/* no smoothing: one candidate */
+						if (interrupt)
+							interrupt();
+						for (size_t c = 0; c < nc; c++)
+							mu[c] = (1 - smooth_shares[q]) * s.mu[c] + smooth_shares[q] * kde[w * nc + c];
+						for (int64_t r = 0; r < norig; r++)
+						{
+							int64_t		o = fit_to + r * horizon;
+
+							for (size_t c = 0; c < nc; c++)
+								pred[c] = mu[c] * h + trig[(size_t) r * nc + c];
+							if ((st = sc_fc_rank(pred, nc, order, k1, k2, err)) != SC_OK)
+								goto done;
+							for (size_t v = 0; v < N_SELECT; v++)
+							{
+								size_t		n = sc_fc_cover_cells(select_coverages[v], nc);
+
+								for (size_t p = 0; p < n; p++)
+								{
+									size_t		a,
+												b;
+
+									cell_range(d, order[p], o, o + horizon, &a, &b);
+									score += (int64_t) (b - a);
+								}
+							}
+						}
+						if (score > hbest_score[hi])
+						{
+							hbest_score[hi] = score;
+							hbest[hi].history = hist;
+							hbest[hi].trigger = tr;
+							hbest[hi].share = smooth_shares[q];
+							hbest[hi].bandwidth = spec->bandwidth > 0 ? spec->bandwidth : smooth_widths[w] * d->cell_size;
+						}
+					}
+			}
+		}
+	}
+	/*
+	 * One-standard-error rule over the histories: the shortest history whose
+	 * best candidate captures at least the overall best minus √best (the
+	 * Poisson spread of a count) wins, since patterns drift and a shorter
+	 * history follows them.
+	 */
+	for (size_t hi = 0; hi < N_HISTORIES; hi++)
+		if (hbest_score[hi] > best_score)
+			best_score = hbest_score[hi];
+	for (size_t hi = 0; hi < N_HISTORIES; hi++)
+		if (hbest_score[hi] >= 0 && (double) hbest_score[hi] >= (double) best_score - sqrt((double) best_score))
+		{
+			best = hbest[hi];
+			break;
+		}
+	from = as_of - best.history > d->data_start ? as_of - best.history : d->data_start;
+	sepp_background(d, &s, best.trigger, from, as_of, best.share, best.bandwidth, kde, mu, interrupt);
+	sepp_trigger(d, &s, from, as_of, horizon, trig);
+	for (size_t c = 0; c < nc; c++)
+		out[c] = mu[c] * h + trig[c];
+	if (fit)
+	{
+		fit->theta = s.theta;
+		fit->omega = best.trigger ? s.omega : NAN;
+		fit->smooth = best.share;
+		fit->bandwidth = best.bandwidth;
+		fit->history = best.history;
+		fit->background = 0;
+		for (size_t c = 0; c < nc; c++)
+			fit->background += mu[c];
+		fit->iterations = s.iterations;
+		fit->events = s.events;
+	}
+done:
+	sc_free(&d->alloc, s.mu);
+	sc_free(&d->alloc, s.pbg);
+	sc_free(&d->alloc, kde);
+	sc_free(&d->alloc, mu);
+	sc_free(&d->alloc, pred);
+	sc_free(&d->alloc, trig);
+	sc_free(&d->alloc, order);
+	sc_free(&d->alloc, k1);
+	sc_free(&d->alloc, k2);
+	return st;
+}
+
+sc_status
+sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *in, int64_t as_of, int64_t horizon,
+			   double *expected, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_fc_spec	spec;
+	sc_status	st;
+
+	if (horizon <= 0)
+		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
+	if ((st = sc_fc_check_spec(in, err)) != SC_OK)
+		return st;
+	sc_fc_resolve(in, d->cell_size, horizon, &spec);
+	if (as_of <= d->data_start)
+		return sc_fail(err, SC_EINVAL, "as_of is before all data (the first event's day)");
+	if (fit)
+		memset(fit, 0, sizeof(*fit));
+	switch (spec.model)
+	{
+		case SC_FC_NAIVE:
+		case SC_FC_COUNTS:
+			fc_counts(d, as_of, spec.window, horizon, expected);
+			return SC_OK;
+		case SC_FC_KDE:
+			fc_kde(d, as_of, spec.window, spec.bandwidth, horizon, expected, interrupt);
+			return SC_OK;
+		case SC_FC_PROSPECTIVE:
+			fc_prospective(d, as_of, spec.window, spec.bandwidth, horizon, expected, interrupt);
+			return SC_OK;
+		case SC_FC_SEPP:
+			return fc_sepp(d, &spec, as_of, horizon, expected, fit, interrupt, err);
+	}
+	return sc_fail(err, SC_EINVAL, "unknown model");
+}
+
+/* --- ranking and the back-test ---------------------------------------- */
+
+sc_status
+sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp, sc_keyed *tmp2,
+		   sc_err *err)
+{
+	for (size_t k = 0; k < n; k++)
+	{
+		double		v = expected[k] == 0 ? 0.0 : expected[k];	/* -0 ties with 0 */
+		uint64_t	u;
+
+		if (isnan(v))
+			return sc_fail(err, SC_EINVAL, "expected value %zu is NaN", k + 1);
+		memcpy(&u, &v, sizeof(u));
+		/* order-preserving bits, complemented: the stable sort goes highest first */
+		u = (u >> 63) ? ~u : u | UINT64_C(0x8000000000000000);
+		tmp[k].key = ~u;
+		tmp[k].payload = k;
+	}
+	sc_radix_sort(tmp, tmp2, n);
+	for (size_t k = 0; k < n; k++)
+		order[k] = (size_t) tmp[k].payload;
+	return SC_OK;
+}
+
+static int
+cmp_i64_desc(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a,
+				y = *(const int64_t *) b;
+
+	return (x < y) - (x > y);
+}
+
+sc_status
+sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
+			   const double *coverages, int ncov, int64_t start, int64_t stop,
+			   int64_t step, int64_t horizon, sc_fc_bt_row **rows_out, size_t *nrows_out,
+			   sc_interrupt_fn interrupt, sc_err *err)
+{
+	const sc_alloc *alloc = &d->alloc;
+	sc_status	st = SC_OK;
+	size_t		norigins = 0,
+				nc = d->ncells,
+				nrows = 0;
+	sc_fc_bt_row *rows = NULL;
+	double	   *exp_ = NULL;
+	size_t	   *order = NULL;
+	int64_t    *real = NULL,
+			   *sorted = NULL;
+	uint8_t    *prev = NULL;	/* per spec, coverage and cell: covered at the previous origin */
+	sc_keyed   *k1 = NULL,
+			   *k2 = NULL;
+	size_t		bytes;
+
+	*rows_out = NULL;
+	*nrows_out = 0;
+	if (step <= 0)
+		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
+	if (horizon <= 0)
+		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
+	if (stop - start < horizon)
+		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	if (start <= d->data_start)
+		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");
+	if (nc == 0)
+		return sc_fail(err, SC_EINVAL, "no study cell: no event before start");
+	for (int q = 0; q < ncov; q++)
+		if ((st = sc_fc_check_coverage(coverages[q], err)) != SC_OK)
+			return st;
+	for (int m = 0; m < nspecs; m++)
+		if ((st = sc_fc_check_spec(&specs[m], err)) != SC_OK)
+			return st;
+	for (int64_t o = start; o <= stop - horizon; o += step)
+	{
+		norigins++;
+		if (interrupt && norigins % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		if (norigins > 100000)
+			return sc_fail(err, SC_ELIMIT, "more than 100000 origins: lengthen step or shorten [start, stop)");
+	}
+	if (!sc_mul_size(norigins, (size_t) nspecs * (size_t) ncov, &bytes) ||
+		!(rows = sc_alloc_array(alloc, bytes, sizeof(sc_fc_bt_row), err, "the back-test rows")) ||
+		!(exp_ = sc_alloc_array(alloc, nc, sizeof(double), err, "the forecasts")) ||
+		!(order = sc_alloc_array(alloc, nc, sizeof(size_t), err, "the ranking")) ||
+		!(real = sc_alloc_array(alloc, nc, sizeof(int64_t), err, "the realised counts")) ||
+		!(sorted = sc_alloc_array(alloc, nc, sizeof(int64_t), err, "the realised counts")) ||
+		!sc_mul_size(nc, (size_t) nspecs * (size_t) ncov, &bytes) ||
+		!(prev = sc_alloc_array(alloc, bytes, 1, err, "the stability flags")) ||
+		!(k1 = sc_alloc_array(alloc, nc, sizeof(sc_keyed), err, "the ranking")) ||
+		!(k2 = sc_alloc_array(alloc, nc, sizeof(sc_keyed), err, "the ranking")))
+	{
+		st = rows ? SC_ENOMEM : sc_fail(err, SC_ENOMEM, "out of memory for the back-test");
+		goto done;
+	}
+	memset(prev, 0, bytes);
+	for (int64_t o = start; o <= stop - horizon; o += step)
+	{
+		int64_t		events = (int64_t) (lower_bound(d->t, 0, d->n, o + horizon) - lower_bound(d->t, 0, d->n, o));
+
+		for (size_t c = 0; c < nc; c++)
+		{
+			size_t		a,
+						b;
+
+			cell_range(d, c, o, o + horizon, &a, &b);
+			real[c] = sorted[c] = (int64_t) (b - a);
+		}
+		qsort(sorted, nc, sizeof(int64_t), cmp_i64_desc);
+		for (int m = 0; m < nspecs; m++)
+		{
+			if ((st = sc_fc_expected(d, &specs[m], o, horizon, exp_, NULL, interrupt, err)) != SC_OK ||
+				(st = sc_fc_rank(exp_, nc, order, k1, k2, err)) != SC_OK)
+				goto done;
+			for (int q = 0; q < ncov; q++)
+			{
+				sc_fc_bt_row *r = &rows[nrows++];
+				size_t		k = sc_fc_cover_cells(coverages[q], nc);
+				uint8_t    *pv = prev + ((size_t) m * ncov + q) * nc;
+				int64_t		cap = 0,
+							best = 0,
+							kept = 0;
+
+				for (size_t p = 0; p < k; p++)
+				{
+					cap += real[order[p]];
+					best += sorted[p];
+					kept += pv[order[p]];
+				}
+				r->origin = o;
+				r->model = m;
+				r->coverage = q;
+				r->cells = (int64_t) k;
+				r->study_cells = (int64_t) nc;
+				r->captured = cap;
+				r->events = events;
+				r->best = best;
+				r->stability = o == start ? NAN : (double) kept / (double) k;
+				memset(pv, 0, nc);
+				for (size_t p = 0; p < k; p++)
+					pv[order[p]] = 1;
+			}
+		}
+	}
+	*rows_out = rows;
+	*nrows_out = nrows;
+	rows = NULL;
+	st = SC_OK;
+done:
+	sc_free(alloc, rows);
+	sc_free(alloc, exp_);
+	sc_free(alloc, order);
+	sc_free(alloc, real);
+	sc_free(alloc, sorted);
+	sc_free(alloc, prev);
+	sc_free(alloc, k1);
+	sc_free(alloc, k2);
+	return st;
+}

@@ -1,0 +1,154 @@
+/*
+ * sc_forecast.h — forecasts of the number of events per square cell in
+ * [as_of, as_of + horizon), from events before as_of only, and the
+ * like-for-like back-test that grades them at fixed coverages.
+ *
+ * Models (docs/methods-forecast.md has the formulas and sources):
+ *   naive        counts of the last horizon
+ *   counts       counts of a window, scaled to the horizon
+ *   kde          quartic kernel density of a window, integrated over the cell
+ *   prospective  prospective hotspotting (Bowers, Johnson & Pease 2004)
+ *   sepp         self-exciting point process on the grid (Mohler 2014),
+ *                background and triggering fitted by EM, background
+ *                smoothed over neighbouring cells
+ *
+ * Times are microseconds (as sc_events); the study area is a fixed list of
+ * cells sorted by cell id, chosen by the caller (sc_fc_prepare).
+ */
+#ifndef SC_FORECAST_H
+#define SC_FORECAST_H
+
+#include "sc_common.h"
+#include "sc_events.h"
+#include "sc_grid.h"
+#include "sc_tiers.h"
+
+typedef enum sc_fc_model
+{
+	SC_FC_NAIVE = 0,
+	SC_FC_COUNTS,
+	SC_FC_KDE,
+	SC_FC_PROSPECTIVE,
+	SC_FC_SEPP
+} sc_fc_model;
+
+/* model from its name, case-insensitively ('default' is sepp) */
+sc_status	sc_fc_model_parse(const char *name, sc_fc_model *m, sc_err *err);
+const char *sc_fc_model_name(sc_fc_model m);
+
+/* defaults (0 in a spec means "the model's default") */
+#define SC_FC_COUNTS_WINDOW (365 * SC_USEC_PER_DAY)
+#define SC_FC_KDE_WINDOW (365 * SC_USEC_PER_DAY)
+#define SC_FC_PROSPECTIVE_WINDOW (56 * SC_USEC_PER_DAY)	/* 8 weeks: "two months" */
+#define SC_FC_PROSPECTIVE_BANDWIDTH 400.0			/* metres */
+#define SC_FC_SEPP_HISTORY (1096 * SC_USEC_PER_DAY)		/* 3 years */
+
+typedef struct sc_fc_spec
+{
+	sc_fc_model model;
+	int64_t		window;			/* counts, kde, prospective; sepp: history fitted */
+	double		bandwidth;		/* kde (default 2 cells), prospective (400); sepp smoothing */
+} sc_fc_spec;
+
+/* the window and bandwidth a spec resolves to for cells of size s */
+void		sc_fc_resolve(const sc_fc_spec *in, double s, int64_t horizon, sc_fc_spec *out);
+/* checks a spec (window > 0, bandwidth finite > 0 when given) */
+sc_status	sc_fc_check_spec(const sc_fc_spec *spec, sc_err *err);
+
+/* what sepp fitted (reported by forecast_fit) */
+typedef struct sc_fc_fit
+{
+	double		theta;			/* expected offspring per event */
+	double		omega;			/* decay rate of triggering, per day; NaN without triggering */
+	double		smooth;			/* share of the background smoothed over neighbours */
+	double		bandwidth;		/* the smoothing kernel's bandwidth */
+	int64_t		history;		/* the history fitted (microseconds) */
+	double		background;		/* sum over cells of the background rate, per day */
+	int32_t		iterations;
+	int64_t		events;			/* events used by the fit */
+	bool		fallback;		/* too few events: counts of the history instead */
+} sc_fc_fit;
+
+/* sepp needs this many events in its history, else it falls back to counts */
+#define SC_FC_SEPP_MIN_EVENTS 30
+
+/*
+ * A collection prepared for forecasting: event times (sorted) and cells,
+ * and the study cells.  Events outside the study area keep cell -1.
+ */
+typedef struct sc_fc_data
+{
+	double		cell_size;
+	size_t		n;
+	int64_t    *t;				/* sorted ascending */
+	double	   *x;
+	double	   *y;
+	double	   *w;
+	int64_t    *cell;			/* index into the study cells, or -1 */
+	size_t		ncells;
+	int32_t    *ci;				/* study cells sorted by sc_cell_id */
+	int32_t    *cj;
+	size_t	   *cstart;			/* cell c's events: ct[cstart[c] .. cstart[c + 1]) */
+	int64_t    *ct;				/* their times, ascending within each cell */
+	double	   *cx;				/* and places */
+	double	   *cy;
+	sc_grid		lookup;			/* (i, j) -> index + 1 */
+	int64_t		data_start;		/* midnight of the day of the first event */
+	sc_alloc	alloc;
+} sc_fc_data;
+
+/*
+ * Prepare e for cells of side cell_size; the study area is every cell
+ * holding an event with time < area_before.  max_cells (0: none) bounds
+ * the study cells.
+ */
+sc_status	sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before,
+						  size_t max_cells, sc_fc_data *d, const sc_alloc *alloc,
+						  sc_interrupt_fn interrupt, sc_err *err);
+void		sc_fc_free(sc_fc_data *d);
+
+/*
+ * Expected events in [as_of, as_of + horizon) for every study cell, from
+ * events before as_of.  fit (may be NULL) receives what sepp fitted.
+ */
+sc_status	sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of,
+						   int64_t horizon, double *expected, sc_fc_fit *fit,
+						   sc_interrupt_fn interrupt, sc_err *err);
+
+/*
+ * Ranking of the study cells by expected, highest first; ties go to the
+ * lower cell id, so every model's top n is exactly n cells.  tmp and tmp2
+ * have room for n.
+ */
+sc_status	sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp,
+					   sc_keyed *tmp2, sc_err *err);
+
+/* cells for a coverage share of n study cells: ceil(share · n), at least 1 */
+size_t		sc_fc_cover_cells(double share, size_t n);
+/* share in (0, 1] */
+sc_status	sc_fc_check_coverage(double share, sc_err *err);
+
+typedef struct sc_fc_bt_row
+{
+	int64_t		origin;
+	int			model;			/* index into the specs */
+	int			coverage;		/* index into the coverages */
+	int64_t		cells;			/* cells covered */
+	int64_t		study_cells;
+	int64_t		captured;		/* horizon events in the covered cells */
+	int64_t		events;			/* all horizon events */
+	int64_t		best;			/* most events any `cells` study cells hold */
+	double		stability;		/* share of the covered cells covered at the previous origin; NaN first */
+} sc_fc_bt_row;
+
+/*
+ * Back-test: origins start, start + step, ... while origin + horizon <=
+ * stop; every spec is forecast at every origin and graded at every
+ * coverage.  *rows (norigins · nspecs · ncov) from d's allocator.
+ */
+sc_status	sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
+						   const double *coverages, int ncov, int64_t start, int64_t stop,
+						   int64_t step, int64_t horizon, sc_fc_bt_row **rows, size_t *nrows,
+						   sc_interrupt_fn interrupt, sc_err *err);
+
+#endif
