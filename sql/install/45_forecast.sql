@@ -19,13 +19,14 @@ CREATE FUNCTION @extschema@.forecast_fit(e @extschema@.events, as_of pg_catalog.
 	cell_size pg_catalog.float8, horizon pg_catalog.interval DEFAULT '7 days',
 	history pg_catalog.interval DEFAULT NULL,
 	OUT events pg_catalog.int8, OUT cells pg_catalog.int8, OUT theta pg_catalog.float8,
-	OUT omega pg_catalog.float8, OUT smooth pg_catalog.float8, OUT bandwidth pg_catalog.float8,
+	OUT omega pg_catalog.float8, OUT prior_strength pg_catalog.float8, OUT bandwidth pg_catalog.float8,
 	OUT history pg_catalog.interval,	OUT background pg_catalog.float8,
-	OUT expected_total pg_catalog.float8, OUT iterations pg_catalog.int4)
+	OUT expected_total pg_catalog.float8, OUT iterations pg_catalog.int4,
+	OUT averaged pg_catalog.int4)
 	RETURNS record AS 'MODULE_PATHNAME', 'safety_forecast_fit'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.forecast_fit(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval) IS
-	'What the default model (sepp) fits at as_of: events used, study cells, theta (offspring per event; 0 when triggering lost the hold-out), omega (decay per day), smooth (share of the background smoothed over neighbouring cells) and its bandwidth, the history chosen, background (events per day over all cells), expected events in the horizon, EM iterations';
+	'What the default model (sepp) fits at as_of: events used, study cells, theta (offspring per event; 0 when the model without triggering won the hold-out), omega (decay per day), prior_strength (events the neighbourhood prior of the empirical Bayes background is worth; Infinity: the neighbourhood alone) and the neighbourhood kernel''s bandwidth, the history chosen, background (events per day over all cells), expected events in the horizon, EM iterations, candidates averaged';
 
 CREATE FUNCTION @extschema@.forecast_backtest(e @extschema@.events, cell_size pg_catalog.float8,
 	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,

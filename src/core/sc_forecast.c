@@ -605,14 +605,69 @@ sepp_no_trigger(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s)
 	}
 }
 
-/* mixing shares of the smoothed background, and bandwidths in cell widths */
-static const double smooth_shares[] = {0, 0.5, 1};
-static const double smooth_widths[] = {1, 2};
-#define N_SHARES (sizeof(smooth_shares) / sizeof(smooth_shares[0]))
-#define N_WIDTHS (sizeof(smooth_widths) / sizeof(smooth_widths[0]))
+/*
+ * Empirical Bayes background (Clayton & Kaldor 1987; Marshall 1991): the
+ * cell's rate has a gamma prior whose mean is the smoothed rate m_c (kde)
+ * and whose shape ν is estimated from the spread of the cells' counts n_c
+ * about it by moments; the posterior mean
+ *     λ_c = r m_c (ν + n_c) / (ν + r m_c T),   r = Σ n / Σ m T
+ * trusts a cell's own count where it has many events and its neighbours'
+ * where it has few.  own holds n_c / T per day (background events).
+ */
+static double
+eb_background(const sc_fc_data *d, const double *own, const double *kde, double T, double *mu)
+{
+	double		sn = 0,
+				se = 0,
+				ss = 0,
+				r,
+				ebar,
+				var,
+				nu;
+	size_t		m = 0;
+
+	for (size_t c = 0; c < d->ncells; c++)
+		if (kde[c] > 0)
+		{
+			sn += own[c] * T;
+			se += kde[c] * T;
+			m++;
+		}
+	if (se <= 0)
+	{
+		memcpy(mu, own, d->ncells * sizeof(double));
+		return 0;
+	}
+	r = sn / se;
+	ebar = se / (double) m;
+	for (size_t c = 0; c < d->ncells; c++)
+		if (kde[c] > 0)
+		{
+			double		e = kde[c] * T,
+						dv = own[c] * T / e - r;
+
+			ss += e * dv * dv;
+		}
+	var = ss / se - r / ebar;
+	nu = var > 0 ? r * r / var : INFINITY;
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		double		e = kde[c] * T * r;
+
+		if (kde[c] <= 0)
+			mu[c] = own[c];
+		else if (isinf(nu))
+			mu[c] = kde[c] * r;
+		else
+			mu[c] = kde[c] * r * (nu + own[c] * T) / (nu + e);
+	}
+	return nu;
+}
+
 /* histories tried, in days (the spec's window caps them) */
 static const int64_t sepp_histories[] = {365, 730, 1095};
 #define N_HISTORIES (sizeof(sepp_histories) / sizeof(sepp_histories[0]))
+#define N_CANDIDATES (N_HISTORIES * 2)
 /* coverages at which candidates are compared */
 static const double select_coverages[] = {0.01, 0.02, 0.05};
 #define N_SELECT (sizeof(select_coverages) / sizeof(select_coverages[0]))
@@ -622,34 +677,99 @@ typedef struct sepp_choice
 {
 	int64_t		history;
 	bool		trigger;
-	double		share;
-	double		bandwidth;
+	int64_t		score;			/* hold-out events captured */
 } sepp_choice;
 
-/* fit (with or without triggering) on [from, to) and the smoothed background */
-static void
-sepp_background(const sc_fc_data *d, sepp_state *s, bool trigger, int64_t from, int64_t to,
-				double share, double bw, double *kde, double *mu, sc_interrupt_fn interrupt)
+/* scratch of one sepp forecast */
+typedef struct sepp_work
 {
-	if (trigger)
-		sepp_fit(d, from, to, s, interrupt);
-	else
-		sepp_no_trigger(d, from, to, s);
-	if (share > 0)
-		sepp_background_kde(d, s, from, to, bw, kde);
-	for (size_t c = 0; c < d->ncells; c++)
-		mu[c] = (1 - share) * s->mu[c] + (share > 0 ? share * kde[c] : 0);
+	sepp_state	s;
+	double	   *kde;
+	double	   *mu;
+	double	   *trig;			/* per hold-out origin and cell */
+	double	   *pred;
+	size_t	   *order;
+	sc_keyed   *k1;
+	sc_keyed   *k2;
+} sepp_work;
+
+static void
+sepp_work_free(const sc_fc_data *d, sepp_work *w)
+{
+	sc_free(&d->alloc, w->s.mu);
+	sc_free(&d->alloc, w->s.pbg);
+	sc_free(&d->alloc, w->kde);
+	sc_free(&d->alloc, w->mu);
+	sc_free(&d->alloc, w->trig);
+	sc_free(&d->alloc, w->pred);
+	sc_free(&d->alloc, w->order);
+	sc_free(&d->alloc, w->k1);
+	sc_free(&d->alloc, w->k2);
 }
 
 /*
- * sepp with its settings chosen by a back-test inside the history: the
- * model is fitted at as_of - hold (hold: the last quarter of the data
- * before as_of, at most 26 horizons) with each history, with and without
- * triggering, and each background smoothing; each forecasts the horizons
- * of the hold-out in turn, and the candidate whose top 1, 2 and 5 % of
- * cells capture the most events wins (ties: the earlier candidate, so
- * shorter history, triggering, and less smoothing).  The winner is refitted
- * on the history before as_of.
+ * Fit one candidate on [from, to): triggering by EM or none, then the
+ * empirical Bayes background; returns the prior's shape ν.
+ */
+static double
+sepp_fit_candidate(const sc_fc_data *d, sepp_work *w, bool trigger, int64_t from, int64_t to,
+				   double bw, sc_interrupt_fn interrupt)
+{
+	if (trigger)
+		sepp_fit(d, from, to, &w->s, interrupt);
+	else
+		sepp_no_trigger(d, from, to, &w->s);
+	sepp_background_kde(d, &w->s, from, to, bw, w->kde);
+	return eb_background(d, w->s.mu, w->kde, (double) (to - from) / (double) SC_USEC_PER_DAY, w->mu);
+}
+
+/* events captured by the top 1, 2 and 5 % of cells of each hold-out horizon */
+static sc_status
+sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_to,
+				   int64_t norig, int64_t horizon, int64_t *score, sc_err *err)
+{
+	size_t		nc = d->ncells;
+	double		h = (double) horizon / (double) SC_USEC_PER_DAY;
+	sc_status	st;
+
+	*score = 0;
+	for (int64_t r = 0; r < norig; r++)
+	{
+		int64_t		o = fit_to + r * horizon;
+
+		sepp_trigger(d, &w->s, from, o, horizon, w->trig);
+		for (size_t c = 0; c < nc; c++)
+			w->pred[c] = w->mu[c] * h + w->trig[c];
+		if ((st = sc_fc_rank(w->pred, nc, w->order, w->k1, w->k2, err)) != SC_OK)
+			return st;
+		for (size_t v = 0; v < N_SELECT; v++)
+		{
+			size_t		n = sc_fc_cover_cells(select_coverages[v], nc);
+
+			for (size_t p = 0; p < n; p++)
+			{
+				size_t		a,
+							b;
+
+				cell_range(d, w->order[p], o, o + horizon, &a, &b);
+				*score += (int64_t) (b - a);
+			}
+		}
+	}
+	return SC_OK;
+}
+
+/*
+ * sepp: rate μ_c + triggering in each cell, μ_c the empirical Bayes
+ * background (own background events shrunk towards the quartic-smoothed
+ * rate of the neighbourhood).  Which history (1, 2 or 3 years) and whether
+ * triggering helps are decided by a back-test inside the data: each
+ * candidate is fitted at as_of - hold (hold: half the data before as_of,
+ * at most 52 horizons) and forecasts the horizons of the hold-out in turn;
+ * its score is the events its top 1, 2 and 5 % of cells capture.  The
+ * forecast is the mean of every candidate within √best of the best score
+ * (Occam's window, Madigan & Raftery 1994; √ is the Poisson spread of a
+ * count), each refitted on the data before as_of.
  */
 static sc_status
 fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t horizon,
@@ -658,21 +778,16 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	int64_t		hold,
 				used = 0,
 				best_score = -1,
-				norig = 0;
-	sepp_state	s = {0};
-	double	   *kde = NULL,
-			   *mu = NULL,
-			   *pred = NULL,
-			   *trig = NULL,
-				h = (double) horizon / (double) SC_USEC_PER_DAY;
-	size_t		nev = d->cstart[d->ncells],
-				nc = d->ncells,
-			   *order = NULL;
-	sc_keyed   *k1 = NULL,
-			   *k2 = NULL;
-	sepp_choice best = {spec->window, true, 0, spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size};
-	sepp_choice hbest[N_HISTORIES];
-	int64_t		hbest_score[N_HISTORIES];
+				norig;
+	sepp_work	w = {0};
+	double		h = (double) horizon / (double) SC_USEC_PER_DAY,
+				bw = spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size,
+				cut;
+	size_t		nc = d->ncells,
+				ncand = 0,
+				nkept = 0,
+				ibest = 0;
+	sepp_choice cand[N_CANDIDATES];
 	sc_status	st = SC_OK;
 	int64_t		from = as_of - spec->window > d->data_start ? as_of - spec->window : d->data_start;
 
@@ -694,21 +809,19 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		}
 		return SC_OK;
 	}
-	for (size_t hi = 0; hi < N_HISTORIES; hi++)
-		hbest_score[hi] = -1;
 	hold = (as_of - d->data_start) / 2;
 	if (hold > SEPP_MAX_HOLD_ORIGINS * horizon)
 		hold = SEPP_MAX_HOLD_ORIGINS * horizon;
 	norig = hold / horizon;
-	if (!(s.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
-		!(s.pbg = sc_alloc_array(&d->alloc, nev, sizeof(double), err, "the sepp background")) ||
-		!(kde = sc_alloc_array(&d->alloc, nc * N_WIDTHS, sizeof(double), err, "the sepp background")) ||
-		!(mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
-		!(pred = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) ||
-		!(trig = sc_alloc_array(&d->alloc, nc * (size_t) (norig ? norig : 1), sizeof(double), err, "the sepp forecast")) ||
-		!(order = sc_alloc_array(&d->alloc, nc, sizeof(size_t), err, "the ranking")) ||
-		!(k1 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")) ||
-		!(k2 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")))
+	if (!(w.s.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
+		!(w.s.pbg = sc_alloc_array(&d->alloc, d->cstart[nc], sizeof(double), err, "the sepp background")) ||
+		!(w.kde = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
+		!(w.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
+		!(w.trig = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) ||
+		!(w.pred = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) ||
+		!(w.order = sc_alloc_array(&d->alloc, nc, sizeof(size_t), err, "the ranking")) ||
+		!(w.k1 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")) ||
+		!(w.k2 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")))
 	{
 		st = SC_ENOMEM;
 		goto done;
@@ -731,105 +844,64 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 			prev_from = ffrom;
 			for (int tr = 1; tr >= 0; tr--)
 			{
-				if (tr)
-					sepp_fit(d, ffrom, fit_to, &s, interrupt);
-				else
-					sepp_no_trigger(d, ffrom, fit_to, &s);
-				for (int64_t r = 0; r < norig; r++)
-					sepp_trigger(d, &s, ffrom, fit_to + r * horizon, horizon, trig + (size_t) r * nc);
-				for (size_t w = 0; w < N_WIDTHS; w++)
-					if (spec->bandwidth == 0 || w == 0)
-						sepp_background_kde(d, &s, ffrom, fit_to,
-											spec->bandwidth > 0 ? spec->bandwidth : smooth_widths[w] * d->cell_size,
-											kde + w * nc);
-				for (size_t q = 0; q < N_SHARES; q++)
-					for (size_t w = 0; w < N_WIDTHS; w++)
-					{
-						int64_t		score = 0;
+				sepp_choice *cc = &cand[ncand++];
 
-						if ((q == 0 && w > 0) || (spec->bandwidth > 0 && w > 0))
-							continue;	/* no smoothing: one candidate */
-						if (interrupt)
-							interrupt();
-						for (size_t c = 0; c < nc; c++)
-							mu[c] = (1 - smooth_shares[q]) * s.mu[c] + smooth_shares[q] * kde[w * nc + c];
-						for (int64_t r = 0; r < norig; r++)
-						{
-							int64_t		o = fit_to + r * horizon;
-
-							for (size_t c = 0; c < nc; c++)
-								pred[c] = mu[c] * h + trig[(size_t) r * nc + c];
-							if ((st = sc_fc_rank(pred, nc, order, k1, k2, err)) != SC_OK)
-								goto done;
-							for (size_t v = 0; v < N_SELECT; v++)
-							{
-								size_t		n = sc_fc_cover_cells(select_coverages[v], nc);
-
-								for (size_t p = 0; p < n; p++)
-								{
-									size_t		a,
-												b;
-
-									cell_range(d, order[p], o, o + horizon, &a, &b);
-									score += (int64_t) (b - a);
-								}
-							}
-						}
-						if (score > hbest_score[hi])
-						{
-							hbest_score[hi] = score;
-							hbest[hi].history = hist;
-							hbest[hi].trigger = tr;
-							hbest[hi].share = smooth_shares[q];
-							hbest[hi].bandwidth = spec->bandwidth > 0 ? spec->bandwidth : smooth_widths[w] * d->cell_size;
-						}
-					}
+				if (interrupt)
+					interrupt();
+				sepp_fit_candidate(d, &w, tr, ffrom, fit_to, bw, interrupt);
+				if ((st = sepp_holdout_score(d, &w, ffrom, fit_to, norig, horizon, &cc->score, err)) != SC_OK)
+					goto done;
+				cc->history = hist;
+				cc->trigger = tr;
+				if (cc->score > best_score)
+				{
+					best_score = cc->score;
+					ibest = ncand - 1;
+				}
 			}
 		}
 	}
-	/*
-	 * One-standard-error rule over the histories: the shortest history whose
-	 * best candidate captures at least the overall best minus √best (the
-	 * Poisson spread of a count) wins, since patterns drift and a shorter
-	 * history follows them.
-	 */
-	for (size_t hi = 0; hi < N_HISTORIES; hi++)
-		if (hbest_score[hi] > best_score)
-			best_score = hbest_score[hi];
-	for (size_t hi = 0; hi < N_HISTORIES; hi++)
-		if (hbest_score[hi] >= 0 && (double) hbest_score[hi] >= (double) best_score - sqrt((double) best_score))
-		{
-			best = hbest[hi];
-			break;
-		}
-	from = as_of - best.history > d->data_start ? as_of - best.history : d->data_start;
-	sepp_background(d, &s, best.trigger, from, as_of, best.share, best.bandwidth, kde, mu, interrupt);
-	sepp_trigger(d, &s, from, as_of, horizon, trig);
+	else
+	{
+		/* no hold-out: triggering with the whole history */
+		cand[0].history = spec->window;
+		cand[0].trigger = true;
+		cand[0].score = best_score = 0;
+		ncand = 1;
+	}
+	cut = (double) best_score - sqrt((double) best_score);
+	memset(out, 0, nc * sizeof(double));
+	for (size_t g = 0; g < ncand; g++)
+	{
+		if ((double) cand[g].score < cut)
+			continue;
+		from = as_of - cand[g].history > d->data_start ? as_of - cand[g].history : d->data_start;
+		sepp_fit_candidate(d, &w, cand[g].trigger, from, as_of, bw, interrupt);
+		sepp_trigger(d, &w.s, from, as_of, horizon, w.trig);
+		for (size_t c = 0; c < nc; c++)
+			out[c] += w.mu[c] * h + w.trig[c];
+		nkept++;
+	}
 	for (size_t c = 0; c < nc; c++)
-		out[c] = mu[c] * h + trig[c];
+		out[c] /= (double) nkept;
 	if (fit)
 	{
-		fit->theta = s.theta;
-		fit->omega = best.trigger ? s.omega : NAN;
-		fit->smooth = best.share;
-		fit->bandwidth = best.bandwidth;
-		fit->history = best.history;
+		/* what the best candidate fitted */
+		from = as_of - cand[ibest].history > d->data_start ? as_of - cand[ibest].history : d->data_start;
+		fit->prior_strength = sepp_fit_candidate(d, &w, cand[ibest].trigger, from, as_of, bw, interrupt);
+		fit->theta = w.s.theta;
+		fit->omega = cand[ibest].trigger ? w.s.omega : NAN;
+		fit->bandwidth = bw;
+		fit->history = cand[ibest].history;
 		fit->background = 0;
 		for (size_t c = 0; c < nc; c++)
-			fit->background += mu[c];
-		fit->iterations = s.iterations;
-		fit->events = s.events;
+			fit->background += w.mu[c];
+		fit->iterations = w.s.iterations;
+		fit->events = w.s.events;
+		fit->averaged = (int32_t) nkept;
 	}
 done:
-	sc_free(&d->alloc, s.mu);
-	sc_free(&d->alloc, s.pbg);
-	sc_free(&d->alloc, kde);
-	sc_free(&d->alloc, mu);
-	sc_free(&d->alloc, pred);
-	sc_free(&d->alloc, trig);
-	sc_free(&d->alloc, order);
-	sc_free(&d->alloc, k1);
-	sc_free(&d->alloc, k2);
+	sepp_work_free(d, &w);
 	return st;
 }
 

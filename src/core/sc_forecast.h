@@ -9,8 +9,9 @@
  *   kde          quartic kernel density of a window, integrated over the cell
  *   prospective  prospective hotspotting (Bowers, Johnson & Pease 2004)
  *   sepp         self-exciting point process on the grid (Mohler 2014),
- *                background and triggering fitted by EM, background
- *                smoothed over neighbouring cells
+ *                triggering fitted by EM, background by empirical Bayes
+ *                (own cell shrunk towards its neighbourhood); history and
+ *                triggering chosen by a back-test inside the data
  *
  * Times are microseconds (as sc_events); the study area is a fixed list of
  * cells sorted by cell id, chosen by the caller (sc_fc_prepare).
@@ -47,7 +48,7 @@ typedef struct sc_fc_spec
 {
 	sc_fc_model model;
 	int64_t		window;			/* counts, kde, prospective; sepp: history fitted */
-	double		bandwidth;		/* kde (default 2 cells), prospective (400); sepp smoothing */
+	double		bandwidth;		/* kde (default 2 cells), prospective (400), sepp's neighbourhood (2 cells) */
 } sc_fc_spec;
 
 /* the window and bandwidth a spec resolves to for cells of size s */
@@ -60,11 +61,12 @@ typedef struct sc_fc_fit
 {
 	double		theta;			/* expected offspring per event */
 	double		omega;			/* decay rate of triggering, per day; NaN without triggering */
-	double		smooth;			/* share of the background smoothed over neighbours */
-	double		bandwidth;		/* the smoothing kernel's bandwidth */
+	double		prior_strength;	/* ν: events the neighbourhood prior is worth (inf: all) */
+	double		bandwidth;		/* the neighbourhood kernel's bandwidth */
 	int64_t		history;		/* the history fitted (microseconds) */
 	double		background;		/* sum over cells of the background rate, per day */
 	int32_t		iterations;
+	int32_t		averaged;		/* candidates averaged (Occam's window) */
 	int64_t		events;			/* events used by the fit */
 	bool		fallback;		/* too few events: counts of the history instead */
 } sc_fc_fit;

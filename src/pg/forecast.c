@@ -187,8 +187,8 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	double	   *expected,
 				total = 0;
 	TupleDesc	tupdesc;
-	Datum		values[10];
-	bool		nulls[10] = {false};
+	Datum		values[11];
+	bool		nulls[11] = {false};
 	Interval   *hist = palloc0(sizeof(Interval));
 	sc_err		err;
 	sc_status	st;
@@ -215,7 +215,8 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	values[2] = Float8GetDatum(fit.theta);
 	values[3] = Float8GetDatum(fit.omega);
 	nulls[3] = isnan(fit.omega) || fit.fallback;
-	values[4] = Float8GetDatum(fit.smooth);
+	values[4] = Float8GetDatum(fit.prior_strength);
+	nulls[4] = fit.fallback;
 	values[5] = Float8GetDatum(fit.bandwidth);
 	hist->day = (int32) (fit.history / SC_USEC_PER_DAY);
 	hist->time = fit.history % SC_USEC_PER_DAY;
@@ -224,6 +225,7 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	values[7] = Float8GetDatum(fit.background);
 	values[8] = Float8GetDatum(total);
 	values[9] = Int32GetDatum(fit.iterations);
+	values[10] = Int32GetDatum(fit.averaged);
 	sc_fc_free(d);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
