@@ -22,13 +22,13 @@ CREATE FUNCTION @extschema@.forecast_fit(e @extschema@.events, as_of pg_catalog.
 	OUT omega pg_catalog.float8, OUT prior_strength pg_catalog.float8, OUT bandwidth pg_catalog.float8,
 	OUT history pg_catalog.interval,	OUT background pg_catalog.float8,
 	OUT expected_total pg_catalog.float8, OUT iterations pg_catalog.int4,
-	OUT averaged pg_catalog.int4)
+	OUT averaged pg_catalog.int4, OUT level pg_catalog.float8)
 	RETURNS record AS 'MODULE_PATHNAME', 'safety_forecast_fit'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.forecast_fit(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval) IS
-	'What the default model (sepp) fits at as_of: events used, study cells, theta (offspring per event; 0 when the model without triggering won the hold-out), omega (decay per day), prior_strength (events the neighbourhood prior of the empirical Bayes background is worth; Infinity: the neighbourhood alone) and the neighbourhood kernel''s bandwidth, the history chosen, background (events per day over all cells), expected events in the horizon, EM iterations, candidates averaged';
+	'What the default model (sepp) fits at as_of: events used, study cells, theta (offspring per event; 0 when the model without triggering won the hold-out), omega (decay per day), prior_strength (events the neighbourhood prior of the empirical Bayes background is worth; Infinity: the neighbourhood alone) and the neighbourhood kernel''s bandwidth, the history chosen, background (events per day over all cells), expected events in the horizon, EM iterations, candidates averaged, city-wide level of the last 28 days (1: as the background expects)';
 
-CREATE FUNCTION @extschema@.forecast_backtest(e @extschema@.events, cell_size pg_catalog.float8,
+CREATE FUNCTION @extschema@.backtest(e @extschema@.events, cell_size pg_catalog.float8,
 	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
 	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
 	models pg_catalog.text[] DEFAULT '{default,naive,counts 28 days,counts 365 days,counts 1095 days,kde 365 days,prospective}',
@@ -37,12 +37,12 @@ CREATE FUNCTION @extschema@.forecast_backtest(e @extschema@.events, cell_size pg
 	OUT cells pg_catalog.int8, OUT study_cells pg_catalog.int8, OUT captured pg_catalog.int8,
 	OUT events pg_catalog.int8, OUT best pg_catalog.int8, OUT hit_rate pg_catalog.float8,
 	OUT pai pg_catalog.float8, OUT pei pg_catalog.float8, OUT stability pg_catalog.float8)
-	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_forecast_backtest'
+	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_backtest'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
-COMMENT ON FUNCTION @extschema@.forecast_backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text[], pg_catalog.float8[]) IS
+COMMENT ON FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text[], pg_catalog.float8[]) IS
 	'Rolling-origin back-test at equal coverage: at each origin every model forecasts the study cells (cells with an event before start), its top ceil(coverage * study_cells) cells (ties to the lower cell_id) are graded on the next horizon: captured, hit rate, PAI, PEI (captured / best possible), stability (share of the top cells also top at the previous origin)';
 
-CREATE FUNCTION @extschema@.forecast_backtest_summary(e @extschema@.events, cell_size pg_catalog.float8,
+CREATE FUNCTION @extschema@.backtest_summary(e @extschema@.events, cell_size pg_catalog.float8,
 	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
 	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
 	models pg_catalog.text[] DEFAULT '{default,naive,counts 28 days,counts 365 days,counts 1095 days,kde 365 days,prospective}',
@@ -67,9 +67,42 @@ BEGIN ATOMIC
 	             pg_catalog.sum(b.events)::pg_catalog.int8 AS events,
 	             pg_catalog.sum(b.best)::pg_catalog.int8 AS best,
 	             pg_catalog.avg(b.stability) AS stability
-	      FROM @extschema@.forecast_backtest(e, cell_size, start, stop, step, horizon, models, coverages) b
+	      FROM @extschema@.backtest(e, cell_size, start, stop, step, horizon, models, coverages) b
 	      GROUP BY b.coverage, b.model) s
 	ORDER BY 1, 3, 2;
 END;
-COMMENT ON FUNCTION @extschema@.forecast_backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text[], pg_catalog.float8[]) IS
-	'safety.forecast_backtest pooled over origins per coverage and model: rank by events captured, hit rate (captured / events), PAI, PEI (captured / best possible), mean stability';
+COMMENT ON FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text[], pg_catalog.float8[]) IS
+	'safety.backtest pooled over origins per coverage and model: rank by events captured, hit rate (captured / events), PAI, PEI (captured / best possible), mean stability';
+
+CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_size pg_catalog.float8,
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
+	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
+	models pg_catalog.text[] DEFAULT '{default,naive,counts 28 days,counts 365 days,counts 1095 days,kde 365 days,prospective}',
+	coverages pg_catalog.float8[] DEFAULT '{0.005,0.01,0.02,0.05,0.1,0.2}')
+	RETURNS TABLE (coverage pg_catalog.float8, model pg_catalog.text, rank pg_catalog.int8,
+		hit_rate pg_catalog.float8, pai pg_catalog.float8, pei pg_catalog.float8,
+		stability pg_catalog.float8, best_baseline pg_catalog.text,
+		over_best_baseline pg_catalog.float8, history pg_catalog.interval,
+		theta pg_catalog.float8, prior_strength pg_catalog.float8)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	WITH s AS (
+		SELECT * FROM @extschema@.backtest_summary(e, cell_size, start, stop, step, horizon, models, coverages)
+	), b AS (
+		SELECT DISTINCT ON (s.coverage) s.coverage, s.model, s.hit_rate FROM s
+		WHERE s.model OPERATOR(pg_catalog.<>) ALL (ARRAY['default', 'sepp'])
+		  AND s.model OPERATOR(pg_catalog.!~~) 'sepp %'
+		ORDER BY s.coverage, s.hit_rate DESC NULLS LAST, s.model
+	), f AS (
+		SELECT * FROM @extschema@.forecast_fit(e, stop, cell_size, horizon)
+	)
+	SELECT s.coverage, s.model, s.rank, s.hit_rate, s.pai, s.pei, s.stability, b.model,
+	       s.hit_rate OPERATOR(pg_catalog./) NULLIF(b.hit_rate, 0),
+	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.history END,
+	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.theta END,
+	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.prior_strength END
+	FROM s JOIN b ON b.coverage OPERATOR(pg_catalog.=) s.coverage, f
+	ORDER BY 1, 3, 2;
+END;
+COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text[], pg_catalog.float8[]) IS
+	'Out-of-sample scores of every model (safety.backtest_summary) with the best baseline per coverage and each model''s hit rate over it; for default, the settings its internal back-test chooses on the data before stop (history, theta, prior_strength)';

@@ -1,6 +1,7 @@
 -- Risk tiers (red / orange / yellow): configuration tables kept by pg_dump,
 -- the tier window function, seasonal tiers, risk components and scores,
--- tier history, and the back-test.  Formulas: docs/methods-tiers.md.
+-- tiers graded from the forecast, their back-test, and tier history.
+-- Formulas: docs/methods-tiers.md.
 --
 -- SQL function bodies are BEGIN ATOMIC, so every name in them is resolved
 -- once, at CREATE EXTENSION time (dump/restore and search_path safe).
@@ -94,6 +95,9 @@ CREATE TABLE @extschema@.tier_policy (
 	respond_within pg_catalog.interval NOT NULL,
 	review_every pg_catalog.interval NOT NULL,
 	lead pg_catalog.text NOT NULL,
+	share pg_catalog.float8 NOT NULL
+		CHECK (share OPERATOR(pg_catalog.>) 0 AND share OPERATOR(pg_catalog.<=) 1),
+	max_cells pg_catalog.int8 CHECK (max_cells OPERATOR(pg_catalog.>) 0),
 	is_default pg_catalog.bool NOT NULL DEFAULT false
 );
 COMMENT ON TABLE @extschema@.tier_policy IS
@@ -103,15 +107,19 @@ COMMENT ON COLUMN @extschema@.tier_policy.action IS 'What to do in units of this
 COMMENT ON COLUMN @extschema@.tier_policy.respond_within IS 'Time from tiering to the first action';
 COMMENT ON COLUMN @extschema@.tier_policy.review_every IS 'How often the tier and the response are reviewed';
 COMMENT ON COLUMN @extschema@.tier_policy.lead IS 'Who leads the response';
+COMMENT ON COLUMN @extschema@.tier_policy.share IS 'Cumulative share of the study cells in this tier or above in an ordinary horizon: sets the tier''s cut-off (red < orange < yellow)';
+COMMENT ON COLUMN @extschema@.tier_policy.max_cells IS 'Most cells this tier may hold (the units a team can handle); the lowest-priority cells beyond it move down a tier; NULL: no cap';
 COMMENT ON COLUMN @extschema@.tier_policy.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
 
 CREATE TRIGGER tier_policy_guard BEFORE INSERT OR UPDATE ON @extschema@.tier_policy
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.default_rows_guard('tier');
 
-INSERT INTO @extschema@.tier_policy (tier, action, respond_within, review_every, lead, is_default) VALUES
-	('red', 'Joint multi-agency operation (police, council, housing, victim services) with a problem-solving plan', '24 hours', '7 days', 'Area commander with partner agencies', true),
-	('orange', 'Raise patrol density (short, frequent hot-spot visits) and camera coverage', '72 hours', '14 days', 'Neighbourhood policing inspector', true),
-	('yellow', 'Routine patrol; open an entry in the issue log and watch the trend', '7 days', '28 days', 'Neighbourhood sergeant', true);
+INSERT INTO @extschema@.tier_policy (tier, action, respond_within, review_every, lead, share, is_default) VALUES
+	('red', 'Joint multi-agency operation (police, council, housing, victim services) with a problem-solving plan', '24 hours', '7 days', 'Area commander with partner agencies', 0.01, true),
+	('orange', 'Raise patrol density (short, frequent hot-spot visits) and camera coverage', '72 hours', '14 days', 'Neighbourhood policing inspector', 0.05, true),
+	('yellow', 'Routine patrol; open an entry in the issue log and watch the trend', '7 days', '28 days', 'Neighbourhood sergeant', 0.15, true);
+-- every role that may tier may read how (the tier functions read these tables)
+GRANT SELECT ON @extschema@.tier_policy, @extschema@.offense_weights TO PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.tier_policy', 'WHERE NOT is_default');
 
@@ -221,35 +229,59 @@ CREATE FUNCTION @extschema@.risk_scores(e @extschema@.events, as_of pg_catalog.t
 COMMENT ON FUNCTION @extschema@.risk_scores(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
 	'Per square cell with events in the last max(window, baseline) before as_of: risk components, components normalised to [0, 1], their weights, score, rank and tier';
 
+CREATE FUNCTION @extschema@.forecast_tiers(e @extschema@.events, as_of pg_catalog.timestamptz,
+	cell_size pg_catalog.float8, horizon pg_catalog.interval DEFAULT '7 days',
+	model pg_catalog.text DEFAULT 'default',
+	shares pg_catalog.float8[] DEFAULT '{0.01,0.05,0.15}', caps pg_catalog.int8[] DEFAULT NULL,
+	keep pg_catalog.float8 DEFAULT 0.8, lookback pg_catalog.int4 DEFAULT 4)
+	RETURNS TABLE (cell_id pg_catalog.int8, geom geometry, events pg_catalog.int8,
+		expected pg_catalog.float8, typical pg_catalog.float8, severity pg_catalog.float8,
+		priority pg_catalog.float8, rank pg_catalog.int8, tier @extschema@.tier)
+	AS 'MODULE_PATHNAME', 'safety_forecast_tiers'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION @extschema@.forecast_tiers(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.float8[], pg_catalog.int8[], pg_catalog.float8, pg_catalog.int4) IS
+	'Tiers of every study cell (events: its events of the last year) from the forecast: priority = expected events in the horizon x severity (shrunk relative harm, 1/2..2); a tier''s cut-off is the priority at its cumulative share of the typical (ordinary-horizon) priorities, so busy horizons tier more cells and quiet ones fewer; a cell keeps its tier while its priority stays above keep x the cut-off (lookback earlier horizons replayed); caps move the lowest-priority cells beyond them down a tier';
+
 CREATE FUNCTION @extschema@.risk_tiers(e @extschema@.events, as_of pg_catalog.timestamptz,
-	cell_size pg_catalog.float8, method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
-	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
-	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
-	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
-	half_life pg_catalog.interval DEFAULT '14 days')
-	RETURNS TABLE (cell_id pg_catalog.int8, geom geometry,
-		events pg_catalog.int8, harm pg_catalog.float8, recency_harm pg_catalog.float8,
-		expected pg_catalog.float8, ratio pg_catalog.float8, trend_z pg_catalog.float8,
-		harm_n pg_catalog.float8, recency_n pg_catalog.float8, seasonal_n pg_catalog.float8,
-		trend_n pg_catalog.float8, w_harm_used pg_catalog.float8, w_recency_used pg_catalog.float8,
-		w_seasonal_used pg_catalog.float8, w_trend_used pg_catalog.float8,
-		score pg_catalog.float8, rank pg_catalog.int8, tier @extschema@.tier,
+	cell_size pg_catalog.float8, horizon pg_catalog.interval DEFAULT '7 days',
+	model pg_catalog.text DEFAULT 'default',
+	keep pg_catalog.float8 DEFAULT 0.8, lookback pg_catalog.int4 DEFAULT 4)
+	RETURNS TABLE (cell_id pg_catalog.int8, geom geometry, events pg_catalog.int8,
+		expected pg_catalog.float8, typical pg_catalog.float8, severity pg_catalog.float8,
+		priority pg_catalog.float8, rank pg_catalog.int8, tier @extschema@.tier,
 		action pg_catalog.text, respond_within pg_catalog.interval,
 		review_every pg_catalog.interval, lead pg_catalog.text)
 LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000
 BEGIN ATOMIC
-	SELECT s.cell_id, s.geom, s.events, s.harm, s.recency_harm, s.expected, s.ratio, s.trend_z,
-	       s.harm_n, s.recency_n, s.seasonal_n, s.trend_n,
-	       s.w_harm_used, s.w_recency_used, s.w_seasonal_used, s.w_trend_used,
-	       s.score, s.rank, s.tier, p.action, p.respond_within, p.review_every, p.lead
-	FROM @extschema@.risk_scores(e, as_of, cell_size, method, red, orange, yellow,
-	                             w_harm, w_recency, w_seasonal, w_trend, "window", baseline, half_life) s
-	LEFT JOIN @extschema@.tier_policy p ON p.tier OPERATOR(pg_catalog.=) s.tier
-	ORDER BY s.rank, s.cell_id;
+	SELECT f.cell_id, f.geom, f.events, f.expected, f.typical, f.severity, f.priority, f.rank, f.tier,
+	       p.action, p.respond_within, p.review_every, p.lead
+	FROM @extschema@.forecast_tiers(e, as_of, cell_size, horizon, model,
+		ARRAY[COALESCE((SELECT q.share FROM @extschema@.tier_policy q WHERE q.tier OPERATOR(pg_catalog.=) 'red'::@extschema@.tier), 0.01),
+		      COALESCE((SELECT q.share FROM @extschema@.tier_policy q WHERE q.tier OPERATOR(pg_catalog.=) 'orange'::@extschema@.tier), 0.05),
+		      COALESCE((SELECT q.share FROM @extschema@.tier_policy q WHERE q.tier OPERATOR(pg_catalog.=) 'yellow'::@extschema@.tier), 0.15)],
+		ARRAY[(SELECT q.max_cells FROM @extschema@.tier_policy q WHERE q.tier OPERATOR(pg_catalog.=) 'red'::@extschema@.tier),
+		      (SELECT q.max_cells FROM @extschema@.tier_policy q WHERE q.tier OPERATOR(pg_catalog.=) 'orange'::@extschema@.tier),
+		      (SELECT q.max_cells FROM @extschema@.tier_policy q WHERE q.tier OPERATOR(pg_catalog.=) 'yellow'::@extschema@.tier)],
+		keep, lookback) f
+	LEFT JOIN @extschema@.tier_policy p ON p.tier OPERATOR(pg_catalog.=) f.tier
+	ORDER BY f.rank, f.cell_id;
 END;
-COMMENT ON FUNCTION @extschema@.risk_tiers(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
-	'safety.risk_scores with the response policy (safety.tier_policy) of each cell''s tier, ordered by rank';
+COMMENT ON FUNCTION @extschema@.risk_tiers(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.int4) IS
+	'safety.forecast_tiers with the shares, caps and response policy of safety.tier_policy, ordered by rank (priority)';
+
+CREATE FUNCTION @extschema@.tier_backtest(e @extschema@.events, cell_size pg_catalog.float8,
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
+	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
+	model pg_catalog.text DEFAULT 'default',
+	shares pg_catalog.float8[] DEFAULT '{0.01,0.05,0.15}', caps pg_catalog.int8[] DEFAULT NULL,
+	keep pg_catalog.float8 DEFAULT 0.8, lookback pg_catalog.int4 DEFAULT 4)
+	RETURNS TABLE (origin pg_catalog.timestamptz, tier @extschema@.tier, cells pg_catalog.int8,
+		events pg_catalog.int8, mean_events pg_catalog.float8, expected pg_catalog.float8,
+		changed pg_catalog.int8)
+	AS 'MODULE_PATHNAME', 'safety_tier_backtest'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION @extschema@.tier_backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8[], pg_catalog.int8[], pg_catalog.float8, pg_catalog.int4) IS
+	'How the tiers of safety.forecast_tiers fared: per origin and tier (NULL: untiered study cells), the cells, the events of the next horizon in them and per cell, their forecast, and the cells whose tier changed since the previous origin';
 
 -- --- history ---------------------------------------------------------------
 
@@ -271,8 +303,8 @@ COMMENT ON COLUMN @extschema@.tier_history.score IS 'Score of the unit';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.tier_history', '');
 
 CREATE FUNCTION @extschema@.record_tiers(name pg_catalog.text, e @extschema@.events,
-	as_of pg_catalog.timestamptz, cell_size pg_catalog.float8, method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL)
+	as_of pg_catalog.timestamptz, cell_size pg_catalog.float8,
+	horizon pg_catalog.interval DEFAULT '7 days', model pg_catalog.text DEFAULT 'default')
 	RETURNS pg_catalog.int8 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
 	n pg_catalog.int8;
@@ -284,14 +316,14 @@ BEGIN
 	DELETE FROM @extschema@.tier_history h
 	WHERE h.name OPERATOR(pg_catalog.=) record_tiers.name AND h.as_of OPERATOR(pg_catalog.=) record_tiers.as_of;
 	INSERT INTO @extschema@.tier_history (name, as_of, unit, tier, score)
-	SELECT record_tiers.name, record_tiers.as_of, s.cell_id, s.tier, s.score
-	FROM @extschema@.risk_scores(e, record_tiers.as_of, cell_size, method, red, orange, yellow) s
+	SELECT record_tiers.name, record_tiers.as_of, s.cell_id, s.tier, s.priority
+	FROM @extschema@.risk_tiers(e, record_tiers.as_of, cell_size, horizon, model) s
 	WHERE s.tier IS NOT NULL;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	RETURN n;
 END $$;
-COMMENT ON FUNCTION @extschema@.record_tiers(pg_catalog.text, @extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Store the tiered cells of safety.risk_scores at as_of in safety.tier_history under name (replacing a snapshot of the same name and as_of); returns the rows stored';
+COMMENT ON FUNCTION @extschema@.record_tiers(pg_catalog.text, @extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.interval, pg_catalog.text) IS
+	'Store the tiered cells of safety.risk_tiers at as_of (score: their priority) in safety.tier_history under name (replacing a snapshot of the same name and as_of); returns the rows stored';
 
 CREATE FUNCTION @extschema@.tier_changes(name pg_catalog.text, from_as_of pg_catalog.timestamptz,
 	to_as_of pg_catalog.timestamptz)
@@ -316,115 +348,3 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.tier_changes(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
 	'Units whose tier changed between two snapshots of safety.tier_history: entered, left, escalated, de-escalated';
-
--- --- back-test -------------------------------------------------------------
-
-CREATE FUNCTION @extschema@.backtest(e @extschema@.events, cell_size pg_catalog.float8,
-	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
-	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
-	method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
-	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
-	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
-	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
-	half_life pg_catalog.interval DEFAULT '14 days',
-	OUT origin pg_catalog.timestamptz, OUT model pg_catalog.text, OUT tier @extschema@.tier,
-	OUT units pg_catalog.int8, OUT cum_units pg_catalog.int8, OUT area_share pg_catalog.float8,
-	OUT captured pg_catalog.int8, OUT cum_captured pg_catalog.int8, OUT events pg_catalog.int8,
-	OUT hit_rate pg_catalog.float8, OUT pai pg_catalog.float8, OUT rri pg_catalog.float8,
-	OUT study_units pg_catalog.int8)
-	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_backtest'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
-COMMENT ON FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
-	'Rolling-origin back-test of the risk tiers and of a naive model (last 7 days'' counts): per origin, model and tier (cumulative from red), units, area share, events captured in the next horizon, hit rate, PAI and RRI';
-
-CREATE FUNCTION @extschema@.backtest_summary(e @extschema@.events, cell_size pg_catalog.float8,
-	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
-	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
-	method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL,
-	w_harm pg_catalog.float8 DEFAULT 0.4, w_recency pg_catalog.float8 DEFAULT 0.3,
-	w_seasonal pg_catalog.float8 DEFAULT 0.2, w_trend pg_catalog.float8 DEFAULT 0.1,
-	"window" pg_catalog.interval DEFAULT '28 days', baseline pg_catalog.interval DEFAULT '3 years',
-	half_life pg_catalog.interval DEFAULT '14 days')
-	RETURNS TABLE (model pg_catalog.text, tier @extschema@.tier, origins pg_catalog.int8,
-		mean_units pg_catalog.float8, mean_area_share pg_catalog.float8,
-		captured pg_catalog.int8, events pg_catalog.int8,
-		mean_hit_rate pg_catalog.float8, mean_pai pg_catalog.float8, pooled_pai pg_catalog.float8,
-		mean_rri pg_catalog.float8)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT b.model, b.tier, pg_catalog.count(*), pg_catalog.avg(b.cum_units::pg_catalog.float8),
-	       pg_catalog.avg(b.area_share), pg_catalog.sum(b.cum_captured)::pg_catalog.int8,
-	       pg_catalog.sum(b.events)::pg_catalog.int8,
-	       pg_catalog.avg(b.hit_rate), pg_catalog.avg(b.pai),
-	       (pg_catalog.sum(b.cum_captured)::pg_catalog.float8 OPERATOR(pg_catalog./)
-	        NULLIF(pg_catalog.sum(b.events), 0)::pg_catalog.float8) OPERATOR(pg_catalog./)
-	        NULLIF(pg_catalog.avg(b.area_share), 0),
-	       pg_catalog.avg(b.rri)
-	FROM @extschema@.backtest(e, cell_size, start, stop, step, horizon, method, red, orange, yellow,
-	                          w_harm, w_recency, w_seasonal, w_trend, "window", baseline, half_life) b
-	GROUP BY b.model, b.tier
-	ORDER BY b.model DESC, b.tier DESC;
-END;
-COMMENT ON FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval) IS
-	'safety.backtest summarised over origins per model and tier (cumulative from red): mean hit rate, mean PAI, pooled PAI, mean RRI';
-
-CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_sizes pg_catalog.float8[],
-	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
-	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
-	windows pg_catalog.interval[] DEFAULT '{14 days,28 days,56 days}',
-	half_lives pg_catalog.interval[] DEFAULT '{7 days,14 days,28 days}',
-	weight_sets pg_catalog.float8[] DEFAULT '{{0.4,0.3,0.2,0.1}}',
-	method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL)
-	RETURNS TABLE (rank pg_catalog.int8, cell_size pg_catalog.float8,
-		"window" pg_catalog.interval, half_life pg_catalog.interval,
-		w_harm pg_catalog.float8, w_recency pg_catalog.float8, w_seasonal pg_catalog.float8, w_trend pg_catalog.float8,
-		red_pai pg_catalog.float8, red_hit_rate pg_catalog.float8,
-		naive_red_pai pg_catalog.float8, origins pg_catalog.int8)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT pg_catalog.rank() OVER (ORDER BY r.red_pai DESC NULLS LAST, r.red_hit_rate DESC NULLS LAST),
-	       r.c, r.w, r.h, r.wh, r.wr, r.ws, r.wt, r.red_pai, r.red_hit_rate, r.naive_red_pai, r.origins
-	FROM (
-		SELECT c.c, w.w, h.h, k.wh, k.wr, k.ws, k.wt,
-		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_pai,
-		       pg_catalog.avg(b.hit_rate) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS red_hit_rate,
-		       pg_catalog.avg(b.pai) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'naive') AS naive_red_pai,
-		       pg_catalog.count(*) FILTER (WHERE b.model OPERATOR(pg_catalog.=) 'risk') AS origins
-		FROM pg_catalog.unnest(cell_sizes) AS c(c)
-		CROSS JOIN pg_catalog.unnest(windows) AS w(w)
-		CROSS JOIN pg_catalog.unnest(half_lives) AS h(h)
-		CROSS JOIN LATERAL (
-			SELECT weight_sets[q][1] AS wh, weight_sets[q][2] AS wr, weight_sets[q][3] AS ws, weight_sets[q][4] AS wt
-			FROM pg_catalog.generate_subscripts(weight_sets, 1) AS g(q)) k
-		CROSS JOIN LATERAL @extschema@.backtest(e, c.c, start, stop, step, horizon, method,
-		                                        red, orange, yellow, k.wh, k.wr, k.ws, k.wt,
-		                                        "window" => w.w, half_life => h.h) b
-		WHERE b.tier OPERATOR(pg_catalog.=) 'red'::@extschema@.tier
-		GROUP BY c.c, w.w, h.h, k.wh, k.wr, k.ws, k.wt) r
-	ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
-END;
-COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8[], pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.float8[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Back-test every candidate (cell size, window, half_life, component weights w_harm/w_recency/w_seasonal/w_trend as rows of weight_sets) and rank them by mean red-tier PAI, then red-tier hit rate';
-
-CREATE FUNCTION @extschema@.calibrate(e @extschema@.events, cell_size pg_catalog.float8,
-	start pg_catalog.timestamptz, stop pg_catalog.timestamptz,
-	step pg_catalog.interval DEFAULT '7 days', horizon pg_catalog.interval DEFAULT '7 days',
-	windows pg_catalog.interval[] DEFAULT '{14 days,28 days,56 days}',
-	half_lives pg_catalog.interval[] DEFAULT '{7 days,14 days,28 days}',
-	method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL, orange pg_catalog.float8 DEFAULT NULL, yellow pg_catalog.float8 DEFAULT NULL)
-	RETURNS TABLE (rank pg_catalog.int8, "window" pg_catalog.interval, half_life pg_catalog.interval,
-		red_pai pg_catalog.float8, red_hit_rate pg_catalog.float8,
-		naive_red_pai pg_catalog.float8, origins pg_catalog.int8)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT c.rank, c."window", c.half_life, c.red_pai, c.red_hit_rate, c.naive_red_pai, c.origins
-	FROM @extschema@.calibrate(e, ARRAY[cell_size], start, stop, step, horizon, windows, half_lives,
-	                           '{{0.4,0.3,0.2,0.1}}'::pg_catalog.float8[], method, red, orange, yellow) c
-	ORDER BY 1, 2, 3;
-END;
-COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Back-test every (window, half_life) candidate and rank them by mean red-tier PAI, then red-tier hit rate; naive_red_pai is the naive model''s red PAI for comparison';

@@ -287,8 +287,8 @@ COMMENT ON FUNCTION @extschema@.check_view_source(pg_catalog.text, pg_catalog.re
 	'Error (naming fn) unless source is a readable table or view with a point geom_column, a timestamptz time_column and filter is one valid condition on it; returns the SRID of geom_column''s typmod, if any';
 
 CREATE FUNCTION @extschema@.check_view_call(fn pg_catalog.text, srid pg_catalog.int4, call pg_catalog.text)
-	-- volatile: it runs call
-	RETURNS void LANGUAGE plpgsql AS $$
+	-- volatile: it runs call; the two test events draw no fallback notices
+	RETURNS void LANGUAGE plpgsql SET client_min_messages = 'warning' AS $$
 DECLARE
 	msg pg_catalog.text;
 	hint pg_catalog.text;
@@ -489,12 +489,10 @@ DECLARE
 	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
 BEGIN
 	-- every column of safety.risk_tiers, cells with fewer than min_count
-	-- events in the window left out after ranking
+	-- events in the last year left out after ranking
 	RETURN pg_catalog.format(
-$sql$SELECT r.cell_id, %1$s AS geom, r.events, r.harm, r.recency_harm, r.expected, r.ratio, r.trend_z,
-	r.harm_n, r.recency_n, r.seasonal_n, r.trend_n,
-	r.w_harm_used, r.w_recency_used, r.w_seasonal_used, r.w_trend_used,
-	r.score, r.rank, r.tier, r.action, r.respond_within, r.review_every, r.lead,
+$sql$SELECT r.cell_id, %1$s AS geom, r.events, r.expected, r.typical, r.severity, r.priority,
+	r.rank, r.tier, r.action, r.respond_within, r.review_every, r.lead,
 	%2$s AS as_of
 FROM (
 	%3$s
@@ -511,15 +509,11 @@ COMMENT ON FUNCTION @extschema@.tier_view_sql(pg_catalog.regclass, pg_catalog.js
 CREATE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	-- the arguments of risk_tiers after the events and as_of, as stored
-	RETURN pg_catalog.format('%s::pg_catalog.float8, %L, %L::pg_catalog.float8, %L::pg_catalog.float8, %L::pg_catalog.float8, '
-		'%s::pg_catalog.float8, %s::pg_catalog.float8, %s::pg_catalog.float8, %s::pg_catalog.float8, '
-		'%L::pg_catalog.interval, %L::pg_catalog.interval, %L::pg_catalog.interval',
+	RETURN pg_catalog.format('%s::pg_catalog.float8, %L::pg_catalog.interval, %L, %s::pg_catalog.float8, %s::pg_catalog.int4',
 		(parameters OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8,
-		parameters OPERATOR(pg_catalog.->>) 'method',
-		parameters OPERATOR(pg_catalog.->>) 'red', parameters OPERATOR(pg_catalog.->>) 'orange', parameters OPERATOR(pg_catalog.->>) 'yellow',
-		(parameters OPERATOR(pg_catalog.->>) 'w_harm')::pg_catalog.float8, (parameters OPERATOR(pg_catalog.->>) 'w_recency')::pg_catalog.float8,
-		(parameters OPERATOR(pg_catalog.->>) 'w_seasonal')::pg_catalog.float8, (parameters OPERATOR(pg_catalog.->>) 'w_trend')::pg_catalog.float8,
-		parameters OPERATOR(pg_catalog.->>) 'window', parameters OPERATOR(pg_catalog.->>) 'baseline', parameters OPERATOR(pg_catalog.->>) 'half_life');
+		parameters OPERATOR(pg_catalog.->>) 'horizon', parameters OPERATOR(pg_catalog.->>) 'model',
+		(parameters OPERATOR(pg_catalog.->>) 'keep')::pg_catalog.float8,
+		(parameters OPERATOR(pg_catalog.->>) 'lookback')::pg_catalog.int4);
 COMMENT ON FUNCTION @extschema@.tier_view_args(pg_catalog.jsonb) IS
 	'SQL of the arguments of safety.risk_tiers after the events and as_of, from a tier view''s parameters';
 
@@ -688,17 +682,10 @@ CREATE FUNCTION @extschema@.create_tier_view(
 	time_column pg_catalog.name,
 	offense_column pg_catalog.name,
 	cell_size pg_catalog.float8,
-	method pg_catalog.text DEFAULT 'quantile',
-	red pg_catalog.float8 DEFAULT NULL,
-	orange pg_catalog.float8 DEFAULT NULL,
-	yellow pg_catalog.float8 DEFAULT NULL,
-	w_harm pg_catalog.float8 DEFAULT 0.4,
-	w_recency pg_catalog.float8 DEFAULT 0.3,
-	w_seasonal pg_catalog.float8 DEFAULT 0.2,
-	w_trend pg_catalog.float8 DEFAULT 0.1,
-	"window" pg_catalog.interval DEFAULT '28 days',
-	baseline pg_catalog.interval DEFAULT '3 years',
-	half_life pg_catalog.interval DEFAULT '14 days',
+	horizon pg_catalog.interval DEFAULT '7 days',
+	model pg_catalog.text DEFAULT 'default',
+	keep pg_catalog.float8 DEFAULT 0.8,
+	lookback pg_catalog.int4 DEFAULT 4,
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
 	as_of pg_catalog.timestamptz DEFAULT NULL,
@@ -719,13 +706,13 @@ DECLARE
 	view pg_catalog.regclass;
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
-	   OR offense_column IS NULL OR cell_size IS NULL OR method IS NULL OR w_harm IS NULL OR w_recency IS NULL
-	   OR w_seasonal IS NULL OR w_trend IS NULL OR "window" IS NULL OR baseline IS NULL OR half_life IS NULL OR vschema IS NULL THEN
-		RAISE EXCEPTION '%: name, source, geom_column, time_column, offense_column, cell_size, method, the weights, window, baseline, half_life and schema must not be NULL or empty', fn
+	   OR offense_column IS NULL OR cell_size IS NULL OR horizon IS NULL OR model IS NULL OR keep IS NULL
+	   OR lookback IS NULL OR vschema IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, offense_column, cell_size, horizon, model, keep, lookback and schema must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
-	PERFORM @extschema@.check_view_window(fn, "window", as_of);
+	PERFORM @extschema@.check_view_window(fn, horizon, as_of);
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
@@ -737,29 +724,26 @@ BEGIN
 
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column, 'offense_column', offense_column,
-		'cell_size', cell_size, 'method', pg_catalog.lower(method), 'red', red, 'orange', orange, 'yellow', yellow,
-		'w_harm', w_harm, 'w_recency', w_recency, 'w_seasonal', w_seasonal, 'w_trend', w_trend,
-		'window', "window"::pg_catalog.text, 'baseline', baseline::pg_catalog.text, 'half_life', half_life::pg_catalog.text,
+		'cell_size', cell_size, 'horizon', horizon::pg_catalog.text, 'model', model,
+		'keep', keep, 'lookback', lookback,
 		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid);
-	-- the risk parameters, checked by safety.risk_tiers itself
+	-- the tier parameters, checked by safety.risk_tiers itself
 	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format('@extschema@.risk_tiers($1, %L::pg_catalog.timestamptz, %s)',
 		'2000-01-03 00:00+00', @extschema@.tier_view_args(params)));
 	view := @extschema@.create_view_relation(vschema, vname, @extschema@.tier_view_sql(src, params),
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
-		'safety tier view: safety.risk_tiers per %s cell of %s (offense weights from %I, %s, window %s, baseline %s, half-life %s) at %s%s; cells with fewer than %s events in the window are left out',
-		cell_size, src, offense_column, pg_catalog.lower(method), "window"::pg_catalog.text, baseline::pg_catalog.text,
-		half_life::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
+		'safety tier view: safety.risk_tiers per %s cell of %s (offense weights from %I, model %s, horizon %s, keep %s, lookback %s) at %s%s; cells with fewer than %s events in the last year are left out',
+		cell_size, src, offense_column, model, horizon::pg_catalog.text, keep, lookback,
+		coalesce(as_of::pg_catalog.text, 'each refresh'),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
 	VALUES (vschema, vname, 'tier', src, params);
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
-	pg_catalog.name, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8,
-	pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8,
-	pg_catalog.interval, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.name,
-	pg_catalog.timestamptz, pg_catalog.int4) IS
-	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the window), listed in safety.views';
+	pg_catalog.name, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.int4,
+	pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz, pg_catalog.int4) IS
+	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the last year), listed in safety.views';
 
 CREATE FUNCTION @extschema@.view_relations(v @extschema@.views) RETURNS pg_catalog.text[]
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -291,6 +291,22 @@ cell_range(const sc_fc_data *d, size_t c, int64_t from, int64_t to, size_t *a, s
 	*b = lower_bound(d->ct, *a, d->cstart[c + 1], to);
 }
 
+size_t
+sc_fc_time_index(const sc_fc_data *d, int64_t t)
+{
+	return lower_bound(d->t, 0, d->n, t);
+}
+
+size_t
+sc_fc_cell_count(const sc_fc_data *d, size_t c, int64_t from, int64_t to)
+{
+	size_t		a,
+				b;
+
+	cell_range(d, c, from, to, &a, &b);
+	return b - a;
+}
+
 /* --- the baselines ------------------------------------------------------ */
 
 static void
@@ -773,7 +789,7 @@ sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_
  */
 static sc_status
 fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t horizon,
-		double *out, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
+		double *out, double *typical, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
 {
 	int64_t		hold,
 				used = 0,
@@ -782,7 +798,8 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	sepp_work	w = {0};
 	double		h = (double) horizon / (double) SC_USEC_PER_DAY,
 				bw = spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size,
-				cut;
+				cut,
+				level = 1;
 	size_t		nc = d->ncells,
 				ncand = 0,
 				nkept = 0,
@@ -802,10 +819,13 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	if (used < SC_FC_SEPP_MIN_EVENTS)
 	{
 		fc_counts(d, as_of, as_of - from, horizon, out);
+		if (typical)
+			memcpy(typical, out, nc * sizeof(double));
 		if (fit)
 		{
 			fit->events = used;
 			fit->fallback = true;
+			fit->level = 1;
 		}
 		return SC_OK;
 	}
@@ -871,6 +891,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	}
 	cut = (double) best_score - sqrt((double) best_score);
 	memset(out, 0, nc * sizeof(double));
+	memset(w.pred, 0, nc * sizeof(double));	/* the mean background */
 	for (size_t g = 0; g < ncand; g++)
 	{
 		if ((double) cand[g].score < cut)
@@ -879,11 +900,44 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		sepp_fit_candidate(d, &w, cand[g].trigger, from, as_of, bw, interrupt);
 		sepp_trigger(d, &w.s, from, as_of, horizon, w.trig);
 		for (size_t c = 0; c < nc; c++)
-			out[c] += w.mu[c] * h + w.trig[c];
+		{
+			w.pred[c] += w.mu[c];
+			out[c] += w.trig[c];
+		}
 		nkept++;
 	}
+	/*
+	 * The city-wide level: events of the last 28 days in the study cells
+	 * against what the background expects of them, shrunk halfway to 1
+	 * (a gamma prior worth the expectation itself).  It scales every cell
+	 * alike, so rankings do not change; the expected counts follow a busy
+	 * or a quiet spell, and so does the number of cells over a tier's
+	 * cut-off.
+	 */
+	{
+		int64_t		lfrom = as_of - 28 * SC_USEC_PER_DAY > d->data_start ? as_of - 28 * SC_USEC_PER_DAY : d->data_start;
+		double		recent = 0,
+					base = 0;
+
+		for (size_t c = 0; c < nc; c++)
+		{
+			size_t		a,
+						b;
+
+			cell_range(d, c, lfrom, as_of, &a, &b);
+			recent += (double) (b - a);
+			base += w.pred[c] / (double) nkept * (double) (as_of - lfrom) / (double) SC_USEC_PER_DAY;
+		}
+		level = base > 0 ? (recent + base) / (2 * base) : 1;
+	}
 	for (size_t c = 0; c < nc; c++)
-		out[c] /= (double) nkept;
+	{
+		double		bg = w.pred[c] / (double) nkept * h;
+
+		out[c] = bg * level + out[c] / (double) nkept;
+		if (typical)
+			typical[c] = bg;
+	}
 	if (fit)
 	{
 		/* what the best candidate fitted */
@@ -899,6 +953,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		fit->iterations = w.s.iterations;
 		fit->events = w.s.events;
 		fit->averaged = (int32_t) nkept;
+		fit->level = level;
 	}
 done:
 	sepp_work_free(d, &w);
@@ -906,8 +961,9 @@ done:
 }
 
 sc_status
-sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *in, int64_t as_of, int64_t horizon,
-			   double *expected, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
+sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *in, int64_t as_of, int64_t horizon,
+			   double *expected, double *typical, sc_fc_fit *fit, sc_interrupt_fn interrupt,
+			   sc_err *err)
 {
 	sc_fc_spec	spec;
 	sc_status	st;
@@ -920,23 +976,37 @@ sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *in, int64_t as_of, int64_t
 	if (as_of <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "as_of is before all data (the first event's day)");
 	if (fit)
+	{
 		memset(fit, 0, sizeof(*fit));
+		fit->level = 1;
+	}
 	switch (spec.model)
 	{
 		case SC_FC_NAIVE:
 		case SC_FC_COUNTS:
 			fc_counts(d, as_of, spec.window, horizon, expected);
-			return SC_OK;
+			break;
 		case SC_FC_KDE:
 			fc_kde(d, as_of, spec.window, spec.bandwidth, horizon, expected, interrupt);
-			return SC_OK;
+			break;
 		case SC_FC_PROSPECTIVE:
 			fc_prospective(d, as_of, spec.window, spec.bandwidth, horizon, expected, interrupt);
-			return SC_OK;
+			break;
 		case SC_FC_SEPP:
-			return fc_sepp(d, &spec, as_of, horizon, expected, fit, interrupt, err);
+			return fc_sepp(d, &spec, as_of, horizon, expected, typical, fit, interrupt, err);
+		default:
+			return sc_fail(err, SC_EINVAL, "unknown model");
 	}
-	return sc_fail(err, SC_EINVAL, "unknown model");
+	if (typical)
+		memcpy(typical, expected, d->ncells * sizeof(double));
+	return SC_OK;
+}
+
+sc_status
+sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t horizon,
+			   double *expected, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
+{
+	return sc_fc_forecast(d, spec, as_of, horizon, expected, NULL, fit, interrupt, err);
 }
 
 /* --- ranking and the back-test ---------------------------------------- */

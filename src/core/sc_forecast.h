@@ -67,6 +67,7 @@ typedef struct sc_fc_fit
 	double		background;		/* sum over cells of the background rate, per day */
 	int32_t		iterations;
 	int32_t		averaged;		/* candidates averaged (Occam's window) */
+	double		level;			/* city-wide level of the last 28 days (1: as usual) */
 	int64_t		events;			/* events used by the fit */
 	bool		fallback;		/* too few events: counts of the history instead */
 } sc_fc_fit;
@@ -118,12 +119,26 @@ sc_status	sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as
 						   sc_interrupt_fn interrupt, sc_err *err);
 
 /*
+ * The same, and typical (may be NULL): what an ordinary horizon holds —
+ * for sepp the background alone (no triggering, level 1), for the other
+ * models the forecast itself.
+ */
+sc_status	sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of,
+						   int64_t horizon, double *expected, double *typical, sc_fc_fit *fit,
+						   sc_interrupt_fn interrupt, sc_err *err);
+
+/*
  * Ranking of the study cells by expected, highest first; ties go to the
  * lower cell id, so every model's top n is exactly n cells.  tmp and tmp2
  * have room for n.
  */
 sc_status	sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp,
 					   sc_keyed *tmp2, sc_err *err);
+
+/* index of the first event (time order) at or after t */
+size_t		sc_fc_time_index(const sc_fc_data *d, int64_t t);
+/* events of study cell c in [from, to) */
+size_t		sc_fc_cell_count(const sc_fc_data *d, size_t c, int64_t from, int64_t to);
 
 /* cells for a coverage share of n study cells: ceil(share · n), at least 1 */
 size_t		sc_fc_cover_cells(double share, size_t n);

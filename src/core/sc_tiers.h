@@ -2,8 +2,9 @@
  * sc_tiers.h — risk tiers: tiering of scores (quantile shares or absolute
  * cut-offs), seasonal tiers from an upper-tail probability (Poisson or
  * negative binomial), risk components of a set of events (harm, recency,
- * seasonal expectation, Mann–Kendall trend), per-cell scores, and the
- * rolling-origin back-test (hit rate, PAI, RRI).
+ * seasonal expectation, Mann–Kendall trend) and per-cell scores.  Tiers
+ * graded from forecasts are in sc_risk_tiers.h; the back-test in
+ * sc_forecast.h.
  *
  * Times are microseconds since 2000-01-01 UTC (as sc_events); durations are
  * microseconds.  The formulas are documented in docs/methods-tiers.md.
@@ -148,45 +149,5 @@ sc_status	sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_para
 
 /* the first event time of a collection (error when empty) */
 sc_status	sc_events_first_time(const sc_events *e, int64_t *first, sc_err *err);
-
-/* one row of the back-test: one origin, one model, one tier */
-typedef struct sc_backtest_row
-{
-	int64_t		origin;
-	int			model;			/* 0 risk score, 1 naive (last 7 days' counts) */
-	uint8_t		tier;			/* 3 red, 2 orange, 1 yellow */
-	int64_t		units;			/* cells in this tier */
-	int64_t		cum_units;		/* cells in this tier or above */
-	int64_t		study_units;	/* cells with any event in the collection */
-	int64_t		captured;		/* horizon events in this tier's cells */
-	int64_t		cum_captured;	/* ... in this tier or above */
-	int64_t		events;			/* all horizon events */
-	int64_t		cum_prior;		/* events of the horizon before origin in tier-or-above cells */
-	int64_t		prior;			/* all events of the horizon before origin */
-} sc_backtest_row;
-
-typedef struct sc_backtest_spec
-{
-	double		cell_size;
-	int64_t		start;
-	int64_t		stop;
-	int64_t		step;
-	int64_t		horizon;
-	int64_t		window;
-	int64_t		baseline;
-	int64_t		half_life;
-	sc_risk_weights weights;
-	sc_tier_rule rule;
-	sc_tier_rule naive_rule;	/* quantile shares for the naive model */
-} sc_backtest_spec;
-
-/*
- * Rolling-origin back-test: origins start, start + step, ... while origin +
- * horizon <= stop.  *rows (6 per origin: risk red/orange/yellow, then naive)
- * is allocated from alloc (caller frees).
- */
-sc_status	sc_backtest(const sc_events *e, const sc_backtest_spec *spec,
-						sc_backtest_row **rows, size_t *nrows,
-						const sc_alloc *alloc, sc_interrupt_fn interrupt, sc_err *err);
 
 #endif

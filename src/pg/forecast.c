@@ -1,6 +1,6 @@
 /*
  * forecast.c — safety.forecast, safety.forecast_fit and
- * safety.forecast_backtest: expected events per cell and their like-for-like
+ * safety.backtest: expected events per cell and their like-for-like
  * back-test.  The algorithms are in src/core/sc_forecast.c.
  */
 #include "safety_pg.h"
@@ -16,8 +16,8 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "forecast_pg.h"
 #include "sc_ewkb.h"
-#include "sc_forecast.h"
 
 #define FC_HINT_MODELS "Models: default, sepp, naive, counts, kde, prospective; counts, kde and prospective take a window, as in 'counts 365 days'."
 
@@ -25,8 +25,8 @@
  * A model as written by the user: a name, optionally followed by the window
  * as an interval ("counts 28 days").
  */
-static sc_fc_spec
-parse_model(const char *text, const char *fname)
+sc_fc_spec
+sp_fc_parse_model(const char *text, const char *fname)
 {
 	sc_fc_spec	spec = {0};
 	char	   *name = pstrdup(text);
@@ -63,8 +63,8 @@ parse_model(const char *text, const char *fname)
 	return spec;
 }
 
-static sc_fc_data *
-prepare(Datum events, double cell_size, int64 area_before, const char *fname,
+sc_fc_data *
+sp_fc_prepare(Datum events, double cell_size, int64 area_before, const char *fname,
 		const char *argname, int64 *data_start)
 {
 	ExpandedEvents *ee = sp_events_from_datum(events, CurrentMemoryContext);
@@ -84,8 +84,8 @@ prepare(Datum events, double cell_size, int64 area_before, const char *fname,
 	return d;
 }
 
-static void
-fallback_notice(const sc_fc_fit *fit, const char *fname)
+void
+sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname)
 {
 	if (fit->fallback)
 		ereport(NOTICE, (errmsg("%s: %lld events are too few to fit sepp (at least %d): forecasting with counts of the history instead",
@@ -122,7 +122,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 	sp_check_cell_size(fname, cell_size);
 	horizon = sp_arg_interval(fcinfo, 3, fname, "horizon");
 	sp_arg_not_null(fcinfo, 4, fname, "model");
-	spec = parse_model(text_to_cstring(PG_GETARG_TEXT_PP(4)), fname);
+	spec = sp_fc_parse_model(text_to_cstring(PG_GETARG_TEXT_PP(4)), fname);
 	if (!PG_ARGISNULL(5))
 	{
 		if (spec.model == SC_FC_NAIVE)
@@ -139,12 +139,12 @@ safety_forecast(PG_FUNCTION_ARGS)
 							errmsg("%s: bandwidth must be > 0 (got %g)", fname, spec.bandwidth),
 							errhint("It is a distance in the units of the SRID, e.g. 500.")));
 	}
-	d = prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
+	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
 	expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
 	st = sc_fc_expected(d, &spec, as_of, horizon, expected, &fit, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
-	fallback_notice(&fit, fname);
+	sp_fc_fallback_notice(&fit, fname);
 
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
@@ -187,8 +187,8 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	double	   *expected,
 				total = 0;
 	TupleDesc	tupdesc;
-	Datum		values[11];
-	bool		nulls[11] = {false};
+	Datum		values[12];
+	bool		nulls[12] = {false};
 	Interval   *hist = palloc0(sizeof(Interval));
 	sc_err		err;
 	sc_status	st;
@@ -200,12 +200,12 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	horizon = sp_arg_interval(fcinfo, 3, fname, "horizon");
 	if (!PG_ARGISNULL(4))
 		spec.window = sp_arg_interval(fcinfo, 4, fname, "history");
-	d = prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
+	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
 	expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
 	st = sc_fc_expected(d, &spec, as_of, horizon, expected, &fit, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
-	fallback_notice(&fit, fname);
+	sp_fc_fallback_notice(&fit, fname);
 	for (size_t c = 0; c < d->ncells; c++)
 		total += expected[c];
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -226,13 +226,14 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	values[8] = Float8GetDatum(total);
 	values[9] = Int32GetDatum(fit.iterations);
 	values[10] = Int32GetDatum(fit.averaged);
+	values[11] = Float8GetDatum(fit.level);
 	sc_fc_free(d);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /* the text[] / float8[] arguments, without NULL elements */
-static Datum *
-array_arg(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *fname,
+Datum *
+sp_array_arg(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *fname,
 		  const char *argname, int *n)
 {
 	ArrayType  *arr;
@@ -263,15 +264,15 @@ array_arg(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *fname,
 }
 
 /*
- * safety.forecast_backtest(e, cell_size, start, stop, step, horizon, models, coverages)
+ * safety.backtest(e, cell_size, start, stop, step, horizon, models, coverages)
  *   -> (origin, model, coverage, cells, study_cells, captured, events, best,
  *       hit_rate, pai, pei, stability)
  */
-PG_FUNCTION_INFO_V1(safety_forecast_backtest);
+PG_FUNCTION_INFO_V1(safety_backtest);
 Datum
-safety_forecast_backtest(PG_FUNCTION_ARGS)
+safety_backtest(PG_FUNCTION_ARGS)
 {
-	const char *fname = "safety.forecast_backtest";
+	const char *fname = "safety.backtest";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	double		cell_size;
 	int64		start,
@@ -299,11 +300,11 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 	stop = sp_arg_time(fcinfo, 3, fname, "stop");
 	step = sp_arg_interval(fcinfo, 4, fname, "step");
 	horizon = sp_arg_interval(fcinfo, 5, fname, "horizon");
-	mnames = array_arg(fcinfo, 6, TEXTOID, fname, "models", &nm);
-	covd = array_arg(fcinfo, 7, FLOAT8OID, fname, "coverages", &ncov);
+	mnames = sp_array_arg(fcinfo, 6, TEXTOID, fname, "models", &nm);
+	covd = sp_array_arg(fcinfo, 7, FLOAT8OID, fname, "coverages", &ncov);
 	specs = palloc(sizeof(sc_fc_spec) * nm);
 	for (int m = 0; m < nm; m++)
-		specs[m] = parse_model(TextDatumGetCString(mnames[m]), fname);
+		specs[m] = sp_fc_parse_model(TextDatumGetCString(mnames[m]), fname);
 	cov = palloc(sizeof(double) * ncov);
 	for (int q = 0; q < ncov; q++)
 	{
@@ -321,7 +322,7 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
 						errhint("Widen [start, stop) or shorten the horizon.")));
-	d = prepare(PG_GETARG_DATUM(0), cell_size, start, fname, "start", &data_start);
+	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, start, fname, "start", &data_start);
 	st = sc_fc_backtest(d, specs, nm, cov, ncov, start, stop, step, horizon, &rows, &nrows,
 						sp_check_interrupts, &err);
 	if (st != SC_OK)

@@ -1,6 +1,6 @@
 /*
- * tiers.c — risk tiers: the safety.tier window function, seasonal tiers,
- * risk components of a collection, per-cell risk scores and the back-test.
+ * tiers.c — the safety.tier window function, seasonal tiers, risk
+ * components of a collection and per-cell risk scores.
  * The algorithms are in src/core/sc_tiers.c.
  */
 #include "safety_pg.h"
@@ -388,97 +388,5 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 		pfree(DatumGetPointer(values[1]));
 	}
 	pfree(cells);
-	return (Datum) 0;
-}
-
-/* --- back-test ------------------------------------------------------------ */
-
-/*
- * safety.backtest(e, cell_size, start, stop, step, horizon, method, red, orange,
- *                 yellow, w_harm, w_recency, w_seasonal, w_trend, window, baseline, half_life)
- */
-PG_FUNCTION_INFO_V1(safety_backtest);
-Datum
-safety_backtest(PG_FUNCTION_ARGS)
-{
-	const char *fname = "safety.backtest";
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ExpandedEvents *ee;
-	sc_backtest_spec spec;
-	sc_backtest_row *rows;
-	size_t		nrows;
-	int64		data_start;
-	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
-	TupleDesc	tupdesc;
-	Oid			oids[4];
-	sc_err		err;
-	sc_status	st;
-
-	sp_arg_not_null(fcinfo, 0, fname, "e");
-	spec.cell_size = sp_arg_float(fcinfo, 1, fname, "cell_size");
-	sp_check_cell_size(fname, spec.cell_size);
-	spec.start = sp_arg_time(fcinfo, 2, fname, "start");
-	spec.stop = sp_arg_time(fcinfo, 3, fname, "stop");
-	spec.step = sp_arg_interval(fcinfo, 4, fname, "step");
-	spec.horizon = sp_arg_interval(fcinfo, 5, fname, "horizon");
-	spec.rule = rule_args(fcinfo, 6, fname);
-	spec.weights = weight_args(fcinfo, 10, fname);
-	spec.window = sp_arg_interval(fcinfo, 14, fname, "window");
-	spec.baseline = sp_arg_interval(fcinfo, 15, fname, "baseline");
-	spec.half_life = sp_arg_interval(fcinfo, 16, fname, "half_life");
-	spec.naive_rule = spec.rule;
-	if (spec.rule.method != SC_METHOD_QUANTILE)
-	{
-		spec.naive_rule.method = SC_METHOD_QUANTILE;
-		spec.naive_rule.red = SC_TIER_RED_SHARE;
-		spec.naive_rule.orange = SC_TIER_ORANGE_SHARE;
-		spec.naive_rule.yellow = SC_TIER_YELLOW_SHARE;
-	}
-	if (spec.stop <= spec.start)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: stop must be after start", fname),
-						errhint("Origins run from start while origin + horizon <= stop.")));
-	if (spec.stop - spec.start < spec.horizon)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
-						errhint("Widen [start, stop) or shorten the horizon.")));
-	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-	data_start = sp_data_start(&ee->ev, fname);
-	sp_check_as_of(spec.start, data_start, fname, "start");
-	st = sc_backtest(&ee->ev, &spec, &rows, &nrows, &alloc, sp_check_interrupts, &err);
-	if (st != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
-
-	InitMaterializedSRF(fcinfo, 0);
-	tupdesc = rsinfo->setDesc;
-	tier_oids(TupleDescAttr(tupdesc, 2)->atttypid, oids);
-	for (size_t k = 0; k < nrows; k++)
-	{
-		const sc_backtest_row *r = &rows[k];
-		Datum		values[13];
-		bool		nulls[13] = {false};
-		double		hit = r->events ? (double) r->cum_captured / r->events : NAN;
-		double		area = (double) r->cum_units / r->study_units;
-
-		values[0] = TimestampTzGetDatum(r->origin);
-		values[1] = CStringGetTextDatum(r->model == 0 ? "risk" : "naive");
-		values[2] = ObjectIdGetDatum(oids[r->tier]);
-		values[3] = Int64GetDatum(r->units);
-		values[4] = Int64GetDatum(r->cum_units);
-		values[5] = Float8GetDatum(area);
-		values[6] = Int64GetDatum(r->captured);
-		values[7] = Int64GetDatum(r->cum_captured);
-		values[8] = Int64GetDatum(r->events);
-		values[9] = float_or_null(hit, &nulls[9]);
-		/* PAI = hit rate / area share (Chainey et al. 2008) */
-		values[10] = float_or_null(area > 0 && !isnan(hit) ? hit / area : NAN, &nulls[10]);
-		/* RRI = (captured / prior captured) / (events / prior events) (Levine 2008) */
-		values[11] = float_or_null(r->cum_prior > 0 && r->prior > 0 && r->events > 0 ?
-								   ((double) r->cum_captured / r->cum_prior) /
-								   ((double) r->events / r->prior) : NAN, &nulls[11]);
-		values[12] = Int64GetDatum(r->study_units);
-		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
-	}
-	pfree(rows);
 	return (Datum) 0;
 }

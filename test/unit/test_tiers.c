@@ -164,50 +164,6 @@ test_mann_kendall(void)
 	CHECK_NEAR(c.trend_z, -1 / sqrt(48 / 18.0), 1e-12);
 }
 
-static void
-test_backtest(void)
-{
-	/* the hand-worked PAI case: cells A, B, C (100 m) with 3, 2, 1 events before the
-	 * origin and 6, 3, 0 after; quantile shares 0.34, 0.67, 1 rank A red, B orange,
-	 * C yellow: cumulative PAI (6/9)/(1/3) = 2, (9/9)/(2/3) = 1.5, 1 */
-	const int64_t D = SC_USEC_PER_DAY;
-	sc_events	e;
-	sc_err		err;
-	sc_backtest_row *rows;
-	size_t		nrows;
-	int			counts[2][3] = {{3, 2, 1}, {6, 3, 0}};
-	sc_backtest_spec spec = {.cell_size = 100, .start = 100 * D, .stop = 107 * D, .step = 7 * D,
-		.horizon = 7 * D, .window = 28 * D, .baseline = 364 * D, .half_life = 14 * D,
-		.weights = {0.4, 0.3, 0.2, 0.1},
-		.rule = {SC_METHOD_QUANTILE, 0.34, 0.67, 1.0},
-	.naive_rule = {SC_METHOD_QUANTILE, 0.34, 0.67, 1.0}};
-
-	sc_events_init(&e, 32616, 0, A);
-	for (int when = 0; when < 2; when++)
-		for (int c = 0; c < 3; c++)
-			for (int k = 0; k < counts[when][c]; k++)
-				CHECK(sc_events_add(&e, 50 + 100 * c, 50, (when ? 101 : 95) * D + k * 3600000000LL,
-									false, 0, 1, false, 0, &err) == SC_OK);
-	CHECK(sc_backtest(&e, &spec, &rows, &nrows, A, NULL, &err) == SC_OK);
-	CHECK(nrows == 6);
-	for (int k = 0; k < 6; k++)
-	{
-		double		hit = (double) rows[k].cum_captured / rows[k].events;
-		double		area = (double) rows[k].cum_units / rows[k].study_units;
-		double		want[3] = {2, 1.5, 1};
-
-		CHECK(rows[k].study_units == 3 && rows[k].events == 9 && rows[k].units == 1);
-		CHECK_NEAR(hit / area, want[k % 3], 1e-12);
-	}
-	free(rows);
-	spec.stop = spec.start;
-	CHECK(sc_backtest(&e, &spec, &rows, &nrows, A, NULL, &err) == SC_EINVAL);
-	spec.stop = 107 * D;
-	spec.start = 10 * D;		/* before the first event's day */
-	CHECK(sc_backtest(&e, &spec, &rows, &nrows, A, NULL, &err) == SC_EINVAL);
-	sc_events_free(&e);
-}
-
 int
 main(void)
 {
@@ -215,6 +171,5 @@ main(void)
 	test_upper_tail();
 	test_components();
 	test_mann_kendall();
-	test_backtest();
 	TEST_DONE("tiers");
 }

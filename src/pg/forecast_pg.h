@@ -1,0 +1,23 @@
+/*
+ * forecast_pg.h — what the forecast and tier glue share: reading a model
+ * argument, preparing a collection, the sepp fallback notice, array
+ * arguments.
+ */
+#ifndef FORECAST_PG_H
+#define FORECAST_PG_H
+
+#include "safety_pg.h"
+#include "sc_forecast.h"
+
+/* a model as the user writes it: "counts" or "counts 28 days" */
+sc_fc_spec	sp_fc_parse_model(const char *text, const char *fname);
+/* the collection at events prepared for cell_size, study cells before area_before */
+sc_fc_data *sp_fc_prepare(Datum events, double cell_size, int64 area_before, const char *fname,
+						  const char *argname, int64 *data_start);
+/* NOTICE when sepp had too few events and fell back to counts */
+void		sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname);
+/* elements of a one-dimensional array argument without NULLs (1..64 of them) */
+Datum	   *sp_array_arg(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *fname,
+						 const char *argname, int *n);
+
+#endif
