@@ -329,8 +329,7 @@ $sql$SELECT %1$s
 	FROM (SELECT %2$I AS geom, %3$I AS t%4$s FROM %5$s WHERE (
 %6$s
 	)) s
-	WHERE s.t OPERATOR(pg_catalog.>) (%7$s OPERATOR(pg_catalog.-) %8$s)
-	  AND s.t OPERATOR(pg_catalog.<=) %7$s$sql$,
+	WHERE s.t OPERATOR(pg_catalog.<=) %7$s%8$s$sql$,
 		columns,
 		p OPERATOR(pg_catalog.->>) 'geom_column',
 		p OPERATOR(pg_catalog.->>) 'time_column',
@@ -345,14 +344,15 @@ $sql$SELECT %1$s
 		 WHERE c.oid OPERATOR(pg_catalog.=) view_events_sql.source),
 		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true'),
 		as_of,
-		-- how far back: the window, or the baseline when that is longer
-		CASE WHEN p OPERATOR(pg_catalog.?) 'baseline'
-			THEN pg_catalog.format('GREATEST(%L::pg_catalog.interval, %L::pg_catalog.interval)',
-				p OPERATOR(pg_catalog.->>) 'window', p OPERATOR(pg_catalog.->>) 'baseline')
-			ELSE pg_catalog.format('%L::pg_catalog.interval', p OPERATOR(pg_catalog.->>) 'window') END);
+		-- how far back: the window; without one (tier views, whose model
+		-- chooses its own history) every row up to as_of
+		CASE WHEN p OPERATOR(pg_catalog.?) 'window'
+			THEN pg_catalog.format(E'\n\t  AND s.t OPERATOR(pg_catalog.>) (%s OPERATOR(pg_catalog.-) %L::pg_catalog.interval)',
+				as_of, p OPERATOR(pg_catalog.->>) 'window')
+			ELSE '' END);
 END $$;
 COMMENT ON FUNCTION @extschema@.view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
-	'SQL selecting columns over the rows s(geom, t[, id][, weight]) of source that pass the filter and fall in (as_of - max(window, baseline), as_of], per a view''s parameters';
+	'SQL selecting columns over the rows s(geom, t[, id][, weight]) of source that pass the filter and fall in (as_of - window, as_of] (or up to as_of when the view has no window), per a view''s parameters';
 
 CREATE FUNCTION @extschema@.view_geom_sql(parameters pg_catalog.jsonb, expr pg_catalog.text)
 	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
@@ -712,6 +712,9 @@ BEGIN
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
+	IF horizon OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION '%: horizon must be a positive interval, not %', fn, horizon USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	PERFORM @extschema@.check_view_window(fn, horizon, as_of);
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);

@@ -79,7 +79,7 @@ rule_args(FunctionCallInfo fcinfo, int argno, const char *fname)
 	if (sc_rt_check_rule(&r, &err) != SC_OK)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: %s", fname, err.msg),
-						errhint("keep is the share of its cut-off a cell needs to stay in its tier (0.8); lookback the earlier horizons replayed (4).")));
+						errhint("shares are cumulative shares of the study cells (red < orange < yellow <= 1); keep is the share of its cut-off a cell needs to stay in its tier (0.8); lookback the earlier horizons replayed (0..52).")));
 	return r;
 }
 

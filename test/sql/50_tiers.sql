@@ -1,5 +1,6 @@
 -- Risk tiers: configuration tables, the tier window function, seasonal
--- tiers, risk components, risk_tiers, history and the back-test.  Every
+-- tiers, risk components and scores, tiers graded from the forecast, their
+-- back-test, history, the like-for-like back-test and calibrate.  Every
 -- number is checked against a plain-SQL or hand computation.
 \set SHOW_CONTEXT never
 SET extra_float_digits = 0;
@@ -12,7 +13,7 @@ SELECT count(*) AS default_weights, bool_and(is_default) AS all_default,
 SELECT safety.offense_weight('BURGLARY') AS burglary, safety.offense_weight('Aggravated Burglary') AS aggravated,
        safety.offense_weight('littering') AS unknown_default, safety.offense_weight('littering', 2.5) AS unknown_given,
        safety.offense_weight(NULL) AS null_offense;
-SELECT tier, respond_within, review_every FROM safety.tier_policy ORDER BY tier DESC;
+SELECT tier, respond_within, review_every, share, max_cells FROM safety.tier_policy ORDER BY tier DESC;
 -- a user row replaces the shipped default of the same offense (any case)
 INSERT INTO safety.offense_weights (offense, weight, source) VALUES ('Burglary', 60, 'local review 2024');
 SELECT offense, weight, is_default FROM safety.offense_weights WHERE lower(offense) = 'burglary';
@@ -167,10 +168,10 @@ SELECT (SELECT count(*) FROM x WHERE t >= timestamptz '2018-07-01' - interval '2
           AND t < timestamptz '2018-07-01' - y * interval '364 days') AS expected,
        (SELECT s FROM mk) AS trend_s;
 
--- == risk_tiers ===============================================================
+-- == risk_scores (the component score) =======================================
 SELECT tier, count(*) AS cells, min(rank) AS best_rank, max(rank) AS worst_rank,
-       round(min(score)::numeric, 4) AS min_score, action IS NOT NULL AS has_action
-FROM ev, safety.risk_tiers(e, '2018-07-01', 250) GROUP BY tier, action IS NOT NULL ORDER BY tier DESC NULLS LAST;
+       round(min(score)::numeric, 4) AS min_score
+FROM ev, safety.risk_scores(e, '2018-07-01', 250) GROUP BY tier ORDER BY tier DESC NULLS LAST;
 -- the cells' scores, recomputed in plain SQL from the incidents (harm, recency, seasonal;
 -- trend weight 0 so no Mann-Kendall is needed here)
 WITH x AS (
@@ -193,23 +194,112 @@ norm AS (
 sql_score AS (SELECT cell_id, (0.4 * hn + 0.3 * rn + 0.2 * sn) / 0.9 AS score FROM norm)
 SELECT count(*) AS cells, max(abs(s.score - q.score)) < 1e-12 AS same_scores,
        count(*) FILTER (WHERE s.rank <> q.r) AS rank_differences
-FROM (SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, w_trend => 0)) s
+FROM (SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, w_trend => 0)) s
 JOIN (SELECT cell_id, score, rank() OVER (ORDER BY score DESC) AS r FROM sql_score) q USING (cell_id);
 -- the tiers are the window function's tiers of the same scores
 SELECT count(*) AS cells, count(*) FILTER (WHERE t IS DISTINCT FROM tier) AS differences
-FROM (SELECT tier, safety.tier(score) OVER () AS t FROM ev, safety.risk_tiers(e, '2018-07-01', 250)) x;
+FROM (SELECT tier, safety.tier(score) OVER () AS t FROM ev, safety.risk_scores(e, '2018-07-01', 250)) x;
 -- absolute cut-offs on the score
-SELECT tier, count(*) FROM ev, safety.risk_tiers(e, '2018-07-01', 250, 'threshold', 0.6, 0.4, 0.25)
+SELECT tier, count(*) FROM ev, safety.risk_scores(e, '2018-07-01', 250, 'threshold', 0.6, 0.4, 0.25)
 GROUP BY tier ORDER BY tier DESC NULLS LAST;
 SELECT count(*) FILTER (WHERE score >= 0.6) AS red, count(*) FILTER (WHERE score >= 0.4 AND score < 0.6) AS orange,
        count(*) FILTER (WHERE score >= 0.25 AND score < 0.4) AS yellow
-FROM ev, safety.risk_tiers(e, '2018-07-01', 250);
+FROM ev, safety.risk_scores(e, '2018-07-01', 250);
 -- the columns of the top cell
 SELECT cell_id, events, harm, round(recency_harm::numeric, 3) AS recency_harm, expected, round(ratio::numeric, 3) AS ratio,
        round(trend_z::numeric, 3) AS trend_z, round(harm_n::numeric, 3) AS harm_n, round(recency_n::numeric, 3) AS recency_n,
        round(seasonal_n::numeric, 3) AS seasonal_n, round(trend_n::numeric, 3) AS trend_n, w_harm_used, w_recency_used,
-       w_seasonal_used, w_trend_used, round(score::numeric, 4) AS score, rank, tier, respond_within, lead, ST_AsText(geom)
-FROM ev, safety.risk_tiers(e, '2018-07-01', 250) ORDER BY rank, cell_id LIMIT 1;
+       w_seasonal_used, w_trend_used, round(score::numeric, 4) AS score, rank, tier, ST_AsText(geom)
+FROM ev, safety.risk_scores(e, '2018-07-01', 250) ORDER BY rank, cell_id LIMIT 1;
+
+
+-- == risk_tiers: tiers graded from the forecast ===============================
+SELECT tier, count(*) AS cells, min(rank) AS best_rank, max(rank) AS worst_rank,
+       action IS NOT NULL AS has_action, min(respond_within) AS respond_within
+FROM ev, safety.risk_tiers(e, '2018-07-01', 250) GROUP BY tier, action IS NOT NULL ORDER BY tier DESC NULLS LAST;
+-- the rule recomputed in plain SQL (lookback 0: no hysteresis): expected is
+-- safety.forecast's; severity the shrunk relative harm of the last year's
+-- events bounded to [1/2, 2]; each tier's cut-off the priority of the typical
+-- forecast at its share of the study cells; a cell takes the highest tier
+-- whose cut-off its priority reaches
+CREATE TEMP TABLE ft AS SELECT f.* FROM ev, safety.forecast_tiers(e, '2018-07-01', 250, lookback => 0) f;
+WITH x AS (
+	SELECT (floor(ST_X(geom) / 250)::bigint << 32) | (floor(ST_Y(geom) / 250)::bigint & 4294967295) AS cell_id,
+	       safety.offense_weight(offense) AS w
+	FROM incidents WHERE geom IS NOT NULL
+	  AND occurred_at >= timestamptz '2018-07-01' - interval '365 days' AND occurred_at < '2018-07-01'),
+wbar AS (SELECT avg(w) AS wbar FROM x),
+sev AS (
+	SELECT ft.cell_id, least(2, greatest(0.5,
+	         (coalesce(sum(x.w), 0) + 5 * wbar) / ((count(x.w) + 5) * wbar))) AS severity, count(x.w) AS events
+	FROM ft CROSS JOIN wbar LEFT JOIN x USING (cell_id) GROUP BY ft.cell_id, wbar),
+fc AS (SELECT cell_id, expected FROM ev, safety.forecast(e, '2018-07-01', 250)),
+ref AS (SELECT ft.cell_id, ft.typical * sev.severity AS p,
+               row_number() OVER (ORDER BY ft.typical * sev.severity DESC, ft.cell_id) AS r FROM ft JOIN sev USING (cell_id)),
+cuts AS (SELECT (SELECT p FROM ref WHERE r = ceil(0.01 * (SELECT count(*) FROM ref))) AS red,
+                (SELECT p FROM ref WHERE r = ceil(0.05 * (SELECT count(*) FROM ref))) AS orange,
+                (SELECT p FROM ref WHERE r = ceil(0.15 * (SELECT count(*) FROM ref))) AS yellow),
+q AS (
+	SELECT ft.cell_id, fc.expected, sev.severity, sev.events, fc.expected * sev.severity AS priority,
+	       CASE WHEN fc.expected * sev.severity >= cuts.red THEN 'red'
+	            WHEN fc.expected * sev.severity >= cuts.orange THEN 'orange'
+	            WHEN fc.expected * sev.severity >= cuts.yellow THEN 'yellow' END::safety.tier AS tier
+	FROM ft JOIN sev USING (cell_id) JOIN fc USING (cell_id), cuts)
+SELECT count(*) AS cells,
+       count(*) FILTER (WHERE abs(q.expected - ft.expected) > 1e-12 * greatest(1, ft.expected)) AS expected_differ,
+       count(*) FILTER (WHERE abs(q.severity - ft.severity) > 1e-12) AS severity_differ,
+       count(*) FILTER (WHERE q.events <> ft.events) AS events_differ,
+       count(*) FILTER (WHERE abs(q.priority - ft.priority) > 1e-12 * greatest(1, ft.priority)) AS priority_differ,
+       count(*) FILTER (WHERE q.tier IS DISTINCT FROM ft.tier) AS tier_differ,
+       count(*) FILTER (WHERE ft.tier = 'red') AS red, count(*) FILTER (WHERE ft.tier = 'orange') AS orange,
+       count(*) FILTER (WHERE ft.tier = 'yellow') AS yellow
+FROM q JOIN ft USING (cell_id);
+-- ranks follow priority (equal priorities share the rank of the first)
+SELECT count(*) FILTER (WHERE rank <> r) AS rank_differ
+FROM (SELECT rank, rank() OVER (ORDER BY priority DESC) AS r FROM ft) x;
+-- hysteresis (lookback 1): a cell keeps last horizon's tier while its
+-- priority stays above keep x that tier's cut-off
+CREATE TEMP TABLE ft_prev AS SELECT f.* FROM ev, safety.forecast_tiers(e, '2018-06-24', 250, lookback => 0) f;
+WITH ref AS (SELECT typical * severity AS p, row_number() OVER (ORDER BY typical * severity DESC, cell_id) AS r FROM ft),
+cuts AS (SELECT t, (SELECT p FROM ref WHERE r = ceil(sh * (SELECT count(*) FROM ref))) AS cut
+         FROM (VALUES ('red'::safety.tier, 0.01), ('orange', 0.05), ('yellow', 0.15)) v(t, sh)),
+want AS (
+	SELECT n.cell_id,
+	       CASE WHEN p.tier > n.tier OR (p.tier IS NOT NULL AND n.tier IS NULL)
+	            THEN CASE WHEN n.priority >= 0.8 * (SELECT cut FROM cuts WHERE t = p.tier) THEN p.tier ELSE n.tier END
+	            ELSE n.tier END AS tier
+	FROM ft n LEFT JOIN ft_prev p USING (cell_id)),
+got AS (SELECT cell_id, tier FROM ev, safety.forecast_tiers(e, '2018-07-01', 250, lookback => 1))
+SELECT count(*) FILTER (WHERE w.tier IS DISTINCT FROM g.tier) AS differ,
+       count(*) FILTER (WHERE w.tier IS DISTINCT FROM n.tier) AS kept_by_hysteresis
+FROM want w JOIN got g USING (cell_id) JOIN ft n USING (cell_id);
+-- caps from tier_policy: at most 5 red cells; the rest move down a tier
+UPDATE safety.tier_policy SET max_cells = 5 WHERE tier = 'red';
+SELECT count(*) FILTER (WHERE tier = 'red') AS red,
+       count(*) FILTER (WHERE tier = 'red' AND rank > 5) AS red_beyond_rank_5
+FROM ev, safety.risk_tiers(e, '2018-07-01', 250);
+UPDATE safety.tier_policy SET max_cells = NULL WHERE tier = 'red';
+-- one serious event alone does not make a cell red: a busy cell of ordinary
+-- burglaries and a quiet cell with one homicide among a few
+CREATE TEMP TABLE harm_case AS
+SELECT safety.events_agg(ST_SetSRID(ST_MakePoint(x, 50), 32616), t, NULL::bigint, w) AS e
+FROM (SELECT 50 + 100 * (k % 40) AS x, timestamptz '2020-01-01' + k * interval '7 hours' AS t, 40.0 AS w
+      FROM generate_series(1, 2000) k
+      UNION ALL SELECT 5050, timestamptz '2020-06-01', 5475
+      UNION ALL SELECT 5050, timestamptz '2020-03-01', 40) x;
+SELECT cell_id = ((50::bigint << 32) | 0) AS is_homicide_cell, events, round(severity::numeric, 3) AS severity, tier
+FROM harm_case, safety.forecast_tiers(e, '2020-07-01', 100) WHERE cell_id = ((50::bigint << 32) | 0);
+-- tier_backtest at its first origin equals forecast_tiers there, graded on the next week
+WITH bt AS (SELECT * FROM ev, safety.tier_backtest(e, 250, '2018-07-01', '2018-07-15') WHERE origin = '2018-07-01'),
+x AS (SELECT (floor(ST_X(geom) / 250)::bigint << 32) | (floor(ST_Y(geom) / 250)::bigint & 4294967295) AS cell_id
+      FROM incidents WHERE occurred_at >= '2018-07-01' AND occurred_at < '2018-07-08' AND geom IS NOT NULL),
+t AS (SELECT f.tier, count(*) AS cells, sum((SELECT count(*) FROM x WHERE x.cell_id = f.cell_id)) AS events
+      FROM ev, safety.forecast_tiers(e, '2018-07-01', 250) f GROUP BY f.tier)
+SELECT bt.tier, bt.cells, bt.events, t.cells = bt.cells AND t.events = bt.events AS same,
+       round(bt.mean_events::numeric, 4) AS mean_events, bt.changed
+FROM bt JOIN t ON t.tier IS NOT DISTINCT FROM bt.tier ORDER BY bt.tier DESC NULLS LAST;
+SELECT tier, count(*) AS origins, sum(changed) IS NOT NULL AS has_changes
+FROM ev, safety.tier_backtest(e, 250, '2018-07-01', '2018-07-22') GROUP BY tier ORDER BY tier DESC NULLS LAST;
 
 -- == history ==================================================================
 SELECT safety.record_tiers('burglary-250', e, '2018-06-01', 250) AS june,
@@ -226,10 +316,16 @@ SELECT count(*) FILTER (WHERE a.unit IS NOT NULL AND b.unit IS NOT NULL AND b.ti
        count(*) FILTER (WHERE b.unit IS NULL) AS "left"
 FROM a FULL JOIN b USING (unit);
 
+-- the snapshot is risk_tiers' tiered cells, scored by priority
+SELECT count(*) AS stored, count(*) FILTER (WHERE h.score = r.priority AND h.tier = r.tier) AS same
+FROM safety.tier_history h JOIN (SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250)) r ON r.cell_id = h.unit
+WHERE h.as_of = '2018-07-01';
+
 -- == back-test: the hand-worked PAI case =====================================
 -- cells A, B, C (100 m squares): 3, 2, 1 events in the week before the origin,
--- 6, 3, 0 in the week after; shares 0.34 / 0.67 / 1 put A red, B orange, C yellow.
--- Cumulative PAI = (captured / 9) / (cells / 3): 6/9 / (1/3) = 2, 9/9 / (2/3) = 1.5, 1
+-- 6, 3, 0 in the week after; the naive model ranks A, B, C.  Coverage 1/3,
+-- 2/3, 1: captured 6, 9, 9 of 9; PAI = (captured / 9) / (cells / 3) = 2, 1.5, 1;
+-- PEI = captured / best (6, 9, 9) = 1
 CREATE TABLE pai_case AS
 SELECT safety.events_agg(ST_SetSRID(ST_MakePoint(50 + 100 * c, 50), 32616), t) AS e
 FROM (SELECT c, timestamptz '2020-01-05' + k * interval '1 hour' AS t
@@ -237,71 +333,45 @@ FROM (SELECT c, timestamptz '2020-01-05' + k * interval '1 hour' AS t
       UNION ALL
       SELECT c, timestamptz '2020-01-11' + k * interval '1 hour'
       FROM (VALUES (0, 6), (1, 3), (2, 0)) v(c, n), generate_series(1, n) k) x;
-SELECT model, tier, units, cum_units, round(area_share::numeric, 4) AS area_share, captured, cum_captured, events,
-       round(hit_rate::numeric, 4) AS hit_rate, round(pai::numeric, 4) AS pai, round(rri::numeric, 4) AS rri
-FROM pai_case, safety.backtest(e, 100, '2020-01-10', '2020-01-17', method => 'quantile', red => 0.34, orange => 0.67, yellow => 1)
-ORDER BY model DESC, tier DESC;
+SELECT model, round(coverage::numeric, 4) AS coverage, cells, study_cells, captured, events, best,
+       round(hit_rate::numeric, 4) AS hit_rate, round(pai::numeric, 4) AS pai, round(pei::numeric, 4) AS pei, stability
+FROM pai_case, safety.backtest(e, 100, '2020-01-10', '2020-01-17', models => '{naive}',
+                               coverages => ARRAY[1/3.0, 2/3.0, 1]::float8[])
+ORDER BY coverage;
 
--- == back-test on the bundled data: weekly over 2018, risk tiers vs naive ==
-SELECT model, tier, origins, round(mean_units::numeric, 1) AS mean_units,
-       round((100 * mean_area_share)::numeric, 2) AS area_pct, captured, events,
-       round((100 * mean_hit_rate)::numeric, 2) AS hit_pct, round(mean_pai::numeric, 2) AS mean_pai,
-       round(pooled_pai::numeric, 2) AS pooled_pai
-FROM ev, safety.backtest_summary(e, 250, '2018-01-01', '2019-01-01')
-ORDER BY model DESC, tier DESC;
--- one origin checked against plain SQL: red cells of risk_tiers at the origin,
--- horizon events in them, and the study area (cells with any event)
-WITH o AS (SELECT timestamptz '2018-05-07' AS o),
-     red AS (SELECT cell_id FROM ev, o, safety.risk_tiers(e, o.o, 250) WHERE tier = 'red'),
-     x AS (SELECT (floor(ST_X(geom) / 250)::bigint << 32) | (floor(ST_Y(geom) / 250)::bigint & 4294967295) AS cell_id,
-                  occurred_at AS t FROM incidents WHERE geom IS NOT NULL),
-     fut AS (SELECT x.* FROM x, o WHERE t >= o.o AND t < o.o + interval '7 days')
-SELECT (SELECT count(*) FROM red) AS red_cells,
-       (SELECT count(DISTINCT cell_id) FROM x) AS study_cells,
-       (SELECT count(*) FROM fut WHERE cell_id IN (SELECT cell_id FROM red)) AS captured,
-       (SELECT count(*) FROM fut) AS events,
-       round((((SELECT count(*) FROM fut WHERE cell_id IN (SELECT cell_id FROM red))::float8 / (SELECT count(*) FROM fut))
-        / ((SELECT count(*) FROM red)::float8 / (SELECT count(DISTINCT cell_id) FROM x)))::numeric, 6) AS pai;
-SELECT units AS red_cells, study_units, captured, events, round(pai::numeric, 6) AS pai
-FROM ev, safety.backtest(e, 250, '2018-05-07', '2018-05-14') WHERE model = 'risk' AND tier = 'red';
-
--- calibrate: candidates ranked by mean red PAI (checked against backtest_summary)
-SELECT rank, "window", half_life, round(red_pai::numeric, 3) AS red_pai, round(red_hit_rate::numeric, 4) AS red_hit_rate,
-       round(naive_red_pai::numeric, 3) AS naive_red_pai, origins
-FROM ev, safety.calibrate(e, 250, '2018-03-05', '2018-05-07', windows => '{14 days,28 days}', half_lives => '{7 days,28 days}');
-SELECT w, h, round(s.mean_pai::numeric, 3) AS red_pai
-FROM ev, (VALUES (interval '14 days'), ('28 days')) a(w), (VALUES (interval '7 days'), ('28 days')) b(h),
-     safety.backtest_summary(e, 250, '2018-03-05', '2018-05-07', "window" => w, half_life => h) s
-WHERE s.model = 'risk' AND s.tier = 'red' ORDER BY 3 DESC, 1, 2;
-
--- calibrate over cell sizes and component weights too: every candidate's red
--- PAI and hit rate equal backtest_summary with the same settings
-CREATE TEMP TABLE cal AS
-SELECT c.* FROM ev, safety.calibrate(e, '{250,500}', '2018-03-05', '2018-04-02',
-    windows => '{28 days}', half_lives => '{14 days}',
-    weight_sets => '{{0.4,0.3,0.2,0.1},{1,0,0,0}}') c;
-SELECT rank, cell_size, w_harm, w_recency, w_seasonal, w_trend, round(red_pai::numeric, 3) AS red_pai,
-       round(red_hit_rate::numeric, 4) AS red_hit_rate, origins FROM cal ORDER BY rank, cell_size, w_harm;
-SELECT count(*) AS candidates,
-       count(*) FILTER (WHERE abs(c.red_pai - s.mean_pai) > 1e-12 OR abs(c.red_hit_rate - s.mean_hit_rate) > 1e-12) AS differ
-FROM cal c, ev, safety.backtest_summary(e, c.cell_size, '2018-03-05', '2018-04-02',
-    w_harm => c.w_harm, w_recency => c.w_recency, w_seasonal => c.w_seasonal, w_trend => c.w_trend,
-    "window" => c."window", half_life => c.half_life) s
-WHERE s.model = 'risk' AND s.tier = 'red';
--- the one-size calibrate is the same ranking restricted to default weights
-SELECT count(*) AS rows_differ FROM (
-  SELECT rank, "window", half_life, red_pai FROM ev, safety.calibrate(e, 250, '2018-03-05', '2018-04-02', windows => '{28 days}', half_lives => '{14 days}')
-  EXCEPT
-  SELECT 1, "window", half_life, red_pai FROM cal WHERE cell_size = 250 AND w_harm = 0.4) d;
+-- == calibrate: every model's pooled scores beside the best baseline ==========
+CREATE TEMP TABLE cal AS SELECT c.* FROM ev, safety.calibrate(e, 250, '2018-05-06', '2018-07-01') c;
+SELECT round(coverage::numeric, 3) AS coverage, model, rank, best_baseline, history IS NOT NULL AS has_history
+FROM cal WHERE coverage IN (0.01, 0.05) ORDER BY coverage, rank, model;
+-- its scores are backtest_summary's; the best baseline is the baseline with the highest hit rate
+WITH s AS (SELECT * FROM ev, safety.backtest_summary(e, 250, '2018-05-06', '2018-07-01'))
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE c.hit_rate IS DISTINCT FROM s.hit_rate OR c.pei IS DISTINCT FROM s.pei OR c.rank <> s.rank) AS differ,
+       count(*) FILTER (WHERE c.best_baseline <> (SELECT s2.model FROM s s2 WHERE s2.coverage = c.coverage AND s2.model <> 'default'
+                                                   ORDER BY s2.hit_rate DESC, s2.model LIMIT 1)) AS wrong_best,
+       count(*) FILTER (WHERE abs(c.over_best_baseline - c.hit_rate / (SELECT max(s2.hit_rate) FROM s s2
+                                  WHERE s2.coverage = c.coverage AND s2.model <> 'default')) > 1e-12) AS wrong_ratio
+FROM cal c JOIN s USING (coverage, model);
 
 -- == bad input =============================================================
-SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, w_harm => -1);
-SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, w_recency => 'NaN');
-SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, w_harm => 0, w_recency => 0, w_seasonal => 0, w_trend => 0);
-SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, red => 0.1, orange => 0.05, yellow => 0.15);
-SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, red => 0.01, orange => 0.05, yellow => 1.2);
-SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, 'threshold');
+SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, w_harm => -1);
+SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, w_recency => 'NaN');
+SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, w_harm => 0, w_recency => 0, w_seasonal => 0, w_trend => 0);
+SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, red => 0.1, orange => 0.05, yellow => 0.15);
+SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, red => 0.01, orange => 0.05, yellow => 1.2);
+SELECT * FROM ev, safety.risk_scores(e, '2018-07-01', 250, 'threshold');
 SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 0);
+SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, keep => 0);
+SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, keep => 1.5);
+SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, lookback => -1);
+SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, horizon => '0 days');
+SELECT * FROM ev, safety.risk_tiers(e, '2018-07-01', 250, model => 'magic');
+SELECT * FROM ev, safety.risk_tiers(e, '2010-07-01', 250);
+SELECT * FROM ev, safety.forecast_tiers(e, '2018-07-01', 250, shares => '{0.05,0.01,0.15}');
+SELECT * FROM ev, safety.forecast_tiers(e, '2018-07-01', 250, shares => '{0.01,0.05}');
+SELECT * FROM ev, safety.forecast_tiers(e, '2018-07-01', 250, caps => '{0,NULL,NULL}');
+SELECT * FROM ev, safety.tier_backtest(e, 250, '2018-06-01', '2018-06-05');
+UPDATE safety.tier_policy SET share = 0 WHERE tier = 'red';
 SELECT * FROM ev, safety.risk_components(e, '2018-07-01', "window" => '0 days');
 SELECT * FROM ev, safety.risk_components(e, '2018-07-01', "window" => '-7 days');
 SELECT * FROM ev, safety.risk_components(e, '2018-07-01', half_life => '0 days');
@@ -313,5 +383,5 @@ SELECT * FROM ev, safety.backtest(e, 250, '2018-06-01', '2018-05-01');
 SELECT * FROM ev, safety.backtest(e, 250, '2018-06-01', '2018-06-05');
 SELECT * FROM ev, safety.backtest(e, 250, '2018-06-01', '2018-07-01', step => '0 days');
 SELECT * FROM ev, safety.backtest(e, 250, '2015-06-01', '2018-07-01');
-SELECT * FROM ev, safety.backtest(e, 250, '2018-06-01', '2018-07-01', method => 'kmeans');
+SELECT * FROM ev, safety.backtest(e, 250, '2018-06-01', '2018-07-01', models => '{kmeans}');
 SELECT safety.record_tiers(NULL, e, '2018-07-01', 250) FROM ev;

@@ -11,7 +11,7 @@ SET timezone = 'UTC';
 CREATE TABLE tv_incidents AS SELECT id, offense, occurred_at, geom FROM incidents;
 ALTER TABLE tv_incidents ADD PRIMARY KEY (id);
 -- the same tiers by a direct call: every event up to as_of (filter: only_offense),
--- weighted by safety.offense_weight, cells with at least min_count events in the window
+-- weighted by safety.offense_weight, cells with at least min_count events in the last year
 CREATE FUNCTION tv_direct(as_of timestamptz, min_count int, only_offense text DEFAULT NULL, upto timestamptz DEFAULT NULL)
 RETURNS SETOF record LANGUAGE sql STABLE AS $$
   SELECT r.* FROM (SELECT safety.events_agg(geom, occurred_at, NULL::bigint, safety.offense_weight(offense)) AS e
@@ -26,18 +26,14 @@ RETURNS TABLE (view_rows bigint, direct_rows bigint, row_mismatches bigint, geom
 LANGUAGE plpgsql AS $$
 BEGIN
   RETURN QUERY EXECUTE format($q$
-    WITH d AS (SELECT * FROM tv_direct($1, $2, $3, $4) AS t(cell_id bigint, geom geometry, events bigint, harm float8,
-                 recency_harm float8, expected float8, ratio float8, trend_z float8, harm_n float8, recency_n float8,
-                 seasonal_n float8, trend_n float8, w_harm_used float8, w_recency_used float8, w_seasonal_used float8,
-                 w_trend_used float8, score float8, rank bigint, tier safety.tier, action text, respond_within interval,
-                 review_every interval, lead text))
+    WITH d AS (SELECT * FROM tv_direct($1, $2, $3, $4) AS t(cell_id bigint, geom geometry, events bigint,
+                 expected float8, typical float8, severity float8, priority float8, rank bigint, tier safety.tier,
+                 action text, respond_within interval, review_every interval, lead text))
     SELECT count(v.cell_id), count(d.cell_id),
-      count(*) FILTER (WHERE (v.cell_id, v.events, v.harm, v.recency_harm, v.expected, v.ratio, v.trend_z, v.harm_n, v.recency_n,
-                              v.seasonal_n, v.trend_n, v.w_harm_used, v.w_recency_used, v.w_seasonal_used, v.w_trend_used,
-                              v.score, v.rank, v.tier, v.action, v.respond_within, v.review_every, v.lead, v.as_of)
-        IS DISTINCT FROM (d.cell_id, d.events, d.harm, d.recency_harm, d.expected, d.ratio, d.trend_z, d.harm_n, d.recency_n,
-                          d.seasonal_n, d.trend_n, d.w_harm_used, d.w_recency_used, d.w_seasonal_used, d.w_trend_used,
-                          d.score, d.rank, d.tier, d.action, d.respond_within, d.review_every, d.lead, $1)),
+      count(*) FILTER (WHERE (v.cell_id, v.events, v.expected, v.typical, v.severity, v.priority,
+                              v.rank, v.tier, v.action, v.respond_within, v.review_every, v.lead, v.as_of)
+        IS DISTINCT FROM (d.cell_id, d.events, d.expected, d.typical, d.severity, d.priority,
+                          d.rank, d.tier, d.action, d.respond_within, d.review_every, d.lead, $1)),
       count(*) FILTER (WHERE NOT coalesce(ST_Equals(v.geom, d.geom), false))
     FROM %s v FULL JOIN d ON v.cell_id = d.cell_id$q$, view) USING as_of, min_count, only_offense, upto;
 END $$;
@@ -50,28 +46,28 @@ WHERE attrelid = 'tv_risk'::regclass AND attnum > 0 ORDER BY attnum;
 SELECT indexdef FROM pg_indexes WHERE tablename = 'tv_risk' ORDER BY 1;
 SELECT schema, name, kind, source, parameters FROM safety.views;
 SELECT obj_description('tv_risk'::regclass);
--- the same rows as the direct call (events up to as_of; and all events: the
--- view reads only max(window, baseline) back, all that risk_tiers uses)
+-- the same rows as the direct call (events up to as_of; and all events: what
+-- comes after as_of does not change the tiers)
 SELECT * FROM tv_compare('tv_risk', '2018-06-30 00:00+00', 1);
 SELECT * FROM tv_compare('tv_risk', '2018-06-30 00:00+00', 1, upto => 'infinity');
 SELECT tier, count(*) AS cells, sum(events) AS events, min(rank) AS best, max(rank) AS worst,
-       round(min(score)::numeric, 4) AS min_score, round(max(score)::numeric, 4) AS max_score
+       round(min(priority)::numeric, 4) AS min_priority, round(max(priority)::numeric, 4) AS max_priority
 FROM tv_risk GROUP BY tier ORDER BY tier DESC NULLS LAST;
-SELECT cell_id, events, harm, round(recency_harm::numeric, 3) AS recency_harm, round(expected::numeric, 3) AS expected,
-       round(score::numeric, 4) AS score, rank, tier, respond_within, as_of
+SELECT cell_id, events, round(expected::numeric, 4) AS expected, round(severity::numeric, 3) AS severity,
+       round(priority::numeric, 4) AS priority, rank, tier, respond_within, as_of
 FROM tv_risk ORDER BY rank, cell_id LIMIT 5;
--- harm by hand: the weights of the top cell's events in [as_of - 28 days, as_of)
-SELECT v.harm, sum(safety.offense_weight(e.offense)) AS harm_plain, count(*) AS events_plain
+-- events by hand: the top cell's events in [as_of - 365 days, as_of)
+SELECT v.events, count(*) AS events_plain
 FROM tv_risk v JOIN tv_incidents e ON ST_Within(e.geom, v.geom)
-WHERE v.rank = 1 AND e.occurred_at >= '2018-06-02 00:00+00' AND e.occurred_at < '2018-06-30 00:00+00'
-GROUP BY v.harm;
+WHERE v.rank = 1 AND e.occurred_at >= timestamptz '2018-06-30 00:00+00' - interval '365 days' AND e.occurred_at < '2018-06-30 00:00+00'
+GROUP BY v.events;
 
 -- 2. refresh, logged
 CALL safety.refresh('tv_risk');
 SELECT view, rows, status, error, finished >= started AS timed FROM safety.refresh_log ORDER BY id;
 SELECT * FROM tv_compare('tv_risk', '2018-06-30 00:00+00', 1);
 
--- 3. privacy: with min_count 3 the cells with fewer events in the window are
+-- 3. privacy: with min_count 3 the cells with fewer events in the last year are
 -- left out after ranking (ranks and tiers as over all cells)
 SELECT safety.create_tier_view('tv_min3', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250,
   min_count => 3, as_of => '2018-06-30 00:00+00');
@@ -84,7 +80,7 @@ SELECT 1000000 + k, 'AGGRAVATED BURGLARY', '2018-06-20 12:00+00', 'SRID=32616;PO
 FROM generate_series(1, 5) k;
 SELECT count(*) AS rows FROM tv_risk WHERE cell_id = (2800::bigint << 32) + 17320;
 CALL safety.refresh('tv_risk');
-SELECT events, harm, tier, rank FROM tv_risk WHERE cell_id = (2800::bigint << 32) + 17320;
+SELECT events, round(severity::numeric, 3) AS severity, tier IS NOT NULL AS tiered FROM tv_risk WHERE cell_id = (2800::bigint << 32) + 17320;
 SELECT * FROM tv_compare('tv_risk', '2018-06-30 00:00+00', 1);
 SELECT view, rows, status FROM safety.refresh_log WHERE view = 'tv_risk' ORDER BY id;
 
@@ -136,13 +132,13 @@ SELECT to_regclass('tv_victim') AS victim, to_regclass('tv_bad') AS bad_view,
 SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'id', 250);
 \echo :LAST_ERROR_SQLSTATE
 SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'nothing', 250);
-SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, method => 'bogus');
+SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, model => 'bogus');
 \echo :LAST_ERROR_SQLSTATE
-SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, method => 'threshold');
+SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, keep => 2);
 \echo :LAST_ERROR_SQLSTATE
-SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, half_life => '-1 day');
+SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, horizon => '-1 day');
 SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 0);
-SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, w_harm => NULL);
+SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, keep => NULL);
 SELECT safety.create_tier_view('tv_bad', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250, min_count => 0);
 SELECT safety.create_tier_view('tv_risk', 'tv_incidents', 'geom', 'occurred_at', 'offense', 250);
 SELECT to_regclass('tv_bad') AS bad_view, (SELECT count(*) FROM safety.views WHERE name = 'tv_bad') AS catalog_rows;
