@@ -687,7 +687,7 @@ static const int64_t sepp_histories[] = {365, 730, 1095};
 /* coverages at which candidates are compared */
 static const double select_coverages[] = {0.01, 0.02, 0.05};
 #define N_SELECT (sizeof(select_coverages) / sizeof(select_coverages[0]))
-#define SEPP_MAX_HOLD_ORIGINS 52
+#define SEPP_MAX_HOLD_ORIGINS 26
 
 typedef struct sepp_choice
 {
@@ -890,6 +890,17 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		ncand = 1;
 	}
 	cut = (double) best_score - sqrt((double) best_score);
+	/* the shortest history with a candidate within the window */
+	{
+		int64_t		shortest = INT64_MAX;
+
+		for (size_t g = 0; g < ncand; g++)
+			if ((double) cand[g].score >= cut && cand[g].history < shortest)
+				shortest = cand[g].history;
+		for (size_t g = 0; g < ncand; g++)
+			if (cand[g].history != shortest)
+				cand[g].score = -1;
+	}
 	memset(out, 0, nc * sizeof(double));
 	memset(w.pred, 0, nc * sizeof(double));	/* the mean background */
 	for (size_t g = 0; g < ncand; g++)
