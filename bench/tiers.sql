@@ -1,4 +1,4 @@
--- bench/tiers.sql — safety.risk_tiers against an equivalent plain-SQL scoring
+-- bench/tiers.sql — safety.risk_scores against an equivalent plain-SQL scoring
 -- of the same cells (harm, recency, seasonal excess, Mann-Kendall trend with
 -- tie correction, normalisation, weighted score, rank).  Run by bench/tiers.sh.
 \set ON_ERROR_STOP on
@@ -6,7 +6,7 @@ SET timezone = 'UTC';
 SET max_parallel_workers_per_gather = 0;
 SET work_mem = '256MB';
 CREATE TEMP VIEW c_scores AS
-SELECT cell_id, score, rank, tier FROM safety.risk_tiers(
+SELECT cell_id, score, rank, tier FROM safety.risk_scores(
 	(SELECT safety.events_agg(geom, occurred_at, id, safety.offense_weight(offense)) FROM incidents),
 	'2018-07-01', 250);
 CREATE TEMP VIEW sql_scores AS
@@ -49,7 +49,7 @@ SELECT count(*) AS cells, max(abs(c.score - s.score)) < 1e-9 AS same_scores,
        count(*) FILTER (WHERE c.tier IS DISTINCT FROM s.tier) AS tier_differences
 FROM c_scores c JOIN (SELECT cell_id, score, safety.tier(score) OVER () AS tier FROM sql_scores) s USING (cell_id);
 \timing on
-\echo 'safety.risk_tiers (C), 5 runs'
+\echo 'safety.risk_scores (C), 5 runs'
 SELECT count(*), round(sum(score)::numeric, 6) FROM c_scores;
 SELECT count(*), round(sum(score)::numeric, 6) FROM c_scores;
 SELECT count(*), round(sum(score)::numeric, 6) FROM c_scores;

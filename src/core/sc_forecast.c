@@ -442,8 +442,8 @@ typedef struct sepp_state
 	int64_t		events;
 } sepp_state;
 
-#define SEPP_MAX_ITER 200
-#define SEPP_TOL 1e-7
+#define SEPP_MAX_ITER 100
+#define SEPP_TOL 1e-5
 
 static void
 sepp_fit(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s, sc_interrupt_fn interrupt)
