@@ -781,7 +781,7 @@ sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_
  * rate of the neighbourhood).  Which history (1, 2 or 3 years) and whether
  * triggering helps are decided by a back-test inside the data: each
  * candidate is fitted at as_of - hold (hold: half the data before as_of,
- * at most 52 horizons) and forecasts the horizons of the hold-out in turn;
+ * at most 26 horizons) and forecasts the horizons of the hold-out in turn;
  * its score is the events its top 1, 2 and 5 % of cells capture.  The
  * forecast is the mean of every candidate within √best of the best score
  * (Occam's window, Madigan & Raftery 1994; √ is the Poisson spread of a
@@ -900,6 +900,10 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		for (size_t g = 0; g < ncand; g++)
 			if (cand[g].history != shortest)
 				cand[g].score = -1;
+		/* what forecast_fit reports: the best of the candidates used */
+		for (size_t g = 0; g < ncand; g++)
+			if (cand[g].score > cand[ibest].score)
+				ibest = g;
 	}
 	memset(out, 0, nc * sizeof(double));
 	memset(w.pred, 0, nc * sizeof(double));	/* the mean background */
@@ -920,10 +924,10 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	/*
 	 * The city-wide level: events of the last 28 days in the study cells
 	 * against what the background expects of them, shrunk halfway to 1
-	 * (a gamma prior worth the expectation itself).  It scales every cell
-	 * alike, so rankings do not change; the expected counts follow a busy
-	 * or a quiet spell, and so does the number of cells over a tier's
-	 * cut-off.
+	 * (a gamma prior worth the expectation itself).  It scales every
+	 * cell's background alike (the triggering not), so without triggering
+	 * the ranking does not change; the expected counts follow a busy or a
+	 * quiet spell, and so does the number of cells over a tier's cut-off.
 	 */
 	{
 		int64_t		lfrom = as_of - 28 * SC_USEC_PER_DAY > d->data_start ? as_of - 28 * SC_USEC_PER_DAY : d->data_start;

@@ -44,7 +44,7 @@ typedef struct sc_rt_cell
 	double		severity;
 	double		priority;
 	int64_t		events;			/* events of the last year (the severity window) */
-	int64_t		rank;			/* 1 + cells of higher priority (ties to the lower cell id) */
+	int64_t		rank;			/* 1 + cells of higher priority (equal priorities share a rank) */
 	uint8_t		tier;			/* sc_tier */
 } sc_rt_cell;
 

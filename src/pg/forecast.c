@@ -19,7 +19,7 @@
 #include "forecast_pg.h"
 #include "sc_ewkb.h"
 
-#define FC_HINT_MODELS "Models: default, sepp, naive, counts, kde, prospective; counts, kde and prospective take a window, as in 'counts 365 days'."
+#define FC_HINT_MODELS "Models: default, sepp, naive, counts, kde, prospective; all but naive take a window (for sepp the longest history), as in 'counts 365 days'."
 
 /*
  * A model as written by the user: a name, optionally followed by the window
