@@ -1058,6 +1058,78 @@ cmp_i64_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/*
+ * A model's forecast at origin o for d's study cells, as safety.forecast
+ * gives it at o: sepp fits over the cells holding an event before o (its
+ * background and its choice of settings depend on them), so when cells
+ * have appeared since d's study area was fixed it is forecast on those and
+ * read back for d's cells.  The baselines forecast each cell alone.
+ */
+sc_status
+sc_fc_prepare_at(const sc_fc_data *d, int64_t area_before, sc_fc_data *at,
+				 sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_events	e = {0};
+
+	e.srid = d->lookup.srid;
+	e.n = d->n;
+	e.x = d->x;
+	e.y = d->y;
+	e.t = d->t;
+	e.w = d->w;
+	return sc_fc_prepare(&e, d->cell_size, area_before, 0, at, &d->alloc, interrupt, err);
+}
+
+bool
+sc_fc_cells_grew(const sc_fc_data *d, int64_t o)
+{
+	for (size_t k = 0; k < d->n && d->t[k] < o; k++)
+		if (d->cell[k] < 0)
+			return true;
+	return false;
+}
+
+/*
+ * A model's forecast at origin o for d's study cells, as safety.forecast
+ * gives it at o: sepp fits over the cells holding an event before o (its
+ * background and its choice of settings depend on them), so when cells
+ * have appeared since d's study area was fixed it is forecast on those and
+ * read back for d's cells.  The baselines forecast each cell alone.
+ */
+static sc_status
+fc_at_origin(const sc_fc_data *d, const sc_fc_spec *spec, int64_t o, int64_t horizon,
+			 double *out, sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_fc_data	at;
+	double	   *x;
+	sc_status	st;
+
+	if (spec->model != SC_FC_SEPP || !sc_fc_cells_grew(d, o))
+		return sc_fc_expected(d, spec, o, horizon, out, NULL, interrupt, err);
+	if ((st = sc_fc_prepare_at(d, o, &at, interrupt, err)) != SC_OK)
+		return st;
+	if (!(x = sc_alloc_array(&d->alloc, at.ncells, sizeof(double), err, "the forecasts")))
+	{
+		sc_fc_free(&at);
+		return SC_ENOMEM;
+	}
+	if ((st = sc_fc_expected(&at, spec, o, horizon, x, NULL, interrupt, err)) == SC_OK)
+		for (size_t c = 0; c < d->ncells; c++)
+			out[c] = x[sc_fc_cell_index(&at, d->ci[c], d->cj[c])];
+	sc_free(&d->alloc, x);
+	sc_fc_free(&at);
+	return st;
+}
+
+size_t
+sc_fc_cell_index(const sc_fc_data *d, int32_t i, int32_t j)
+{
+	double		v;
+
+	/* callers ask only for cells of d (a wider area of the same events) */
+	return sc_grid_get(&d->lookup, i, j, &v) ? (size_t) v - 1 : 0;
+}
+
 sc_status
 sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 			   const double *coverages, int ncov, int64_t start, int64_t stop,
@@ -1135,7 +1207,7 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		qsort(sorted, nc, sizeof(int64_t), cmp_i64_desc);
 		for (int m = 0; m < nspecs; m++)
 		{
-			if ((st = sc_fc_expected(d, &specs[m], o, horizon, exp_, NULL, interrupt, err)) != SC_OK ||
+			if ((st = fc_at_origin(d, &specs[m], o, horizon, exp_, interrupt, err)) != SC_OK ||
 				(st = sc_fc_rank(exp_, nc, order, k1, k2, err)) != SC_OK)
 				goto done;
 			for (int q = 0; q < ncov; q++)

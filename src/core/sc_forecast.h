@@ -109,6 +109,13 @@ sc_status	sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_befor
 						  size_t max_cells, sc_fc_data *d, const sc_alloc *alloc,
 						  sc_interrupt_fn interrupt, sc_err *err);
 void		sc_fc_free(sc_fc_data *d);
+/* the same events with the study area of the cells holding one before area_before */
+sc_status	sc_fc_prepare_at(const sc_fc_data *d, int64_t area_before, sc_fc_data *at,
+							 sc_interrupt_fn interrupt, sc_err *err);
+/* whether an event before o lies outside d's study cells */
+bool		sc_fc_cells_grew(const sc_fc_data *d, int64_t o);
+/* index of study cell (i, j), which must be one of d's */
+size_t		sc_fc_cell_index(const sc_fc_data *d, int32_t i, int32_t j);
 
 /*
  * Expected events in [as_of, as_of + horizon) for every study cell, from

@@ -238,6 +238,41 @@ sc_rt_tiers(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t 
 	return st;
 }
 
+/*
+ * The tiers of d's cells at o as safety.forecast_tiers gives them there:
+ * forecast and cut-offs over every cell holding an event before o, read
+ * back for d's cells.
+ */
+static sc_status
+rt_at_origin(const sc_fc_data *d, const sc_fc_spec *spec, int64_t o, int64_t horizon,
+			 const sc_rt_rule *rule, rt_work *w, sc_rt_cell *cells,
+			 sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_fc_data	at;
+	rt_work		aw;
+	sc_rt_cell *ac;
+	sc_status	st;
+
+	if (!sc_fc_cells_grew(d, o))
+		return rt_replay(d, spec, o, horizon, rule, w, cells, NULL, interrupt, err);
+	if ((st = sc_fc_prepare_at(d, o, &at, interrupt, err)) != SC_OK)
+		return st;
+	if ((st = rt_work_alloc(&at, &aw, err)) != SC_OK)
+	{
+		sc_fc_free(&at);
+		return st;
+	}
+	if (!(ac = sc_alloc_array(&d->alloc, at.ncells, sizeof(sc_rt_cell), err, "the tiers")))
+		st = SC_ENOMEM;
+	else if ((st = rt_replay(&at, spec, o, horizon, rule, &aw, ac, NULL, interrupt, err)) == SC_OK)
+		for (size_t c = 0; c < d->ncells; c++)
+			cells[c] = ac[sc_fc_cell_index(&at, d->ci[c], d->cj[c])];
+	sc_free(&d->alloc, ac);
+	rt_work_free(&at, &aw);
+	sc_fc_free(&at);
+	return st;
+}
+
 sc_status
 sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *rule,
 			   int64_t start, int64_t stop, int64_t step, int64_t horizon,
@@ -282,7 +317,7 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 	{
 		sc_rt_bt_row *r = rows + nrows;
 
-		if ((st = rt_replay(d, spec, o, horizon, rule, &w, cells, NULL, interrupt, err)) != SC_OK)
+		if ((st = rt_at_origin(d, spec, o, horizon, rule, &w, cells, interrupt, err)) != SC_OK)
 			goto done;
 		for (int k = 0; k < 4; k++)
 		{

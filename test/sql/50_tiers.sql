@@ -298,6 +298,17 @@ t AS (SELECT f.tier, count(*) AS cells, sum((SELECT count(*) FROM x WHERE x.cell
 SELECT bt.tier, bt.cells, bt.events, t.cells = bt.cells AND t.events = bt.events AS same,
        round(bt.mean_events::numeric, 4) AS mean_events, bt.changed
 FROM bt JOIN t ON t.tier IS NOT DISTINCT FROM bt.tier ORDER BY bt.tier DESC NULLS LAST;
+-- early in the data, where cells appear between origins: at each origin the
+-- back-test's tiers are forecast_tiers' there, restricted to its study cells
+WITH st AS (SELECT DISTINCT (floor(ST_X(geom) / 250)::bigint << 32) | (floor(ST_Y(geom) / 250)::bigint & 4294967295) AS cell_id
+            FROM incidents WHERE geom IS NOT NULL AND occurred_at < '2016-03-07'),
+bt AS (SELECT * FROM ev, safety.tier_backtest(e, 250, '2016-03-07', '2016-03-28')),
+ft AS (SELECT o AS origin, f.tier, count(*) AS cells
+       FROM generate_series(timestamptz '2016-03-07', '2016-03-21', '7 days') o, ev, safety.forecast_tiers(e, o, 250) f
+       WHERE f.cell_id IN (SELECT cell_id FROM st) GROUP BY 1, 2)
+SELECT (SELECT count(*) FROM st) AS study_cells, count(*) AS rows,
+       count(*) FILTER (WHERE bt.cells IS DISTINCT FROM coalesce(ft.cells, 0)) AS differ
+FROM bt LEFT JOIN ft ON ft.origin = bt.origin AND ft.tier IS NOT DISTINCT FROM bt.tier;
 SELECT tier, count(*) AS origins, sum(changed) IS NOT NULL AS has_changes
 FROM ev, safety.tier_backtest(e, 250, '2018-07-01', '2018-07-22') GROUP BY tier ORDER BY tier DESC NULLS LAST;
 
