@@ -95,7 +95,7 @@ sc_fc_cover_cells(double share, size_t n)
 {
 	/* the tolerance keeps 0.01 · 300 at 3 despite rounding */
 	double		c = ceil(share * (double) n * (1 - 1e-12));
-	size_t		k = c < 1 ? 1 : (size_t) c;
+	size_t		k = !(c >= 1) ? 1 : c >= (double) n ? n : (size_t) c;
 
 	return k > n ? n : k;
 }
@@ -136,6 +136,8 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 	memset(d, 0, sizeof(*d));
 	d->alloc = *alloc;
 	d->cell_size = cell_size;
+	d->max_cells = max_cells;
+	d->first_outside = INT64_MAX;
 	sc_grid_init(&d->lookup, SC_GRID_SQUARE, e->srid, cell_size, max_cells, alloc);
 	if (!(cell_size > 0) || !isfinite(cell_size))
 		return sc_fail(err, SC_EINVAL, "cell_size must be a positive finite number (got %g)", cell_size);
@@ -226,6 +228,8 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 		d->cell[k] = sc_grid_get(&d->lookup, ei[k], ej[k], &v) ? (int64_t) v - 1 : -1;
 		if (d->cell[k] >= 0)
 			d->cstart[d->cell[k] + 1]++;
+		else if (d->t[k] < d->first_outside)
+			d->first_outside = d->t[k];
 	}
 	for (size_t c = 0; c < nc; c++)
 		d->cstart[c + 1] += d->cstart[c];
@@ -351,6 +355,15 @@ fc_counts(const sc_fc_data *d, int64_t as_of, int64_t window, int64_t horizon, d
 			} \
 	} while (0)
 
+/* events between interrupt checks: fewer when each event visits many cells */
+static size_t
+poll_every(const sc_fc_data *d, double r)
+{
+	double		cells = (2 * r / d->cell_size + 2) * (2 * r / d->cell_size + 2);
+
+	return cells > SC_INTERRUPT_EVERY ? 1 : SC_INTERRUPT_EVERY / (size_t) cells;
+}
+
 /* quartic kernel density of the window's events, times the cell area, scaled to the horizon */
 static void
 fc_kde(const sc_fc_data *d, int64_t as_of, int64_t window, double h, int64_t horizon,
@@ -360,6 +373,7 @@ fc_kde(const sc_fc_data *d, int64_t as_of, int64_t window, double h, int64_t hor
 				b = lower_bound(d->t, a, d->n, as_of);
 	double		norm = 3.0 / FC_PI / (h * h) * d->cell_size * d->cell_size *
 		((double) horizon / (double) window);
+	size_t		every = poll_every(d, h);
 
 	memset(out, 0, d->ncells * sizeof(double));
 	for (size_t k = a; k < b; k++)
@@ -367,7 +381,7 @@ fc_kde(const sc_fc_data *d, int64_t as_of, int64_t window, double h, int64_t hor
 		size_t		c;
 		double		dist;
 
-		if (interrupt && (k - a) % SC_INTERRUPT_EVERY == 0)
+		if (interrupt && (k - a) % every == 0)
 			interrupt();
 		FOR_CELLS_NEAR(d, d->x[k], d->y[k], h, c, dist, {
 			double u = dist / h, q = 1 - u * u;
@@ -393,6 +407,7 @@ fc_prospective(const sc_fc_data *d, int64_t as_of, int64_t window, double bw, in
 				b = lower_bound(d->t, a, d->n, as_of);
 	double		total = 0,
 				events = 0;
+	size_t		every = poll_every(d, bw);
 
 	memset(out, 0, d->ncells * sizeof(double));
 	for (size_t k = a; k < b; k++)
@@ -402,7 +417,7 @@ fc_prospective(const sc_fc_data *d, int64_t as_of, int64_t window, double bw, in
 		double		weeks = floor((double) (as_of - d->t[k]) / (double) (7 * SC_USEC_PER_DAY));
 		double		tw = 1.0 / (1.0 + weeks);
 
-		if (interrupt && (k - a) % SC_INTERRUPT_EVERY == 0)
+		if (interrupt && (k - a) % every == 0)
 			interrupt();
 		if (d->cell[k] >= 0)
 			events++;
@@ -799,7 +814,8 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	double		h = (double) horizon / (double) SC_USEC_PER_DAY,
 				bw = spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size,
 				cut,
-				level = 1;
+				level = 1,
+				stationary = 0;	/* Σ μ / (1 - θ) over the candidates averaged */
 	size_t		nc = d->ncells,
 				ncand = 0,
 				nkept = 0,
@@ -826,6 +842,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 			fit->events = used;
 			fit->fallback = true;
 			fit->level = 1;
+			fit->omega = NAN;
 		}
 		return SC_OK;
 	}
@@ -914,6 +931,22 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		from = as_of - cand[g].history > d->data_start ? as_of - cand[g].history : d->data_start;
 		sepp_fit_candidate(d, &w, cand[g].trigger, from, as_of, bw, interrupt);
 		sepp_trigger(d, &w.s, from, as_of, horizon, w.trig);
+		/*
+		 * A background event of the horizon brings on average
+		 * θ (1 - (1 - e^{-ωh}) / (ωh)) direct offspring before the horizon
+		 * ends; over a long spell the background's events and all their
+		 * descendants number μ T / (1 - θ) (the branching ratio θ < 1).
+		 */
+		{
+			double		th = w.s.theta,
+						wh = w.s.omega * h,
+						grow = th > 0 ? 1 + th * (1 - (1 - exp(-wh)) / wh) : 1;
+
+			for (size_t c = 0; c < nc; c++)
+				stationary += w.mu[c] / (1 - th);
+			for (size_t c = 0; c < nc; c++)
+				w.mu[c] *= grow;
+		}
 		for (size_t c = 0; c < nc; c++)
 		{
 			w.pred[c] += w.mu[c];
@@ -923,16 +956,17 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 	}
 	/*
 	 * The city-wide level: events of the last 28 days in the study cells
-	 * against what the background expects of them, shrunk halfway to 1
-	 * (a gamma prior worth the expectation itself).  It scales every
-	 * cell's background alike (the triggering not), so without triggering
-	 * the ranking does not change; the expected counts follow a busy or a
+	 * against what the fitted process expects of so long a spell (the
+	 * background with all its descendants), shrunk halfway to 1 (a gamma
+	 * prior worth the expectation itself).  It scales every cell's
+	 * background alike (the triggering not), so without triggering the
+	 * ranking does not change; the expected counts follow a busy or a
 	 * quiet spell, and so does the number of cells over a tier's cut-off.
 	 */
 	{
 		int64_t		lfrom = as_of - 28 * SC_USEC_PER_DAY > d->data_start ? as_of - 28 * SC_USEC_PER_DAY : d->data_start;
 		double		recent = 0,
-					base = 0;
+					base;
 
 		for (size_t c = 0; c < nc; c++)
 		{
@@ -941,8 +975,8 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 
 			cell_range(d, c, lfrom, as_of, &a, &b);
 			recent += (double) (b - a);
-			base += w.pred[c] / (double) nkept * (double) (as_of - lfrom) / (double) SC_USEC_PER_DAY;
 		}
+		base = stationary / (double) nkept * (double) (as_of - lfrom) / (double) SC_USEC_PER_DAY;
 		level = base > 0 ? (recent + base) / (2 * base) : 1;
 	}
 	for (size_t c = 0; c < nc; c++)
@@ -988,6 +1022,9 @@ sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *in, int64_t as_of, int64_t
 	if ((st = sc_fc_check_spec(in, err)) != SC_OK)
 		return st;
 	sc_fc_resolve(in, d->cell_size, horizon, &spec);
+	if (spec.bandwidth > SC_FC_MAX_BANDWIDTH_CELLS * d->cell_size)
+		return sc_fail(err, SC_ELIMIT, "bandwidth %g is %.0f cells wide; at most %d cells of %g",
+					   spec.bandwidth, spec.bandwidth / d->cell_size, SC_FC_MAX_BANDWIDTH_CELLS, d->cell_size);
 	if (as_of <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "as_of is before all data (the first event's day)");
 	if (fit)
@@ -1058,13 +1095,7 @@ cmp_i64_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/*
- * A model's forecast at origin o for d's study cells, as safety.forecast
- * gives it at o: sepp fits over the cells holding an event before o (its
- * background and its choice of settings depend on them), so when cells
- * have appeared since d's study area was fixed it is forecast on those and
- * read back for d's cells.  The baselines forecast each cell alone.
- */
+/* d's events again, with the study area of the cells holding one before area_before */
 sc_status
 sc_fc_prepare_at(const sc_fc_data *d, int64_t area_before, sc_fc_data *at,
 				 sc_interrupt_fn interrupt, sc_err *err)
@@ -1077,16 +1108,13 @@ sc_fc_prepare_at(const sc_fc_data *d, int64_t area_before, sc_fc_data *at,
 	e.y = d->y;
 	e.t = d->t;
 	e.w = d->w;
-	return sc_fc_prepare(&e, d->cell_size, area_before, 0, at, &d->alloc, interrupt, err);
+	return sc_fc_prepare(&e, d->cell_size, area_before, d->max_cells, at, &d->alloc, interrupt, err);
 }
 
 bool
 sc_fc_cells_grew(const sc_fc_data *d, int64_t o)
 {
-	for (size_t k = 0; k < d->n && d->t[k] < o; k++)
-		if (d->cell[k] < 0)
-			return true;
-	return false;
+	return d->first_outside < o;
 }
 
 /*
@@ -1163,6 +1191,8 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");
 	if (nc == 0)
 		return sc_fail(err, SC_EINVAL, "no study cell: no event before start");
+	if (nspecs <= 0 || ncov <= 0)
+		return sc_fail(err, SC_EINVAL, "no model or no coverage to test");
 	for (int q = 0; q < ncov; q++)
 		if ((st = sc_fc_check_coverage(coverages[q], err)) != SC_OK)
 			return st;
@@ -1188,7 +1218,7 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		!(k1 = sc_alloc_array(alloc, nc, sizeof(sc_keyed), err, "the ranking")) ||
 		!(k2 = sc_alloc_array(alloc, nc, sizeof(sc_keyed), err, "the ranking")))
 	{
-		st = rows ? SC_ENOMEM : sc_fail(err, SC_ENOMEM, "out of memory for the back-test");
+		st = sc_fail(err, SC_ENOMEM, "out of memory for the back-test (%zu origins, %zu cells)", norigins, nc);
 		goto done;
 	}
 	memset(prev, 0, bytes);
@@ -1207,6 +1237,8 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		qsort(sorted, nc, sizeof(int64_t), cmp_i64_desc);
 		for (int m = 0; m < nspecs; m++)
 		{
+			if (interrupt)
+				interrupt();
 			if ((st = fc_at_origin(d, &specs[m], o, horizon, exp_, interrupt, err)) != SC_OK ||
 				(st = sc_fc_rank(exp_, nc, order, k1, k2, err)) != SC_OK)
 				goto done;

@@ -72,6 +72,9 @@ typedef struct sc_fc_fit
 	bool		fallback;		/* too few events: counts of the history instead */
 } sc_fc_fit;
 
+/* widest kernel, in cells: each event visits (2 · this)² cells at most */
+#define SC_FC_MAX_BANDWIDTH_CELLS 256
+
 /* sepp needs this many events in its history, else it falls back to counts */
 #define SC_FC_SEPP_MIN_EVENTS 30
 
@@ -97,6 +100,8 @@ typedef struct sc_fc_data
 	double	   *cy;
 	sc_grid		lookup;			/* (i, j) -> index + 1 */
 	int64_t		data_start;		/* midnight of the day of the first event */
+	int64_t		first_outside;	/* time of the first event outside the study cells (INT64_MAX: none) */
+	size_t		max_cells;		/* the bound the study area was prepared with */
 	sc_alloc	alloc;
 } sc_fc_data;
 
