@@ -1023,8 +1023,8 @@ sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *in, int64_t as_of, int64_t
 		return st;
 	sc_fc_resolve(in, d->cell_size, horizon, &spec);
 	if (spec.bandwidth > SC_FC_MAX_BANDWIDTH_CELLS * d->cell_size)
-		return sc_fail(err, SC_ELIMIT, "bandwidth %g is %.0f cells wide; at most %d cells of %g",
-					   spec.bandwidth, spec.bandwidth / d->cell_size, SC_FC_MAX_BANDWIDTH_CELLS, d->cell_size);
+		return sc_fail(err, SC_ELIMIT, "bandwidth %g is %g cells of %g wide; at most %d",
+					   spec.bandwidth, spec.bandwidth / d->cell_size, d->cell_size, SC_FC_MAX_BANDWIDTH_CELLS);
 	if (as_of <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "as_of is before all data (the first event's day)");
 	if (fit)

@@ -376,7 +376,7 @@ test_baselines_hand(void)
 		CHECK(sc_fc_expected(&d, &sp, as_of, h, x, NULL, NULL, &err) == SC_OK);
 		sp.bandwidth = 100.0 * SC_FC_MAX_BANDWIDTH_CELLS + 1;
 		CHECK(sc_fc_expected(&d, &sp, as_of, h, x, NULL, NULL, &err) == SC_ELIMIT);
-		CHECK(strstr(err.msg, "cells wide") != NULL);
+		CHECK(strstr(err.msg, "cells of") != NULL && strstr(err.msg, "at most 256") != NULL);
 		sp.model = SC_FC_PROSPECTIVE;
 		sp.bandwidth = 1e300;
 		CHECK(sc_fc_expected(&d, &sp, as_of, h, x, NULL, NULL, &err) == SC_ELIMIT);
