@@ -85,6 +85,27 @@ sp_fc_prepare(Datum events, double cell_size, int64 area_before, const char *fna
 }
 
 void
+sp_fc_common_args(FunctionCallInfo fcinfo, const char *fname, int64 *as_of, double *cell_size,
+				  int64 *horizon)
+{
+	sp_arg_not_null(fcinfo, 0, fname, "e");
+	*as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
+	*cell_size = sp_arg_float(fcinfo, 2, fname, "cell_size");
+	sp_check_cell_size(fname, *cell_size);
+	*horizon = sp_arg_interval(fcinfo, 3, fname, "horizon");
+}
+
+Datum
+sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c)
+{
+	double		xs[8],
+				ys[8];
+	size_t		nv = sc_cell_ring(SC_GRID_SQUARE, d->cell_size, d->ci[c], d->cj[c], xs, ys);
+
+	return sp_make_polygon(maker, d->lookup.srid, xs, ys, nv);
+}
+
+void
 sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname)
 {
 	if (fit->fallback)
@@ -116,11 +137,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
-	as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
-	cell_size = sp_arg_float(fcinfo, 2, fname, "cell_size");
-	sp_check_cell_size(fname, cell_size);
-	horizon = sp_arg_interval(fcinfo, 3, fname, "horizon");
+	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	sp_arg_not_null(fcinfo, 4, fname, "model");
 	spec = sp_fc_parse_model(text_to_cstring(PG_GETARG_TEXT_PP(4)), fname);
 	if (!PG_ARGISNULL(5))
@@ -153,9 +170,6 @@ safety_forecast(PG_FUNCTION_ARGS)
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false};
-		double		xs[8],
-					ys[8];
-		size_t		nv = sc_cell_ring(SC_GRID_SQUARE, cell_size, d->ci[c], d->cj[c], xs, ys);
 
 		if (c % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -163,7 +177,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 		values[1] = Int32GetDatum(d->ci[c]);
 		values[2] = Int32GetDatum(d->cj[c]);
 		values[3] = Float8GetDatum(expected[c]);
-		values[4] = sp_make_polygon(&maker, d->lookup.srid, xs, ys, nv);
+		values[4] = sp_fc_cell_polygon(&maker, d, c);
 		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
 	}
@@ -193,11 +207,7 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
-	as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
-	cell_size = sp_arg_float(fcinfo, 2, fname, "cell_size");
-	sp_check_cell_size(fname, cell_size);
-	horizon = sp_arg_interval(fcinfo, 3, fname, "horizon");
+	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	if (!PG_ARGISNULL(4))
 		spec.window = sp_arg_interval(fcinfo, 4, fname, "history");
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);

@@ -17,19 +17,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
-#include "sc_ewkb.h"
 #include "sc_risk_tiers.h"
-
-static const char *const tier_labels[4] = {NULL, "yellow", "orange", "red"};
-
-static void
-tier_oids(Oid typ, Oid out[4])
-{
-	out[0] = InvalidOid;
-	for (int k = 1; k < 4; k++)
-		out[k] = DatumGetObjectId(DirectFunctionCall2(enum_in, CStringGetDatum(tier_labels[k]),
-													  ObjectIdGetDatum(typ)));
-}
 
 /*
  * The rule from (shares, caps, keep, lookback) at argument argno: shares
@@ -114,11 +102,7 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
-	as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
-	cell_size = sp_arg_float(fcinfo, 2, fname, "cell_size");
-	sp_check_cell_size(fname, cell_size);
-	horizon = sp_arg_interval(fcinfo, 3, fname, "horizon");
+	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	spec = model_arg(fcinfo, 4, fname);
 	rule = rule_args(fcinfo, 5, fname);
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
@@ -130,19 +114,16 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
 	sp_polygon_maker_init(&maker, TupleDescAttr(tupdesc, 1)->atttypid, CurrentMemoryContext);
-	tier_oids(TupleDescAttr(tupdesc, 8)->atttypid, oids);
+	sp_tier_oids(TupleDescAttr(tupdesc, 8)->atttypid, oids);
 	for (size_t c = 0; c < d->ncells; c++)
 	{
 		Datum		values[9];
 		bool		nulls[9] = {false};
-		double		xs[8],
-					ys[8];
-		size_t		nv = sc_cell_ring(SC_GRID_SQUARE, cell_size, d->ci[c], d->cj[c], xs, ys);
 
 		if (c % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int64GetDatum(sc_cell_id(d->ci[c], d->cj[c]));
-		values[1] = sp_make_polygon(&maker, d->lookup.srid, xs, ys, nv);
+		values[1] = sp_fc_cell_polygon(&maker, d, c);
 		values[2] = Int64GetDatum(cells[c].events);
 		values[3] = Float8GetDatum(cells[c].expected);
 		values[4] = Float8GetDatum(cells[c].typical);
@@ -206,7 +187,7 @@ safety_tier_backtest(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
-	tier_oids(TupleDescAttr(tupdesc, 1)->atttypid, oids);
+	sp_tier_oids(TupleDescAttr(tupdesc, 1)->atttypid, oids);
 	for (size_t k = 0; k < nrows; k++)
 	{
 		const sc_rt_bt_row *r = &rows[k];

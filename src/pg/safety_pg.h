@@ -141,6 +141,9 @@ void		sp_check_same_srid(const char *fname, int32 have, int32 srid);
 /* error unless cell_size is positive and finite */
 void		sp_check_cell_size(const char *fname, double cell_size);
 
+/* OIDs of the labels of the enum safety.tier (typ), indexed by sc_tier (tiers.c) */
+void		sp_tier_oids(Oid typ, Oid out[4]);
+
 /* argument readers (args.c): each raises an error naming the argument */
 void		sp_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
 /* an interval as microseconds (a year 365.25 days, a month 30), > 0 */

@@ -20,9 +20,8 @@
 
 static const char *const tier_labels[4] = {NULL, "yellow", "orange", "red"};
 
-/* OIDs of the labels of the enum safety.tier (typ), index by sc_tier */
-static void
-tier_oids(Oid typ, Oid out[4])
+void
+sp_tier_oids(Oid typ, Oid out[4])
 {
 	out[0] = InvalidOid;
 	for (int k = 1; k < 4; k++)
@@ -199,7 +198,7 @@ safety_tier(PG_FUNCTION_ARGS)
 		else
 			for (int64 k = 0; k < n; k++)
 				ws->tiers[k] = (uint8) sc_tier_threshold(scores[k], r.red, r.orange, r.yellow);
-		tier_oids(get_fn_expr_rettype(fcinfo->flinfo), ws->oids);
+		sp_tier_oids(get_fn_expr_rettype(fcinfo->flinfo), ws->oids);
 		pfree(scores);
 		ws->done = true;
 	}
@@ -240,7 +239,7 @@ safety_seasonal_tier(PG_FUNCTION_ARGS)
 
 	if (t == SC_TIER_NONE)
 		PG_RETURN_NULL();
-	tier_oids(get_fn_expr_rettype(fcinfo->flinfo), oids);
+	sp_tier_oids(get_fn_expr_rettype(fcinfo->flinfo), oids);
 	PG_RETURN_OID(oids[t]);
 }
 
@@ -350,7 +349,7 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
 	sp_polygon_maker_init(&maker, TupleDescAttr(tupdesc, 1)->atttypid, CurrentMemoryContext);
-	tier_oids(TupleDescAttr(tupdesc, 18)->atttypid, oids);
+	sp_tier_oids(TupleDescAttr(tupdesc, 18)->atttypid, oids);
 	for (size_t k = 0; k < nc; k++)
 	{
 		const sc_risk_cell *c = &cells[k];
