@@ -114,6 +114,24 @@ sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname)
 						 errhint("Give more history, or choose a baseline model.")));
 }
 
+/* the collection prepared at as_of and spec's forecast of its study cells */
+static sc_fc_data *
+forecast_cells(Datum events, const sc_fc_spec *spec, int64 as_of, double cell_size, int64 horizon,
+			   const char *fname, double **expected, sc_fc_fit *fit)
+{
+	int64		data_start;
+	sc_fc_data *d = sp_fc_prepare(events, cell_size, as_of, fname, "as_of", &data_start);
+	sc_err		err;
+	sc_status	st;
+
+	*expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
+	st = sc_fc_expected(d, spec, as_of, horizon, *expected, fit, sp_check_interrupts, &err);
+	if (st != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	sp_fc_fallback_notice(fit, fname);
+	return d;
+}
+
 /*
  * safety.forecast(e, as_of, cell_size, horizon, model, window, bandwidth)
  *   -> (cell_id, i, j, expected, geom)
@@ -125,8 +143,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 	const char *fname = "safety.forecast";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int64		as_of,
-				horizon,
-				data_start;
+				horizon;
 	double		cell_size;
 	sc_fc_spec	spec;
 	sc_fc_data *d;
@@ -134,8 +151,6 @@ safety_forecast(PG_FUNCTION_ARGS)
 	double	   *expected;
 	SpPolygonMaker maker;
 	TupleDesc	tupdesc;
-	sc_err		err;
-	sc_status	st;
 
 	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	sp_arg_not_null(fcinfo, 4, fname, "model");
@@ -156,12 +171,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 							errmsg("%s: bandwidth must be > 0 (got %g)", fname, spec.bandwidth),
 							errhint("It is a distance in the units of the SRID, e.g. 500.")));
 	}
-	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
-	expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
-	st = sc_fc_expected(d, &spec, as_of, horizon, expected, &fit, sp_check_interrupts, &err);
-	if (st != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
-	sp_fc_fallback_notice(&fit, fname);
+	d = forecast_cells(PG_GETARG_DATUM(0), &spec, as_of, cell_size, horizon, fname, &expected, &fit);
 
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
@@ -192,8 +202,7 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 {
 	const char *fname = "safety.forecast_fit";
 	int64		as_of,
-				horizon,
-				data_start;
+				horizon;
 	double		cell_size;
 	sc_fc_spec	spec = {SC_FC_SEPP, 0, 0};
 	sc_fc_data *d;
@@ -204,18 +213,11 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	Datum		values[12];
 	bool		nulls[12] = {false};
 	Interval   *hist = palloc0(sizeof(Interval));
-	sc_err		err;
-	sc_status	st;
 
 	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	if (!PG_ARGISNULL(4))
 		spec.window = sp_arg_interval(fcinfo, 4, fname, "history");
-	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
-	expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
-	st = sc_fc_expected(d, &spec, as_of, horizon, expected, &fit, sp_check_interrupts, &err);
-	if (st != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
-	sp_fc_fallback_notice(&fit, fname);
+	d = forecast_cells(PG_GETARG_DATUM(0), &spec, as_of, cell_size, horizon, fname, &expected, &fit);
 	for (size_t c = 0; c < d->ncells; c++)
 		total += expected[c];
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
