@@ -1,7 +1,9 @@
 # lib.sh — shared shell helpers (sourced, not run).
 
+# PostgreSQL 15's programs; SAFETY_PG_BINDIR points at a relocated copy
+# (one per checkout when several are built and tested side by side)
 pg_bindir() {
-	echo /usr/lib/postgresql/15/bin
+	echo "${SAFETY_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 }
 
 # the cluster lives in the checkout when the postgres user can reach it,

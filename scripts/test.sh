@@ -11,6 +11,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/lib.sh
+export PG_CONFIG="$(pg_bindir)/pg_config"
 
 bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/build-install.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -19,7 +19,7 @@ check() { # name ok
 }
 finish() { echo "pg_cron: $passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
 
-if [ ! -f /usr/lib/postgresql/15/lib/pg_cron.so ]; then
+if [ ! -f "$(pg_bindir)/../lib/pg_cron.so" ]; then
 	echo "pg_cron is not installed (postgresql-15-cron)"; failed=1; finish
 fi
 export SAFETY_CLUSTER_DIR=$root/.pgcron-cluster

@@ -6,7 +6,7 @@
 # and not duplicated, and a changed default keeps its change.
 # Needs PGHOST/PGPORT/PGUSER of a server with the extension installed.
 set -uo pipefail
-bindir=/usr/lib/postgresql/15/bin
+bindir=${SAFETY_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 src=tiers_dump_src dst=tiers_dump_dst
 dumpfile=$(mktemp /tmp/tiers_dump.XXXXXX)
 passed=0 failed=0
