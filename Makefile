@@ -9,7 +9,7 @@
 # PostGIS, ...) with apt-get when it is missing.
 
 EXTENSION = safety
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 MODULE_big = safety
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
@@ -19,6 +19,8 @@ OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
 # install SQL is split by topic and concatenated in file-name order
 INSTALL_SQL = $(sort $(wildcard sql/install/*.sql))
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+# earlier releases' install scripts, frozen, and the upgrades between them
+DATA = $(sort $(wildcard sql/released/*.sql)) $(sort $(wildcard sql/$(EXTENSION)--*--*.sql))
 
 # pg_regress suites live in test/sql with expected output in test/expected
 REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))

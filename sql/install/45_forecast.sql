@@ -37,7 +37,7 @@ CREATE FUNCTION @extschema@.backtest(e @extschema@.events, cell_size pg_catalog.
 	OUT cells pg_catalog.int8, OUT study_cells pg_catalog.int8, OUT captured pg_catalog.int8,
 	OUT events pg_catalog.int8, OUT best pg_catalog.int8, OUT hit_rate pg_catalog.float8,
 	OUT pai pg_catalog.float8, OUT pei pg_catalog.float8, OUT stability pg_catalog.float8)
-	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_backtest'
+	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_forecast_backtest'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text[], pg_catalog.float8[]) IS
 	'Rolling-origin back-test at equal coverage: at each origin every model forecasts the study cells (cells with an event before start), its top ceil(coverage * study_cells) cells (ties to the lower cell_id) are graded on the next horizon: captured, hit rate, PAI, PEI (captured / best possible), stability (share of the top cells also top at the previous origin)';

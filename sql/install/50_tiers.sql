@@ -95,10 +95,11 @@ CREATE TABLE @extschema@.tier_policy (
 	respond_within pg_catalog.interval NOT NULL,
 	review_every pg_catalog.interval NOT NULL,
 	lead pg_catalog.text NOT NULL,
+	is_default pg_catalog.bool NOT NULL DEFAULT false,
+	-- added in 0.2.0, hence after is_default (an upgraded table has them there too)
 	share pg_catalog.float8 NOT NULL
 		CHECK (share OPERATOR(pg_catalog.>) 0 AND share OPERATOR(pg_catalog.<=) 1),
-	max_cells pg_catalog.int8 CHECK (max_cells OPERATOR(pg_catalog.>) 0),
-	is_default pg_catalog.bool NOT NULL DEFAULT false
+	max_cells pg_catalog.int8 CHECK (max_cells OPERATOR(pg_catalog.>) 0)
 );
 COMMENT ON TABLE @extschema@.tier_policy IS
 	'Response policy per risk tier; edit freely: rows you change are kept by pg_dump';

@@ -280,9 +280,9 @@ sp_array_arg(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *fname
  *   -> (origin, model, coverage, cells, study_cells, captured, events, best,
  *       hit_rate, pai, pei, stability)
  */
-PG_FUNCTION_INFO_V1(safety_backtest);
+PG_FUNCTION_INFO_V1(safety_forecast_backtest);
 Datum
-safety_backtest(PG_FUNCTION_ARGS)
+safety_forecast_backtest(PG_FUNCTION_ARGS)
 {
 	const char *fname = "safety.backtest";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
