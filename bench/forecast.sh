@@ -12,7 +12,7 @@ use_cluster_env
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 psql -X -q -tAc "SELECT to_regclass('incidents') IS NOT NULL" | grep -q t || psql -X -q -f scripts/load-data.sql
 psql -X -q -tAc "SELECT to_regclass('vancouver') IS NOT NULL" | grep -q t || psql -X -q -f scripts/load-vancouver.sql
-for f in bench/forecast.sql bench/forecast_speed.sql; do
+for f in bench/forecast.sql bench/forecast_windows.sql bench/forecast_speed.sql; do
 	echo "command: PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$PGDATABASE psql -X -q -P footer=off -f $f"
 	psql -X -q -P footer=off -f "$f"
 done
