@@ -36,14 +36,18 @@ COMMENT ON COLUMN @extschema@.offense_weights.is_default IS 'true for a shipped 
 CREATE FUNCTION @extschema@.default_rows_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP = 'INSERT' THEN
+	-- operators qualified: a trigger runs with the search_path of whoever
+	-- writes the row
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		IF NOT NEW.is_default THEN
 			EXECUTE pg_catalog.format(
 				'DELETE FROM %I.%I t WHERE t.is_default AND pg_catalog.lower(t.%I::pg_catalog.text) OPERATOR(pg_catalog.=) pg_catalog.lower($1)',
 				TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
 			USING pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0];
 		END IF;
-	ELSIF NEW IS DISTINCT FROM OLD THEN
+	-- composite values compare field by field, NULLs equal (what IS
+	-- DISTINCT FROM means here, with a qualified operator)
+	ELSIF NOT (NEW OPERATOR(pg_catalog.=) OLD) THEN
 		NEW.is_default := false;
 	END IF;
 	RETURN NEW;
@@ -183,7 +187,10 @@ BEGIN
 		RAISE EXCEPTION 'safety.tier_from_gi: class must lie in -3..3 (got %)', class
 			USING ERRCODE = '22023', HINT = 'Gi* classes are +3/+2/+1 for hot spots at 99/95/90 %, 0 for none, negative for cold spots.';
 	END IF;
-	RETURN CASE class WHEN 3 THEN 'red' WHEN 2 THEN 'orange' WHEN 1 THEN 'yellow' END::@extschema@.tier;
+	-- not "CASE class WHEN": its = would be looked up on the caller's search_path
+	RETURN CASE WHEN class OPERATOR(pg_catalog.=) 3 THEN 'red'
+	            WHEN class OPERATOR(pg_catalog.=) 2 THEN 'orange'
+	            WHEN class OPERATOR(pg_catalog.=) 1 THEN 'yellow' END::@extschema@.tier;
 END $$;
 CREATE FUNCTION @extschema@.tier_from_gi(class pg_catalog.int2) RETURNS @extschema@.tier
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
