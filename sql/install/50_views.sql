@@ -628,7 +628,7 @@ DECLARE
 	vschema pg_catalog.name := create_near_repeat_view.schema;
 	src pg_catalog.regclass := create_near_repeat_view.source;
 	srid pg_catalog.int4;
-	id_type pg_catalog.text;
+	id_col record;
 	params pg_catalog.jsonb;
 	what pg_catalog.text;
 	view pg_catalog.regclass;
@@ -642,9 +642,11 @@ BEGIN
 	PERFORM @extschema@.check_view_window(fn, "window", as_of);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
-	id_type := (@extschema@.source_column(fn, src, id_column)).type;
-	IF id_type OPERATOR(pg_catalog.<>) ALL (ARRAY['smallint', 'integer', 'bigint']) THEN
-		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_type
+	-- types by oid: their names print qualified when another schema on the
+	-- search_path has a type of the same name
+	id_col := @extschema@.source_column(fn, src, id_column);
+	IF id_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.int2', 'pg_catalog.int4', 'pg_catalog.int8']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_col.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'Use the source''s integer key, e.g. its primary key.';
 	END IF;
 	-- the near-repeat parameters, checked by safety.near_repeat itself
@@ -701,7 +703,7 @@ DECLARE
 	src pg_catalog.regclass := create_tier_view.source;
 	srid pg_catalog.int4;
 	mc pg_catalog.int4;
-	offense_type pg_catalog.text;
+	offense_col record;
 	params pg_catalog.jsonb;
 	view pg_catalog.regclass;
 BEGIN
@@ -719,9 +721,9 @@ BEGIN
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
-	offense_type := (@extschema@.source_column(fn, src, offense_column)).type;
-	IF offense_type OPERATOR(pg_catalog.!~) '^(text|character varying|character|name)\M' THEN
-		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_type
+	offense_col := @extschema@.source_column(fn, src, offense_column);
+	IF offense_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.text', 'pg_catalog.varchar', 'pg_catalog.bpchar', 'pg_catalog.name']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_col.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'The offense names the row of safety.offense_weights that weighs the event.';
 	END IF;
 
@@ -852,7 +854,11 @@ COMMENT ON PROCEDURE @extschema@.refresh_all() IS
 
 CREATE FUNCTION @extschema@.hotspot_tile(view pg_catalog.regclass, z pg_catalog.int4, x pg_catalog.int4, y pg_catalog.int4,
 	layer pg_catalog.text DEFAULT 'hotspots')
-	RETURNS pg_catalog.bytea LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+	RETURNS pg_catalog.bytea LANGUAGE plpgsql STABLE PARALLEL SAFE
+	-- PostGIS's ST_Transform looks up spatial_ref_sys with an unqualified
+	-- "=": it must not see the caller's search_path
+	SET search_path = pg_catalog, pg_temp
+	AS $$
 DECLARE
 	pgis pg_catalog.name := @extschema@.postgis_schema();
 	cols pg_catalog.text;
@@ -881,12 +887,14 @@ BEGIN
 	               AND a.attname OPERATOR(pg_catalog.=) 'geom' AND NOT a.attisdropped) THEN
 		RAISE EXCEPTION 'safety.hotspot_tile: % has no column "geom"', view USING ERRCODE = 'undefined_column';
 	END IF;
+	-- the envelope's margin is the 64-unit buffer of the 4096 extent, as a
+	-- constant (64.0 / 4096 would look up / on the caller's search_path)
 	EXECUTE pg_catalog.format(
 $sql$SELECT %1$I.ST_AsMVT(t.*, %2$L, 4096, 'geom')
 FROM (
 	SELECT %3$s%1$I.ST_AsMVTGeom(v.g, %1$I.ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
 	FROM (SELECT v.*, %1$I.ST_Transform(v.geom, 3857) AS g FROM %4$s v) v
-	WHERE v.g OPERATOR(%1$I.&&) %1$I.ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096)
+	WHERE v.g OPERATOR(%1$I.&&) %1$I.ST_TileEnvelope($1, $2, $3, margin => 0.015625::pg_catalog.float8)
 ) t
 WHERE t.geom IS NOT NULL$sql$,
 		pgis, layer, coalesce(cols OPERATOR(pg_catalog.||) ', ', ''), view)
