@@ -74,16 +74,32 @@ CREATE FUNCTION @extschema@.owns_view(schema pg_catalog.name, name pg_catalog.na
 COMMENT ON FUNCTION @extschema@.owns_view(pg_catalog.name, pg_catalog.name) IS
 	'True when the current user has the rights of the owner of relation schema.name (may refresh and drop it)';
 
+CREATE FUNCTION @extschema@.owns_views(schema pg_catalog.name, names pg_catalog.name[]) RETURNS pg_catalog.bool
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN NOT EXISTS (
+		SELECT FROM pg_catalog.unnest(owns_views.names) AS u(r)
+		WHERE NOT EXISTS (
+			SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+			WHERE n.nspname OPERATOR(pg_catalog.=) owns_views.schema AND c.relname OPERATOR(pg_catalog.=) u.r
+			  AND c.relkind OPERATOR(pg_catalog.=) 'm' AND pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')));
+COMMENT ON FUNCTION @extschema@.owns_views(pg_catalog.name, pg_catalog.name[]) IS
+	'True when every one of names is a materialized view in schema whose owner''s rights the current user has (what a safety.views row may list)';
+
 CREATE POLICY views_read ON @extschema@.views FOR SELECT USING (true);
-CREATE POLICY views_insert ON @extschema@.views FOR INSERT WITH CHECK (@extschema@.owns_view(schema, name));
-CREATE POLICY views_delete ON @extschema@.views FOR DELETE USING (@extschema@.owns_view(schema, name));
+-- every relation a row names, companions too: drop_view and refresh act on
+-- them, and a name listed cannot be created by the builders
+CREATE POLICY views_insert ON @extschema@.views FOR INSERT
+	WITH CHECK (@extschema@.owns_views(schema, ARRAY[name] OPERATOR(pg_catalog.||) companions));
+-- an entry whose view no longer exists names nobody's view: anyone may remove it
+CREATE POLICY views_delete ON @extschema@.views FOR DELETE
+	USING (@extschema@.owns_view(schema, name) OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, name)) IS NULL);
 CREATE POLICY refresh_log_read ON @extschema@.refresh_log FOR SELECT USING (true);
 CREATE POLICY refresh_log_insert ON @extschema@.refresh_log FOR INSERT WITH CHECK (@extschema@.owns_view(schema, view));
 CREATE POLICY refresh_log_update ON @extschema@.refresh_log FOR UPDATE
 	USING (@extschema@.owns_view(schema, view)) WITH CHECK (@extschema@.owns_view(schema, view));
 COMMENT ON POLICY views_read ON @extschema@.views IS 'Everyone may read the catalog';
-COMMENT ON POLICY views_insert ON @extschema@.views IS 'A role registers only views it owns';
-COMMENT ON POLICY views_delete ON @extschema@.views IS 'A role unregisters only views it owns';
+COMMENT ON POLICY views_insert ON @extschema@.views IS 'A role registers only materialized views it owns, the view and every companion';
+COMMENT ON POLICY views_delete ON @extschema@.views IS 'A role unregisters only views it owns, or entries whose view no longer exists';
 COMMENT ON POLICY refresh_log_read ON @extschema@.refresh_log IS 'Everyone may read the refresh history';
 COMMENT ON POLICY refresh_log_insert ON @extschema@.refresh_log IS 'A role logs refreshes only of views it owns';
 COMMENT ON POLICY refresh_log_update ON @extschema@.refresh_log IS 'A role completes log rows only of views it owns';
@@ -761,16 +777,34 @@ CREATE FUNCTION @extschema@.drop_view(name pg_catalog.text, schema pg_catalog.na
 	RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	v @extschema@.views := @extschema@.view_entry(drop_view.name, drop_view.schema);
+	qname pg_catalog.text := pg_catalog.format('%I.%I', v.schema, v.name);
+	-- the owner of the view, else the caller: a companion dropped behind
+	-- safety's back may since name another role's view, which stays
+	view_owner pg_catalog.oid := coalesce(
+		(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(qname)),
+		(SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER));
+	rels pg_catalog.text[] := '{}';
+	rel pg_catalog.text;
 BEGIN
-	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', v.schema, v.name)) IS NOT NULL THEN
-		RAISE EXCEPTION 'safety.drop_view: must be owner of materialized view %.%', pg_catalog.quote_ident(v.schema), pg_catalog.quote_ident(v.name)
+	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
+		RAISE EXCEPTION 'safety.drop_view: must be owner of materialized view %', qname
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
 	-- the entry first: its row-level policy asks whether the caller owns the view
 	DELETE FROM @extschema@.views e WHERE e.schema OPERATOR(pg_catalog.=) v.schema AND e.name OPERATOR(pg_catalog.=) v.name;
+	FOREACH rel IN ARRAY @extschema@.view_relations(v) LOOP
+		IF EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(rel)
+		           AND c.relkind OPERATOR(pg_catalog.=) 'm' AND c.relowner OPERATOR(pg_catalog.=) view_owner) THEN
+			rels := rels OPERATOR(pg_catalog.||) rel;
+		ELSIF pg_catalog.to_regclass(rel) IS NOT NULL THEN
+			RAISE WARNING 'safety.drop_view: % is not a materialized view of the owner of %; it stays', rel, qname
+				USING HINT = 'It took the name of a companion dropped without safety.drop_view: drop it yourself if it should go.';
+		END IF;
+	END LOOP;
 	-- the view and its companions (DROP checks that the caller owns each)
-	EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %s',
-		pg_catalog.array_to_string(@extschema@.view_relations(v), ', '));
+	IF rels OPERATOR(pg_catalog.<>) '{}' THEN
+		EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %s', pg_catalog.array_to_string(rels, ', '));
+	END IF;
 END $$;
 COMMENT ON FUNCTION @extschema@.drop_view(pg_catalog.text, pg_catalog.name) IS
 	'Drop a view made by safety.create_hotspot_view, safety.create_near_repeat_view or safety.create_tier_view, its companion views and its safety.views entry (its refresh history stays)';
