@@ -830,6 +830,15 @@ BEGIN
 	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
 		RAISE EXCEPTION 'safety.refresh: must be owner of materialized view %', qname USING ERRCODE = 'insufficient_privilege';
 	END IF;
+	-- a relation dropped behind safety's back: a role bound by refresh_log's
+	-- policy may not log its refresh (a superuser logs the failure below)
+	FOR k IN 1 .. pg_catalog.array_length(rels, 1) LOOP
+		IF pg_catalog.to_regclass(rels[k]) IS NULL AND pg_catalog.row_security_active('@extschema@.refresh_log') THEN
+			RAISE EXCEPTION 'safety.refresh: materialized view % does not exist', rels[k] OPERATOR(pg_catalog.||)
+				CASE WHEN k OPERATOR(pg_catalog.>) 1 THEN ' (a companion of ' OPERATOR(pg_catalog.||) qname OPERATOR(pg_catalog.||) ')' ELSE '' END
+				USING ERRCODE = 'undefined_table', HINT = 'It was dropped without safety.drop_view, which removes the entry.';
+		END IF;
+	END LOOP;
 	-- one refresh of a view at a time: a second one waits here
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('safety.refresh'), pg_catalog.hashtext(qname));
 	t0 := pg_catalog.clock_timestamp();
@@ -873,16 +882,26 @@ CREATE PROCEDURE @extschema@.refresh_all()
 	LANGUAGE plpgsql AS $$
 DECLARE
 	v record;
+	msg pg_catalog.text;
+	state pg_catalog.text;
 BEGIN
-	-- every view the caller owns, each in its own transaction
+	-- every view the caller owns, each in its own transaction; one that
+	-- fails outside its refresh's own logging (dropped since the list was
+	-- read, say) is skipped with a warning, and the others still refresh
 	FOR v IN SELECT e.schema, e.name FROM @extschema@.views e
 	         WHERE @extschema@.owns_view(e.schema, e.name) ORDER BY e.schema, e.name LOOP
-		CALL @extschema@.refresh(v.name, v.schema);
+		BEGIN
+			CALL @extschema@.refresh(v.name, v.schema);
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+			RAISE WARNING 'safety.refresh_all: skipped %: % (SQLSTATE %)', pg_catalog.format('%I.%I', v.schema, v.name), msg, state
+				USING HINT = 'The view changed or went away while refresh_all ran; the other views are refreshed.';
+		END;
 		COMMIT;
 	END LOOP;
 END $$;
 COMMENT ON PROCEDURE @extschema@.refresh_all() IS
-	'Refresh every safety view the caller owns, each in its own transaction (CALL it outside a transaction block, e.g. from pg_cron)';
+	'Refresh every safety view the caller owns, each in its own transaction (CALL it outside a transaction block, e.g. from pg_cron); a view that cannot be refreshed (dropped meanwhile) is skipped with a warning';
 
 -- map tiles ------------------------------------------------------------------
 
