@@ -146,6 +146,9 @@ COMMENT ON COLUMN @extschema@.sensitive_places.geom IS 'Location, in the SRID of
 COMMENT ON COLUMN @extschema@.sensitive_places.weight IS 'Added impact (> 0) of events near this place';
 COMMENT ON COLUMN @extschema@.sensitive_places.radius IS 'Reach of the place, in SRID units (metres)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sensitive_places', '');
+-- safety.place_impact reads it as its caller: every role may read the places
+-- (keep secret addresses out, or revoke and grant to the analysts)
+GRANT SELECT ON @extschema@.sensitive_places TO PUBLIC;
 
 CREATE FUNCTION @extschema@.place_impact(geom geometry) RETURNS pg_catalog.float8
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -319,6 +322,13 @@ BEGIN
 	IF record_tiers.name IS NULL THEN
 		RAISE EXCEPTION 'safety.record_tiers: name must not be NULL'
 			USING ERRCODE = '22004', HINT = 'Name the series of snapshots, e.g. ''burglary-250m''.';
+	END IF;
+	-- the history is shared: writing it is the administrator's to grant
+	IF NOT (pg_catalog.has_table_privilege('@extschema@.tier_history', 'INSERT')
+	        AND pg_catalog.has_table_privilege('@extschema@.tier_history', 'DELETE')) THEN
+		RAISE EXCEPTION 'safety.record_tiers: permission denied to record tiers in safety.tier_history'
+			USING ERRCODE = 'insufficient_privilege',
+			HINT = 'Its owner can allow it: GRANT SELECT, INSERT, DELETE ON safety.tier_history TO the role.';
 	END IF;
 	DELETE FROM @extschema@.tier_history h
 	WHERE h.name OPERATOR(pg_catalog.=) record_tiers.name AND h.as_of OPERATOR(pg_catalog.=) record_tiers.as_of;
