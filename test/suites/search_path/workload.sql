@@ -33,6 +33,7 @@ SET search_path = :path;
 \set hv hv_ :sfx
 \set hf hf_ :sfx
 \set nr nr_ :sfx
+\set nrw nr_ :sfx _windows
 \set tv tv_ :sfx
 \o /dev/null
 
@@ -137,6 +138,8 @@ SELECT safety.create_near_repeat_view(:'nr', 'public.incidents', 'geom', 'occurr
 SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at', 'offense', 500, model => 'naive',
 	schema => :'vschema', as_of => '2018-07-01', min_count => 1);
 SELECT safety.owns_view(:'vschema', :'hv'), safety.view_entry(:'hv', :'vschema');
+-- also the insert policy of safety.views, for a role it binds
+SELECT safety.owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
 SELECT safety.view_relations(v) FROM safety.views v WHERE v.schema OPERATOR(pg_catalog.=) :'vschema';
 CALL safety.refresh(:'hv', :'vschema');
 CALL safety.refresh(:'nr', :'vschema');
