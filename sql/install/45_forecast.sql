@@ -97,7 +97,8 @@ BEGIN ATOMIC
 		SELECT * FROM @extschema@.forecast_fit(e, stop, cell_size, horizon)
 	)
 	SELECT s.coverage, s.model, s.rank, s.hit_rate, s.pai, s.pei, s.stability, b.model,
-	       s.hit_rate OPERATOR(pg_catalog./) NULLIF(b.hit_rate, 0),
+	       -- NULLIF's = is looked up (at CREATE EXTENSION): exact types find pg_catalog's
+	       s.hit_rate OPERATOR(pg_catalog./) NULLIF(b.hit_rate, 0::pg_catalog.float8),
 	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.history END,
 	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.theta END,
 	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.prior_strength END

@@ -36,14 +36,18 @@ COMMENT ON COLUMN @extschema@.offense_weights.is_default IS 'true for a shipped 
 CREATE FUNCTION @extschema@.default_rows_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP = 'INSERT' THEN
+	-- operators qualified: a trigger runs with the search_path of whoever
+	-- writes the row
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		IF NOT NEW.is_default THEN
 			EXECUTE pg_catalog.format(
 				'DELETE FROM %I.%I t WHERE t.is_default AND pg_catalog.lower(t.%I::pg_catalog.text) OPERATOR(pg_catalog.=) pg_catalog.lower($1)',
 				TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
 			USING pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0];
 		END IF;
-	ELSIF NEW IS DISTINCT FROM OLD THEN
+	-- composite values compare field by field, NULLs equal (what IS
+	-- DISTINCT FROM means here, with a qualified operator)
+	ELSIF NOT (NEW OPERATOR(pg_catalog.=) OLD) THEN
 		NEW.is_default := false;
 	END IF;
 	RETURN NEW;
@@ -143,6 +147,9 @@ COMMENT ON COLUMN @extschema@.sensitive_places.geom IS 'Location, in the SRID of
 COMMENT ON COLUMN @extschema@.sensitive_places.weight IS 'Added impact (> 0) of events near this place';
 COMMENT ON COLUMN @extschema@.sensitive_places.radius IS 'Reach of the place, in SRID units (metres)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sensitive_places', '');
+-- safety.place_impact reads it as its caller: every role may read the places
+-- (keep secret addresses out, or revoke and grant to the analysts)
+GRANT SELECT ON @extschema@.sensitive_places TO PUBLIC;
 
 CREATE FUNCTION @extschema@.place_impact(geom geometry) RETURNS pg_catalog.float8
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -184,7 +191,10 @@ BEGIN
 		RAISE EXCEPTION 'safety.tier_from_gi: class must lie in -3..3 (got %)', class
 			USING ERRCODE = '22023', HINT = 'Gi* classes are +3/+2/+1 for hot spots at 99/95/90 %, 0 for none, negative for cold spots.';
 	END IF;
-	RETURN CASE class WHEN 3 THEN 'red' WHEN 2 THEN 'orange' WHEN 1 THEN 'yellow' END::@extschema@.tier;
+	-- not "CASE class WHEN": its = would be looked up on the caller's search_path
+	RETURN CASE WHEN class OPERATOR(pg_catalog.=) 3 THEN 'red'
+	            WHEN class OPERATOR(pg_catalog.=) 2 THEN 'orange'
+	            WHEN class OPERATOR(pg_catalog.=) 1 THEN 'yellow' END::@extschema@.tier;
 END $$;
 CREATE FUNCTION @extschema@.tier_from_gi(class pg_catalog.int2) RETURNS @extschema@.tier
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -313,6 +323,13 @@ BEGIN
 	IF record_tiers.name IS NULL THEN
 		RAISE EXCEPTION 'safety.record_tiers: name must not be NULL'
 			USING ERRCODE = '22004', HINT = 'Name the series of snapshots, e.g. ''burglary-250m''.';
+	END IF;
+	-- the history is shared: writing it is the administrator's to grant
+	IF NOT (pg_catalog.has_table_privilege('@extschema@.tier_history', 'INSERT')
+	        AND pg_catalog.has_table_privilege('@extschema@.tier_history', 'DELETE')) THEN
+		RAISE EXCEPTION 'safety.record_tiers: permission denied to record tiers in safety.tier_history'
+			USING ERRCODE = 'insufficient_privilege',
+			HINT = 'Its owner can allow it: GRANT SELECT, INSERT, DELETE ON safety.tier_history TO the role.';
 	END IF;
 	DELETE FROM @extschema@.tier_history h
 	WHERE h.name OPERATOR(pg_catalog.=) record_tiers.name AND h.as_of OPERATOR(pg_catalog.=) record_tiers.as_of;

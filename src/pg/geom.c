@@ -364,9 +364,15 @@ sp_srid_is_geographic(int32 srid)
 		SPIPlanPtr	p;
 
 		initStringInfo(&q);
+		/*
+		 * every operator qualified: the caller's search_path must not pick
+		 * another ~~ (varchar, varchar) or = (int4, int4)
+		 */
 		appendStringInfo(&q,
-						 "SELECT (srtext LIKE 'GEOGCS%%' OR srtext LIKE 'GEOGCRS%%' "
-						 "OR proj4text LIKE '%%+proj=longlat%%' OR proj4text LIKE '%%+proj=latlong%%') "
+						 "SELECT (srtext OPERATOR(pg_catalog.~~) 'GEOGCS%%' "
+						 "OR srtext OPERATOR(pg_catalog.~~) 'GEOGCRS%%' "
+						 "OR proj4text OPERATOR(pg_catalog.~~) '%%+proj=longlat%%' "
+						 "OR proj4text OPERATOR(pg_catalog.~~) '%%+proj=latlong%%') "
 						 "FROM %s.spatial_ref_sys WHERE srid OPERATOR(pg_catalog.=) $1",
 						 quote_identifier(get_namespace_name(schema)));
 		p = SPI_prepare(q.data, 1, argtypes);

@@ -1,0 +1,156 @@
+-- workload.sql — every public function of safety with valid arguments, every
+-- view builder, refresh and refresh_all, hotspot_tile, and (for a role that
+-- may write them) the configuration tables' triggers, run with the search
+-- path :path (psql variable) by the connected role.  View names end in
+-- :sfx, views go to schema :vschema; :config is on when the role may write
+-- the configuration tables.
+--
+-- The statements here name nothing unqualified that a hostile schema could
+-- shadow (operators as OPERATOR(pg_catalog.x), functions and types
+-- qualified), so any hostile object that runs was reached through safety.
+--
+-- Run by the builders, the refresh and the trigger rather than directly:
+-- safety.check_view_call safety.check_view_size safety.check_view_source
+-- safety.check_view_target safety.check_view_window safety.create_view_relation
+-- safety.default_rows_guard safety.hotspot_view_sql safety.near_repeat_view_sql
+-- safety.source_column safety.tier_view_args safety.tier_view_sql
+-- safety.view_as_of_sql safety.view_events_sql safety.view_geom_sql
+-- safety.view_gi_star safety.view_min_count safety.view_relations
+-- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
+-- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
+-- safety.kde_combine safety.kde_final
+-- Type I/O: safety.grid_in safety.grid_out safety.grid_send safety.grid_recv
+-- safety.events_in safety.events_out safety.events_send safety.events_recv
+-- (text casts below; binary through \copy ... (FORMAT binary), in the current directory).
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+-- parallel plans too (the aggregates' combine functions)
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET search_path = :path;
+\set hv hv_ :sfx
+\set hf hf_ :sfx
+\set nr nr_ :sfx
+\set nrw nr_ :sfx _windows
+\set tv tv_ :sfx
+\o /dev/null
+
+-- inputs: half a year of the bundled burglaries
+CREATE TEMP TABLE sp_inc AS SELECT i.id, i.offense, i.occurred_at, i.geom FROM public.incidents i
+WHERE i.occurred_at OPERATOR(pg_catalog.>=) '2018-01-01' AND i.occurred_at OPERATOR(pg_catalog.<) '2018-07-01' AND i.geom IS NOT NULL;
+CREATE TEMP TABLE sp_in AS SELECT
+	safety.events_agg(geom, occurred_at) AS e0,
+	safety.events_agg(geom, occurred_at, id) AS e,
+	safety.events_agg(geom, occurred_at, id, safety.offense_weight(offense)) AS ew,
+	safety.events_agg(geom, occurred_at, occurred_at, id) AS ewin,
+	safety.events_agg(geom, occurred_at, occurred_at, id, 2.0::pg_catalog.float8) AS ewin2,
+	safety.grid_agg(geom, 250) AS g,
+	safety.grid_agg(geom, 250, 2.0::pg_catalog.float8) AS gw,
+	safety.hex_agg(geom, 150) AS h,
+	safety.hex_agg(geom, 150, 2.0::pg_catalog.float8) AS hw,
+	safety.kde_agg(geom, 250, 600) AS k1,
+	safety.kde_agg(geom, 250, 600, 2.0::pg_catalog.float8) AS k2,
+	safety.kde_agg(geom, 250, 600, 2.0::pg_catalog.float8, 'epanechnikov') AS k3,
+	safety.kde_agg(geom, 250, 600, 'triangular') AS k4,
+	safety.place_impact(pg_catalog.min(geom)) AS impact
+FROM sp_inc;
+SELECT safety.grid_merge(g) FROM (SELECT g FROM sp_in UNION ALL SELECT gw FROM sp_in) s;
+
+-- type I/O, text and binary
+SELECT safety.grid_out(g), safety.events_out(e), safety.grid_send(g), safety.events_send(e) FROM sp_in;
+CREATE TEMP TABLE sp_io AS SELECT g, e FROM sp_in;
+INSERT INTO sp_io SELECT safety.grid_in(safety.grid_out(g)), safety.events_in(safety.events_out(e)) FROM sp_in;
+\o
+\copy sp_io TO 'search_path_io.bin' (FORMAT binary)
+\copy sp_io FROM 'search_path_io.bin' (FORMAT binary)
+\o /dev/null
+
+-- grids and events
+SELECT c.* FROM sp_in, safety.cells(g) c LIMIT 5;
+SELECT safety.cell_geom(g, 1), safety.srid(g), safety.cell_size(g), safety.shape(h), safety.num_cells(g), safety.total(gw) FROM sp_in;
+SELECT r.* FROM sp_in, safety.event_rows(ewin) r LIMIT 5;
+SELECT safety.srid(e), safety.num_events(e) FROM sp_in;
+SELECT safety.utm_srid('SRID=4326;POINT(-84.5 39.1)');
+
+-- near repeats and repeats
+SELECT k.* FROM sp_in, safety.near_repeat(e, '{100,200}', '{7,14}', permutations => 19) k;
+SELECT z.* FROM sp_in, safety.near_repeat_zone(e, '{100,200}', '{7,14}', permutations => 19) z;
+SELECT w.* FROM sp_in, safety.repeat_windows(e, '2018-06-20', 200, 14) w;
+SELECT w.* FROM sp_in, safety.repeat_windows(e, '2018-06-20', '{100,200}', '{7,14}', permutations => 19) w;
+SELECT r.* FROM sp_in, safety.repeats(e, 10) r LIMIT 5;
+SELECT r.* FROM sp_in, safety.repeat_summary(e, 10) r;
+SELECT r.* FROM sp_in, safety.repeat_gaps(e, 10) r;
+
+-- hot spots
+SELECT safety.kde_bandwidth(e), safety.num_cells(safety.kde(e, 250)), safety.per_km2(1e-6) FROM sp_in;
+SELECT s.* FROM sp_in, safety.gi_star(g, 750) s LIMIT 5;
+SELECT s.* FROM sp_in, safety.gi_star(g, 750, (SELECT public.ST_ConvexHull(public.ST_Collect(geom)) FROM sp_inc), fdr => true) s LIMIT 5;
+SELECT n.* FROM sp_in, safety.nni(e) n;
+SELECT n.* FROM sp_in, safety.nni(e, 1e8) n;
+SELECT o.* FROM sp_in, safety.optimized_hotspots(e) o LIMIT 5;
+
+-- forecasts
+SELECT f.* FROM sp_in, safety.forecast(e, '2018-06-01', 500) f LIMIT 5;
+SELECT f.* FROM sp_in, safety.forecast(e, '2018-06-01', 500, model => 'counts', "window" => '28 days') f LIMIT 5;
+SELECT f.* FROM sp_in, safety.forecast_fit(e, '2018-06-01', 500) f;
+SELECT b.* FROM sp_in, safety.backtest(e, 500, '2018-06-01', '2018-06-15', models => '{naive,counts 28 days}', coverages => '{0.05}') b;
+SELECT b.* FROM sp_in, safety.backtest_summary(e, 500, '2018-06-01', '2018-06-15', models => '{naive,counts 28 days}', coverages => '{0.05}') b;
+SELECT b.* FROM sp_in, safety.calibrate(e, 500, '2018-06-01', '2018-06-15', models => '{default,naive}', coverages => '{0.05}') b;
+
+-- tiers
+SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
+SELECT safety.seasonal_p(5, 2), safety.seasonal_tier(5, 2, 0.1), safety.tier_from_gi(3), safety.tier_from_gi(2::pg_catalog.int2);
+SELECT s.cell_id, safety.tier(s.z) OVER (), safety.tier(s.z, 'threshold', 2.58, 1.96, 1.65) OVER () FROM sp_in, safety.gi_star(g, 750) s;
+SELECT r.* FROM sp_in, safety.risk_components(ew, '2018-06-01') r;
+SELECT r.* FROM sp_in, safety.risk_scores(ew, '2018-06-01', 500) r LIMIT 5;
+SELECT r.* FROM sp_in, safety.forecast_tiers(ew, '2018-06-01', 500) r LIMIT 5;
+SELECT r.* FROM sp_in, safety.risk_tiers(ew, '2018-06-01', 500) r LIMIT 5;
+SELECT r.* FROM sp_in, safety.tier_backtest(ew, 500, '2018-06-01', '2018-06-15', model => 'naive') r;
+SELECT safety.record_tiers(:'sfx', ew, '2018-06-01', 500, model => 'naive') FROM sp_in;
+SELECT safety.record_tiers(:'sfx', ew, '2018-06-08', 500, model => 'naive') FROM sp_in;
+SELECT c.* FROM safety.tier_changes(:'sfx', '2018-06-01', '2018-06-08') c;
+
+-- configuration tables and their trigger (roles that may write them)
+\if :config
+INSERT INTO safety.offense_weights (offense, weight, source) VALUES (:'sfx', 2, 'search_path suite');
+UPDATE safety.offense_weights SET weight = 3 WHERE offense OPERATOR(pg_catalog.=) :'sfx';
+UPDATE safety.offense_weights SET notes = notes WHERE offense OPERATOR(pg_catalog.=) 'theft';
+DELETE FROM safety.offense_weights WHERE offense OPERATOR(pg_catalog.=) :'sfx';
+BEGIN;
+-- a user row replacing a shipped default (the trigger deletes the default)
+INSERT INTO safety.offense_weights (offense, weight) VALUES ('THEFT', 6);
+UPDATE safety.tier_policy SET lead = 'Neighbourhood inspector' WHERE tier OPERATOR(pg_catalog.=) 'orange';
+UPDATE safety.tier_policy SET lead = lead WHERE tier OPERATOR(pg_catalog.=) 'red';
+ROLLBACK;
+\endif
+
+-- views: create, refresh, tiles, catalog, drop
+SELECT safety.check_expression('offense OPERATOR(pg_catalog.=) ''BURGLARY''');
+SELECT safety.postgis_schema();
+SELECT safety.create_hotspot_view(:'hv', 'public.incidents', 'geom', 'occurred_at', 250, 500, '90 days',
+	schema => :'vschema', as_of => '2018-07-01', min_count => 1);
+SELECT safety.create_hotspot_view(:'hf', 'public.incidents', 'geom', 'occurred_at', 250, 500, '90 days',
+	filter => 'offense IS NOT NULL', schema => :'vschema', min_count => 1);
+SELECT safety.create_near_repeat_view(:'nr', 'public.incidents', 'geom', 'occurred_at', 'id', '{100,200}', '{7,14}',
+	permutations => 19, "window" => '60 days', schema => :'vschema', as_of => '2018-07-01');
+SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at', 'offense', 500, model => 'naive',
+	schema => :'vschema', as_of => '2018-07-01', min_count => 1);
+SELECT safety.owns_view(:'vschema', :'hv'), safety.view_entry(:'hv', :'vschema');
+-- also the insert policy of safety.views, for a role it binds
+SELECT safety.owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
+SELECT safety.view_relations(v) FROM safety.views v WHERE v.schema OPERATOR(pg_catalog.=) :'vschema';
+CALL safety.refresh(:'hv', :'vschema');
+CALL safety.refresh(:'nr', :'vschema');
+CALL safety.refresh(:'tv', :'vschema');
+CALL safety.refresh_all();
+-- tiles over Cincinnati at zoom 11 and 13
+SELECT pg_catalog.length(safety.hotspot_tile(pg_catalog.format('%I.%I', :'vschema', :'hv')::pg_catalog.regclass, 11, 543, 781));
+SELECT pg_catalog.length(safety.hotspot_tile(pg_catalog.format('%I.%I', :'vschema', :'hv')::pg_catalog.regclass, 13, 2172, 3126, 'cells'));
+SELECT safety.drop_view(:'hv', :'vschema');
+SELECT safety.drop_view(:'hf', :'vschema');
+SELECT safety.drop_view(:'nr', :'vschema');
+SELECT safety.drop_view(:'tv', :'vschema');
+\o
+SELECT 'workload done' AS workload;
