@@ -647,7 +647,8 @@ BEGIN ATOMIC
 		SELECT * FROM @extschema@.forecast_fit(e, stop, cell_size, horizon)
 	)
 	SELECT s.coverage, s.model, s.rank, s.hit_rate, s.pai, s.pei, s.stability, b.model,
-	       s.hit_rate OPERATOR(pg_catalog./) NULLIF(b.hit_rate, 0),
+	       -- NULLIF's = is looked up (at CREATE EXTENSION): exact types find pg_catalog's
+	       s.hit_rate OPERATOR(pg_catalog./) NULLIF(b.hit_rate, 0::pg_catalog.float8),
 	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.history END,
 	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.theta END,
 	       CASE WHEN s.model OPERATOR(pg_catalog.=) 'default' THEN f.prior_strength END
@@ -661,14 +662,18 @@ COMMENT ON FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8,
 CREATE OR REPLACE FUNCTION @extschema@.default_rows_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP = 'INSERT' THEN
+	-- operators qualified: a trigger runs with the search_path of whoever
+	-- writes the row
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		IF NOT NEW.is_default THEN
 			EXECUTE pg_catalog.format(
 				'DELETE FROM %I.%I t WHERE t.is_default AND pg_catalog.lower(t.%I::pg_catalog.text) OPERATOR(pg_catalog.=) pg_catalog.lower($1)',
 				TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
 			USING pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0];
 		END IF;
-	ELSIF NEW IS DISTINCT FROM OLD THEN
+	-- composite values compare field by field, NULLs equal (what IS
+	-- DISTINCT FROM means here, with a qualified operator)
+	ELSIF NOT (NEW OPERATOR(pg_catalog.=) OLD) THEN
 		NEW.is_default := false;
 	END IF;
 	RETURN NEW;
@@ -738,7 +743,10 @@ BEGIN
 		RAISE EXCEPTION 'safety.tier_from_gi: class must lie in -3..3 (got %)', class
 			USING ERRCODE = '22023', HINT = 'Gi* classes are +3/+2/+1 for hot spots at 99/95/90 %, 0 for none, negative for cold spots.';
 	END IF;
-	RETURN CASE class WHEN 3 THEN 'red' WHEN 2 THEN 'orange' WHEN 1 THEN 'yellow' END::@extschema@.tier;
+	-- not "CASE class WHEN": its = would be looked up on the caller's search_path
+	RETURN CASE WHEN class OPERATOR(pg_catalog.=) 3 THEN 'red'
+	            WHEN class OPERATOR(pg_catalog.=) 2 THEN 'orange'
+	            WHEN class OPERATOR(pg_catalog.=) 1 THEN 'yellow' END::@extschema@.tier;
 END $$;
 
 CREATE OR REPLACE FUNCTION @extschema@.tier_from_gi(class pg_catalog.int2) RETURNS @extschema@.tier
@@ -855,6 +863,13 @@ BEGIN
 		RAISE EXCEPTION 'safety.record_tiers: name must not be NULL'
 			USING ERRCODE = '22004', HINT = 'Name the series of snapshots, e.g. ''burglary-250m''.';
 	END IF;
+	-- the history is shared: writing it is the administrator's to grant
+	IF NOT (pg_catalog.has_table_privilege('@extschema@.tier_history', 'INSERT')
+	        AND pg_catalog.has_table_privilege('@extschema@.tier_history', 'DELETE')) THEN
+		RAISE EXCEPTION 'safety.record_tiers: permission denied to record tiers in safety.tier_history'
+			USING ERRCODE = 'insufficient_privilege',
+			HINT = 'Its owner can allow it: GRANT SELECT, INSERT, DELETE ON safety.tier_history TO the role.';
+	END IF;
 	DELETE FROM @extschema@.tier_history h
 	WHERE h.name OPERATOR(pg_catalog.=) record_tiers.name AND h.as_of OPERATOR(pg_catalog.=) record_tiers.as_of;
 	INSERT INTO @extschema@.tier_history (name, as_of, unit, tier, score)
@@ -908,6 +923,18 @@ CREATE OR REPLACE FUNCTION @extschema@.owns_view(schema pg_catalog.name, name pg
 
 COMMENT ON FUNCTION @extschema@.owns_view(pg_catalog.name, pg_catalog.name) IS
 	'True when the current user has the rights of the owner of relation schema.name (may refresh and drop it)';
+
+CREATE OR REPLACE FUNCTION @extschema@.owns_views(schema pg_catalog.name, names pg_catalog.name[]) RETURNS pg_catalog.bool
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN NOT EXISTS (
+		SELECT FROM pg_catalog.unnest(owns_views.names) AS u(r)
+		WHERE NOT EXISTS (
+			SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+			WHERE n.nspname OPERATOR(pg_catalog.=) owns_views.schema AND c.relname OPERATOR(pg_catalog.=) u.r
+			  AND c.relkind OPERATOR(pg_catalog.=) 'm' AND pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')));
+
+COMMENT ON FUNCTION @extschema@.owns_views(pg_catalog.name, pg_catalog.name[]) IS
+	'True when every one of names is a materialized view in schema whose owner''s rights the current user has (what a safety.views row may list)';
 
 CREATE OR REPLACE FUNCTION @extschema@.postgis_schema() RETURNS pg_catalog.name
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -1460,7 +1487,7 @@ DECLARE
 	vschema pg_catalog.name := create_near_repeat_view.schema;
 	src pg_catalog.regclass := create_near_repeat_view.source;
 	srid pg_catalog.int4;
-	id_type pg_catalog.text;
+	id_col record;
 	params pg_catalog.jsonb;
 	what pg_catalog.text;
 	view pg_catalog.regclass;
@@ -1474,9 +1501,11 @@ BEGIN
 	PERFORM @extschema@.check_view_window(fn, "window", as_of);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
-	id_type := (@extschema@.source_column(fn, src, id_column)).type;
-	IF id_type OPERATOR(pg_catalog.<>) ALL (ARRAY['smallint', 'integer', 'bigint']) THEN
-		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_type
+	-- types by oid: their names print qualified when another schema on the
+	-- search_path has a type of the same name
+	id_col := @extschema@.source_column(fn, src, id_column);
+	IF id_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.int2', 'pg_catalog.int4', 'pg_catalog.int8']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_col.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'Use the source''s integer key, e.g. its primary key.';
 	END IF;
 	-- the near-repeat parameters, checked by safety.near_repeat itself
@@ -1534,7 +1563,7 @@ DECLARE
 	src pg_catalog.regclass := create_tier_view.source;
 	srid pg_catalog.int4;
 	mc pg_catalog.int4;
-	offense_type pg_catalog.text;
+	offense_col record;
 	params pg_catalog.jsonb;
 	view pg_catalog.regclass;
 BEGIN
@@ -1552,9 +1581,9 @@ BEGIN
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
-	offense_type := (@extschema@.source_column(fn, src, offense_column)).type;
-	IF offense_type OPERATOR(pg_catalog.!~) '^(text|character varying|character|name)\M' THEN
-		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_type
+	offense_col := @extschema@.source_column(fn, src, offense_column);
+	IF offense_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.text', 'pg_catalog.varchar', 'pg_catalog.bpchar', 'pg_catalog.name']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_col.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'The offense names the row of safety.offense_weights that weighs the event.';
 	END IF;
 
@@ -1594,16 +1623,34 @@ CREATE OR REPLACE FUNCTION @extschema@.drop_view(name pg_catalog.text, schema pg
 	RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	v @extschema@.views := @extschema@.view_entry(drop_view.name, drop_view.schema);
+	qname pg_catalog.text := pg_catalog.format('%I.%I', v.schema, v.name);
+	-- the owner of the view, else the caller: a companion dropped behind
+	-- safety's back may since name another role's view, which stays
+	view_owner pg_catalog.oid := coalesce(
+		(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(qname)),
+		(SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER));
+	rels pg_catalog.text[] := '{}';
+	rel pg_catalog.text;
 BEGIN
-	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', v.schema, v.name)) IS NOT NULL THEN
-		RAISE EXCEPTION 'safety.drop_view: must be owner of materialized view %.%', pg_catalog.quote_ident(v.schema), pg_catalog.quote_ident(v.name)
+	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
+		RAISE EXCEPTION 'safety.drop_view: must be owner of materialized view %', qname
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
 	-- the entry first: its row-level policy asks whether the caller owns the view
 	DELETE FROM @extschema@.views e WHERE e.schema OPERATOR(pg_catalog.=) v.schema AND e.name OPERATOR(pg_catalog.=) v.name;
+	FOREACH rel IN ARRAY @extschema@.view_relations(v) LOOP
+		IF EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(rel)
+		           AND c.relkind OPERATOR(pg_catalog.=) 'm' AND c.relowner OPERATOR(pg_catalog.=) view_owner) THEN
+			rels := rels OPERATOR(pg_catalog.||) rel;
+		ELSIF pg_catalog.to_regclass(rel) IS NOT NULL THEN
+			RAISE WARNING 'safety.drop_view: % is not a materialized view of the owner of %; it stays', rel, qname
+				USING HINT = 'It took the name of a companion dropped without safety.drop_view: drop it yourself if it should go.';
+		END IF;
+	END LOOP;
 	-- the view and its companions (DROP checks that the caller owns each)
-	EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %s',
-		pg_catalog.array_to_string(@extschema@.view_relations(v), ', '));
+	IF rels OPERATOR(pg_catalog.<>) '{}' THEN
+		EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %s', pg_catalog.array_to_string(rels, ', '));
+	END IF;
 END $$;
 
 COMMENT ON FUNCTION @extschema@.drop_view(pg_catalog.text, pg_catalog.name) IS
@@ -1628,6 +1675,15 @@ BEGIN
 	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
 		RAISE EXCEPTION 'safety.refresh: must be owner of materialized view %', qname USING ERRCODE = 'insufficient_privilege';
 	END IF;
+	-- a relation dropped behind safety's back: a role bound by refresh_log's
+	-- policy may not log its refresh (a superuser logs the failure below)
+	FOR k IN 1 .. pg_catalog.array_length(rels, 1) LOOP
+		IF pg_catalog.to_regclass(rels[k]) IS NULL AND pg_catalog.row_security_active('@extschema@.refresh_log') THEN
+			RAISE EXCEPTION 'safety.refresh: materialized view % does not exist', rels[k] OPERATOR(pg_catalog.||)
+				CASE WHEN k OPERATOR(pg_catalog.>) 1 THEN ' (a companion of ' OPERATOR(pg_catalog.||) qname OPERATOR(pg_catalog.||) ')' ELSE '' END
+				USING ERRCODE = 'undefined_table', HINT = 'It was dropped without safety.drop_view, which removes the entry.';
+		END IF;
+	END LOOP;
 	-- one refresh of a view at a time: a second one waits here
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('safety.refresh'), pg_catalog.hashtext(qname));
 	t0 := pg_catalog.clock_timestamp();
@@ -1672,21 +1728,35 @@ CREATE OR REPLACE PROCEDURE @extschema@.refresh_all()
 	LANGUAGE plpgsql AS $$
 DECLARE
 	v record;
+	msg pg_catalog.text;
+	state pg_catalog.text;
 BEGIN
-	-- every view the caller owns, each in its own transaction
+	-- every view the caller owns, each in its own transaction; one that
+	-- fails outside its refresh's own logging (dropped since the list was
+	-- read, say) is skipped with a warning, and the others still refresh
 	FOR v IN SELECT e.schema, e.name FROM @extschema@.views e
 	         WHERE @extschema@.owns_view(e.schema, e.name) ORDER BY e.schema, e.name LOOP
-		CALL @extschema@.refresh(v.name, v.schema);
+		BEGIN
+			CALL @extschema@.refresh(v.name, v.schema);
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+			RAISE WARNING 'safety.refresh_all: skipped %: % (SQLSTATE %)', pg_catalog.format('%I.%I', v.schema, v.name), msg, state
+				USING HINT = 'The view changed or went away while refresh_all ran; the other views are refreshed.';
+		END;
 		COMMIT;
 	END LOOP;
 END $$;
 
 COMMENT ON PROCEDURE @extschema@.refresh_all() IS
-	'Refresh every safety view the caller owns, each in its own transaction (CALL it outside a transaction block, e.g. from pg_cron)';
+	'Refresh every safety view the caller owns, each in its own transaction (CALL it outside a transaction block, e.g. from pg_cron); a view that cannot be refreshed (dropped meanwhile) is skipped with a warning';
 
 CREATE OR REPLACE FUNCTION @extschema@.hotspot_tile(view pg_catalog.regclass, z pg_catalog.int4, x pg_catalog.int4, y pg_catalog.int4,
 	layer pg_catalog.text DEFAULT 'hotspots')
-	RETURNS pg_catalog.bytea LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+	RETURNS pg_catalog.bytea LANGUAGE plpgsql STABLE PARALLEL SAFE
+	-- PostGIS's ST_Transform looks up spatial_ref_sys with an unqualified
+	-- "=": it must not see the caller's search_path
+	SET search_path = pg_catalog, pg_temp
+	AS $$
 DECLARE
 	pgis pg_catalog.name := @extschema@.postgis_schema();
 	cols pg_catalog.text;
@@ -1715,12 +1785,14 @@ BEGIN
 	               AND a.attname OPERATOR(pg_catalog.=) 'geom' AND NOT a.attisdropped) THEN
 		RAISE EXCEPTION 'safety.hotspot_tile: % has no column "geom"', view USING ERRCODE = 'undefined_column';
 	END IF;
+	-- the envelope's margin is the 64-unit buffer of the 4096 extent, as a
+	-- constant (64.0 / 4096 would look up / on the caller's search_path)
 	EXECUTE pg_catalog.format(
 $sql$SELECT %1$I.ST_AsMVT(t.*, %2$L, 4096, 'geom')
 FROM (
 	SELECT %3$s%1$I.ST_AsMVTGeom(v.g, %1$I.ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
 	FROM (SELECT v.*, %1$I.ST_Transform(v.geom, 3857) AS g FROM %4$s v) v
-	WHERE v.g OPERATOR(%1$I.&&) %1$I.ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096)
+	WHERE v.g OPERATOR(%1$I.&&) %1$I.ST_TileEnvelope($1, $2, $3, margin => 0.015625::pg_catalog.float8)
 ) t
 WHERE t.geom IS NOT NULL$sql$,
 		pgis, layer, coalesce(cols OPERATOR(pg_catalog.||) ', ', ''), view)
@@ -1731,6 +1803,18 @@ END $$;
 COMMENT ON FUNCTION @extschema@.hotspot_tile(pg_catalog.regclass, pg_catalog.int4, pg_catalog.int4, pg_catalog.int4, pg_catalog.text) IS
 	'Mapbox Vector Tile z/x/y (Web Mercator) of a hotspot view: one feature per cell, every column but geom as a property';
 
+
+-- --- the catalog: a row names only its inserter's materialized views -----------
+
+ALTER POLICY views_insert ON @extschema@.views
+	WITH CHECK (@extschema@.owns_views(schema, ARRAY[name] OPERATOR(pg_catalog.||) companions));
+ALTER POLICY views_delete ON @extschema@.views
+	USING (@extschema@.owns_view(schema, name) OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, name)) IS NULL);
+COMMENT ON POLICY views_insert ON @extschema@.views IS 'A role registers only materialized views it owns, the view and every companion';
+COMMENT ON POLICY views_delete ON @extschema@.views IS 'A role unregisters only views it owns, or entries whose view no longer exists';
+
+-- every role may read the places the tier functions weigh
+GRANT SELECT ON @extschema@.sensitive_places TO PUBLIC;
 
 -- --- tier views of 0.1.0, rebuilt ---------------------------------------------
 
