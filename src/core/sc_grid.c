@@ -211,12 +211,32 @@ grow(sc_grid *g, sc_err *err)
 	return SC_OK;
 }
 
+/*
+ * A sum that left the range of double: refused here, so no grid ever holds
+ * an infinite value (stored grids with one could not be read back).
+ */
+static sc_status
+overflow(uint64_t key, double have, double v, sc_err *err)
+{
+	int32_t		i,
+				j;
+
+	key_split(key, &i, &j);
+	if (!isfinite(v))
+		return sc_fail(err, SC_ERANGE, "the value of cell (%d,%d) is beyond double precision", i, j);
+	return sc_fail(err, SC_ERANGE,
+				   "the value of cell (%d,%d) overflows: %g + %g is beyond double precision",
+				   i, j, have, v);
+}
+
 /* add v to the cell with this key, whose hash_of() is hash */
 static sc_status
 add_hashed(sc_grid *g, uint64_t key, uint64_t hash, double v, sc_err *err)
 {
 	size_t		s;
 
+	if (!isfinite(v))
+		return overflow(key, 0, v, err);
 	if (g->capacity)
 	{
 		s = (size_t) hash & (g->capacity - 1);
@@ -224,7 +244,11 @@ add_hashed(sc_grid *g, uint64_t key, uint64_t hash, double v, sc_err *err)
 		{
 			if (g->slots[s].key == key)
 			{
-				g->slots[s].value += v;
+				double		sum = g->slots[s].value + v;
+
+				if (!isfinite(sum))
+					return overflow(key, g->slots[s].value, v, err);
+				g->slots[s].value = sum;
 				return SC_OK;
 			}
 			s = (s + 1) & (g->capacity - 1);

@@ -153,6 +153,7 @@ sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname)
 	}
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? SP_HINT_CELL_OVERFLOW :
 					  "Only grids of the same shape, cell size and SRID can be added; rebuild one of them to match.");
 	sp_grid_changed(dst);
 }

@@ -134,6 +134,8 @@ void		sp_grid_settle(ExpandedGrid *eg);
 #define SpGridGetDatum(eg) EOHPGetRWDatum(&(eg)->hdr)
 /* add the cells of any grid datum into dst (same kind, SRID, size) */
 void		sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname);
+/* hint for SC_ERANGE from adding to a cell: its value would leave float8 */
+#define SP_HINT_CELL_OVERFLOW "A cell holds the sum of its rows' weights: scale the weights down (e.g. to thousands) so that every sum stays within double precision (about 1.8e308)."
 /* error unless a row's weight is finite */
 void		sp_check_weight(const char *fname, double w);
 /* error when a row's SRID differs from the aggregate's */

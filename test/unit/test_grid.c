@@ -1,4 +1,5 @@
 /* test_grid.c — cell arithmetic, the hash grid, flat and text forms. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +426,38 @@ test_cells_match_division(void)
 	CHECK(wrong == 0);
 }
 
+/* a sum that leaves double's range is refused and the cell keeps its value */
+static void
+test_overflow(void)
+{
+	sc_grid		g,
+				h;
+	sc_err		err;
+	double		v = 0;
+	sc_cell		batch[2] = {{0, 0, 1e308}, {0, 0, 1e308}};
+
+	sc_grid_init(&g, SC_GRID_SQUARE, 32616, 100, 0, &sc_malloc_allocator);
+	CHECK(sc_grid_add(&g, 2, -3, 1e308, &err) == SC_OK);
+	CHECK(sc_grid_add(&g, 2, -3, 1e308, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "cell (2,-3) overflows") != NULL);
+	CHECK(sc_grid_get(&g, 2, -3, &v) && v == 1e308);
+	CHECK(sc_grid_add(&g, 2, -3, -1e308, &err) == SC_OK && sc_grid_get(&g, 2, -3, &v) && v == 0);
+	CHECK(sc_grid_add(&g, 0, 0, INFINITY, &err) == SC_ERANGE);
+	CHECK(sc_grid_add(&g, 0, 0, NAN, &err) == SC_ERANGE);
+	CHECK(!sc_grid_get(&g, 0, 0, &v) && g.count == 1);
+	/* batches and merges take the same path */
+	CHECK(sc_grid_add_many(&g, batch, 2, &err) == SC_ERANGE);
+	CHECK(sc_grid_get(&g, 0, 0, &v) && v == 1e308);
+	sc_grid_init(&h, SC_GRID_SQUARE, 32616, 100, 0, &sc_malloc_allocator);
+	CHECK(sc_grid_add(&h, 0, 0, 1e308, &err) == SC_OK);
+	CHECK(sc_grid_merge(&h, &g, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "cell (0,0) overflows") != NULL);
+	/* the largest finite sums still add */
+	CHECK(sc_grid_add(&h, 5, 5, DBL_MAX / 2, &err) == SC_OK && sc_grid_add(&h, 5, 5, DBL_MAX / 2, &err) == SC_OK);
+	sc_grid_free(&g);
+	sc_grid_free(&h);
+}
+
 int
 main(void)
 {
@@ -434,5 +467,6 @@ main(void)
 	test_sorted_and_batched();
 	test_text();
 	test_ewkb();
+	test_overflow();
 	TEST_DONE("grid");
 }
