@@ -19,6 +19,7 @@
 #include "utils/tuplestore.h"
 
 #include "sc_knox.h"
+#include "sc_repeats.h"
 
 /* most permutations one call may run */
 #define SP_MAX_PERMUTATIONS 99999
@@ -466,14 +467,15 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 	sp_polygon_maker_init(&maker, TupleDescAttr(rsinfo->setDesc, 4)->atttypid, CurrentMemoryContext);
 	for (size_t k = 0; k < e->n; k++)
 	{
-		int64		t = sp_event_time(e, k);
+		int64		t = sp_event_time(e, k),
+					left;
 		Datum		values[5];
 		bool		nulls[5] = {!e->has_id[k], false, false, false, false};
 		size_t		npts;
 
 		if (k % SC_INTERRUPT_EVERY == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (t > as_of || as_of - t >= span)
+		if (!sc_window_open(t, span, as_of, &left))
 			continue;
 		if (metric == SC_METRIC_MANHATTAN)
 		{
@@ -505,7 +507,7 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 		values[0] = Int64GetDatum(e->id[k]);
 		values[1] = TimestampTzGetDatum(t);
 		values[2] = TimestampTzGetDatum(t + span);
-		values[3] = Float8GetDatum((double) (t + span - as_of) / (double) USECS_PER_DAY);
+		values[3] = Float8GetDatum((double) left / (double) USECS_PER_DAY);
 		values[4] = sp_make_polygon(&maker, e->srid, xs, ys, npts);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
