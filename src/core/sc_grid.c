@@ -93,6 +93,8 @@ sc_hex_cell(double x, double y, double s, int32_t *i, int32_t *j, sc_err *err)
 	double		best = INFINITY;
 	sc_status	st;
 
+	if (!isfinite(height))
+		return sc_fail(err, SC_EINVAL, "cell_size %g is too large for hexagons: their height overflows double precision", s);
 	if ((st = index_of(x / (1.5 * s), "i", &i0, err)) != SC_OK)
 		return st;
 	if (i0 == SC_CELL_INDEX_MAX)

@@ -96,13 +96,9 @@ sp_fc_common_args(FunctionCallInfo fcinfo, const char *fname, int64 *as_of, doub
 }
 
 Datum
-sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c)
+sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c, const char *fname)
 {
-	double		xs[8],
-				ys[8];
-	size_t		nv = sc_cell_ring(SC_GRID_SQUARE, d->cell_size, d->ci[c], d->cj[c], xs, ys);
-
-	return sp_make_polygon(maker, d->lookup.srid, xs, ys, nv);
+	return sp_cell_polygon(maker, SC_GRID_SQUARE, d->cell_size, d->lookup.srid, d->ci[c], d->cj[c], fname);
 }
 
 void
@@ -187,7 +183,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 		values[1] = Int32GetDatum(d->ci[c]);
 		values[2] = Int32GetDatum(d->cj[c]);
 		values[3] = Float8GetDatum(expected[c]);
-		values[4] = sp_fc_cell_polygon(&maker, d, c);
+		values[4] = sp_fc_cell_polygon(&maker, d, c, fname);
 		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
 	}

@@ -18,6 +18,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "sc_ewkb.h"
 #include "sc_knox.h"
 #include "sc_repeats.h"
 
@@ -504,6 +505,11 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 			ys[SP_CIRCLE_SEGMENTS] = ys[0];
 			npts = SP_CIRCLE_SEGMENTS + 1;
 		}
+		if (!sc_points_finite(xs, ys, npts))
+			ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							errmsg("%s: the zone of event %zu reaches beyond double precision (distance %g)",
+								   fname, k + 1, distance),
+							errhint("distance is in the units of the events' SRID, e.g. 200 (metres).")));
 		values[0] = Int64GetDatum(e->id[k]);
 		values[1] = TimestampTzGetDatum(t);
 		values[2] = TimestampTzGetDatum(t + span);

@@ -123,7 +123,7 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 		if (c % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int64GetDatum(sc_cell_id(d->ci[c], d->cj[c]));
-		values[1] = sp_fc_cell_polygon(&maker, d, c);
+		values[1] = sp_fc_cell_polygon(&maker, d, c, fname);
 		values[2] = Int64GetDatum(cells[c].events);
 		values[3] = Float8GetDatum(cells[c].expected);
 		values[4] = Float8GetDatum(cells[c].typical);

@@ -87,6 +87,9 @@ Datum		sp_make_polygon(SpPolygonMaker *m, int32 srid, const double *xs, const do
 							size_t n);
 /* a point through the same receive function */
 Datum		sp_make_point(SpPolygonMaker *m, int32 srid, double x, double y);
+/* the polygon of grid cell (i, j) (grid_cells.c); an error naming fname if it has none */
+Datum		sp_cell_polygon(SpPolygonMaker *m, int kind, double cell_size, int32 srid, int32 i, int32 j,
+							const char *fname);
 
 /* --- safety.grid ----------------------------------------------------- */
 

@@ -360,14 +360,11 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 		const sc_risk_cell *c = &cells[k];
 		Datum		values[21];
 		bool		nulls[21] = {false};
-		double		xs[8],
-					ys[8];
-		size_t		nv = sc_cell_ring(SC_GRID_SQUARE, cell_size, c->i, c->j, xs, ys);
 
 		if (k % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int64GetDatum(sc_cell_id(c->i, c->j));
-		values[1] = sp_make_polygon(&maker, ee->ev.srid, xs, ys, nv);
+		values[1] = sp_cell_polygon(&maker, SC_GRID_SQUARE, cell_size, ee->ev.srid, c->i, c->j, fname);
 		values[2] = Int64GetDatum(c->c.events);
 		values[3] = Float8GetDatum(c->c.harm);
 		values[4] = Float8GetDatum(c->c.recency);
