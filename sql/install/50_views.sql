@@ -254,12 +254,14 @@ BEGIN
 			USING ERRCODE = 'datatype_mismatch';
 	END IF;
 	IF att.typmod OPERATOR(pg_catalog.>=) 0 THEN
-		-- geometry(Type[,SRID]): points only (Z and M are ignored)
-		IF pg_catalog.substring(att.type, '\((\w+)') OPERATOR(pg_catalog.!~*) '^(point|geometry)[zm]*$' THEN
+		-- geometry(Type[,SRID]): points only (Z and M are ignored); the
+		-- patterns hold no backslash, so standard_conforming_strings = off
+		-- reads them the same
+		IF pg_catalog.substring(att.type, '[(]([[:alnum:]_]+)') OPERATOR(pg_catalog.!~*) '^(point|geometry)[zm]*$' THEN
 			RAISE EXCEPTION '%: geom_column "%" of % has type %; it needs points', fn, geom_column, src, att.type
 				USING ERRCODE = 'datatype_mismatch', HINT = 'Turn areas into points with ST_PointOnSurface in a view over the table.';
 		END IF;
-		srid := pg_catalog.substring(att.type, ',(\d+)\)')::pg_catalog.int4;
+		srid := pg_catalog.substring(att.type, ',([[:digit:]]+)[)]')::pg_catalog.int4;
 	END IF;
 	att := @extschema@.source_column(fn, src, time_column);
 	IF att.typid OPERATOR(pg_catalog.<>) 'pg_catalog.timestamptz'::pg_catalog.regtype THEN
@@ -300,7 +302,7 @@ BEGIN
 		'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(1,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events;
 EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limit_exceeded THEN
 	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, state = RETURNED_SQLSTATE;
-	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety\.\w+: ', '')
+	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety[.][[:alnum:]_]+: ', '')
 		USING ERRCODE = state, HINT = hint;
 END $$;
 COMMENT ON FUNCTION @extschema@.check_view_call(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
@@ -421,7 +423,7 @@ $sql$WITH g AS MATERIALIZED (
 ), d AS (
 	SELECT d.cell_id, d.value FROM g, LATERAL @extschema@.cells(g.density) d
 ), z AS (
-	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$s::pg_catalog.float8, %5$L::pg_catalog.bool) z
+	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$L::pg_catalog.float8, %5$L::pg_catalog.bool) z
 )
 SELECT %1$s
 FROM g CROSS JOIN LATERAL @extschema@.cells(g.grid) c
@@ -430,7 +432,7 @@ LEFT JOIN z ON z.cell_id OPERATOR(pg_catalog.=) c.cell_id
 WHERE c.value OPERATOR(pg_catalog.>=) %3$s$sql$,
 		cols,
 		@extschema@.view_events_sql(source, p, pg_catalog.format(
-			'@extschema@.grid_agg(s.geom, %1$s::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$s::pg_catalog.float8, %2$s::pg_catalog.float8) AS density',
+			'@extschema@.grid_agg(s.geom, %1$L::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$L::pg_catalog.float8, %2$L::pg_catalog.float8) AS density',
 			cell_size, (p OPERATOR(pg_catalog.->>) 'bandwidth')::pg_catalog.float8)),
 		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4,
 		distance, fdr);
@@ -445,7 +447,9 @@ DECLARE
 	p pg_catalog.jsonb := near_repeat_view_sql.parameters;
 	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
 	-- the arguments of near_repeat after the events, as stored
-	args pg_catalog.text := pg_catalog.format('%L::pg_catalog.float8[], %L::pg_catalog.float8[], %s::pg_catalog.int4, %s::pg_catalog.int8, %L',
+	-- (numbers as quoted literals: -9223372036854775808::int8 would be
+	-- -(9223372036854775808::int8), out of range)
+	args pg_catalog.text := pg_catalog.format('%L::pg_catalog.float8[], %L::pg_catalog.float8[], %L::pg_catalog.int4, %L::pg_catalog.int8, %L',
 		ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p OPERATOR(pg_catalog.->) 'distance_bands'))::pg_catalog.float8[],
 		ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p OPERATOR(pg_catalog.->) 'time_bands'))::pg_catalog.float8[],
 		(p OPERATOR(pg_catalog.->>) 'permutations')::pg_catalog.int4,
@@ -509,7 +513,7 @@ COMMENT ON FUNCTION @extschema@.tier_view_sql(pg_catalog.regclass, pg_catalog.js
 CREATE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	-- the arguments of risk_tiers after the events and as_of, as stored
-	RETURN pg_catalog.format('%s::pg_catalog.float8, %L::pg_catalog.interval, %L, %s::pg_catalog.float8, %s::pg_catalog.int4',
+	RETURN pg_catalog.format('%L::pg_catalog.float8, %L::pg_catalog.interval, %L, %L::pg_catalog.float8, %L::pg_catalog.int4',
 		(parameters OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8,
 		parameters OPERATOR(pg_catalog.->>) 'horizon', parameters OPERATOR(pg_catalog.->>) 'model',
 		(parameters OPERATOR(pg_catalog.->>) 'keep')::pg_catalog.float8,
@@ -649,7 +653,7 @@ BEGIN
 	END IF;
 	-- the near-repeat parameters, checked by safety.near_repeat itself
 	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format(
-		'@extschema@.near_repeat($1, %L::pg_catalog.float8[], %L::pg_catalog.float8[], %s, %s, %L)',
+		'@extschema@.near_repeat($1, %L::pg_catalog.float8[], %L::pg_catalog.float8[], %L::pg_catalog.int4, %L::pg_catalog.int8, %L)',
 		distance_bands, time_bands, permutations, seed, metric));
 
 	params := pg_catalog.jsonb_build_object(
@@ -701,7 +705,7 @@ DECLARE
 	src pg_catalog.regclass := create_tier_view.source;
 	srid pg_catalog.int4;
 	mc pg_catalog.int4;
-	offense_type pg_catalog.text;
+	offense record;
 	params pg_catalog.jsonb;
 	view pg_catalog.regclass;
 BEGIN
@@ -719,9 +723,12 @@ BEGIN
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
-	offense_type := (@extschema@.source_column(fn, src, offense_column)).type;
-	IF offense_type OPERATOR(pg_catalog.!~) '^(text|character varying|character|name)\M' THEN
-		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_type
+	-- a text type, by OID (a pattern with \M would read otherwise under
+	-- standard_conforming_strings = off)
+	offense := @extschema@.source_column(fn, src, offense_column);
+	IF offense.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.text', 'pg_catalog.varchar', 'pg_catalog.bpchar',
+	   'pg_catalog.name']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'The offense names the row of safety.offense_weights that weighs the event.';
 	END IF;
 
