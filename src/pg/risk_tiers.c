@@ -174,7 +174,7 @@ safety_tier_backtest(PG_FUNCTION_ARGS)
 	horizon = sp_arg_interval(fcinfo, 5, fname, "horizon");
 	spec = model_arg(fcinfo, 6, fname);
 	rule = rule_args(fcinfo, 7, fname);
-	if (stop - start < horizon)
+	if (stop - horizon < start)	/* stop - start may wrap */
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
 						errhint("Origins run from start while origin + horizon <= stop.")));
