@@ -156,3 +156,24 @@ sc_cell_ring(int kind, double s, int32_t i, int32_t j, double *xs, double *ys)
 		return 7;
 	}
 }
+
+bool
+sc_points_finite(const double *xs, const double *ys, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!isfinite(xs[k]) || !isfinite(ys[k]))
+			return false;
+	return true;
+}
+
+sc_status
+sc_cell_ring_finite(int kind, double s, int32_t i, int32_t j, double *xs, double *ys,
+					size_t *n, sc_err *err)
+{
+	*n = sc_cell_ring(kind, s, i, j, xs, ys);
+	if (!sc_points_finite(xs, ys, *n))
+		return sc_fail(err, SC_ERANGE,
+					   "cell (%d,%d) of size %g reaches beyond double precision: it has no polygon",
+					   (int) i, (int) j, s);
+	return SC_OK;
+}

@@ -33,5 +33,14 @@ void		sc_ewkb_polygon_write(unsigned char *dst, int32_t srid,
 void		sc_ewkb_point_write(unsigned char *dst, int32_t srid, double x, double y);
 /* the ring of a grid cell, vertex order as PostGIS ST_Square / ST_Hexagon */
 size_t		sc_cell_ring(int kind, double s, int32_t i, int32_t j, double *xs, double *ys);
+/*
+ * The same ring (*n vertices) when every vertex is a finite double;
+ * SC_ERANGE naming the cell otherwise (a cell size near 1e308 away from the
+ * origin): such a cell has no polygon, and none with an Infinity is made.
+ */
+sc_status	sc_cell_ring_finite(int kind, double s, int32_t i, int32_t j, double *xs, double *ys,
+								size_t *n, sc_err *err);
+/* whether all n points are finite (a polygon or zone can be drawn) */
+bool		sc_points_finite(const double *xs, const double *ys, size_t n);
 
 #endif

@@ -1185,7 +1185,7 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
 	if (horizon <= 0)
 		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
-	if (stop - start < horizon)
+	if (stop - horizon < start)	/* stop - start may wrap */
 		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
 	if (start <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");

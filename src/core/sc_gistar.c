@@ -359,7 +359,10 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 				sd,
 				limit,
 				lim2,
-				dn = (double) n;
+				dn = (double) n,
+				xmax = 0.0,
+				scale;
+	int			e = 0;
 	size_t		undefined = 0,
 				tick = 0;
 	sc_status	st;
@@ -374,12 +377,21 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		return sc_fail(err, SC_EINVAL,
 					   "all cells have the same value (%g): Gi* is undefined without variation", x[0]);
 
+	/*
+	 * z is scale-free, so values are used as multiples of the power of two
+	 * at their largest magnitude (an exact scaling): squares of values near
+	 * 1e200 neither overflow (S = ∞ gave z = 0) nor those of tiny ones vanish.
+	 */
+	for (size_t i = 0; i < n; i++)
+		xmax = fmax(xmax, fabs(x[i]));
+	frexp(xmax, &e);
+	scale = ldexp(1.0, -(e < -1000 ? -1000 : e));	/* 2^1000 at most: finite */
 	/* two passes: S² = Σ(x−X̄)²/N equals Σx²/N − X̄² without its cancellation */
 	for (size_t i = 0; i < n; i++)
-		mean += x[i];
+		mean += x[i] * scale;
 	mean /= dn;
 	for (size_t i = 0; i < n; i++)
-		ss += (x[i] - mean) * (x[i] - mean);
+		ss += (x[i] * scale - mean) * (x[i] * scale - mean);
 	sd = sqrt(ss / dn);
 
 	limit = band_limit(band, max_abs_coord(n, cx, cy));
@@ -400,7 +412,7 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		neigh_begin(&it, &bi, i, lim2);
 		while (neigh_next(&it, &j, &d2))
 		{
-			sum += x[j] - mean;
+			sum += x[j] * scale - mean;
 			cnt++;
 			if (interrupt && ++tick % SC_INTERRUPT_EVERY == 0)
 				interrupt();
@@ -427,8 +439,8 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 
 	if (info)
 	{
-		info->mean = mean;
-		info->sd = sd;
+		info->mean = mean / scale;
+		info->sd = sd / scale;
 		info->fdr_p[0] = info->fdr_p[1] = info->fdr_p[2] = -1.0;
 		info->undefined = undefined;
 	}

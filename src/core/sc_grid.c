@@ -93,6 +93,8 @@ sc_hex_cell(double x, double y, double s, int32_t *i, int32_t *j, sc_err *err)
 	double		best = INFINITY;
 	sc_status	st;
 
+	if (!isfinite(height))
+		return sc_fail(err, SC_EINVAL, "cell_size %g is too large for hexagons: their height overflows double precision", s);
 	if ((st = index_of(x / (1.5 * s), "i", &i0, err)) != SC_OK)
 		return st;
 	if (i0 == SC_CELL_INDEX_MAX)
@@ -211,12 +213,32 @@ grow(sc_grid *g, sc_err *err)
 	return SC_OK;
 }
 
+/*
+ * A sum that left the range of double: refused here, so no grid ever holds
+ * an infinite value (stored grids with one could not be read back).
+ */
+static sc_status
+overflow(uint64_t key, double have, double v, sc_err *err)
+{
+	int32_t		i,
+				j;
+
+	key_split(key, &i, &j);
+	if (!isfinite(v))
+		return sc_fail(err, SC_ERANGE, "the value of cell (%d,%d) is beyond double precision", i, j);
+	return sc_fail(err, SC_ERANGE,
+				   "the value of cell (%d,%d) overflows: %g + %g is beyond double precision",
+				   i, j, have, v);
+}
+
 /* add v to the cell with this key, whose hash_of() is hash */
 static sc_status
 add_hashed(sc_grid *g, uint64_t key, uint64_t hash, double v, sc_err *err)
 {
 	size_t		s;
 
+	if (!isfinite(v))
+		return overflow(key, 0, v, err);
 	if (g->capacity)
 	{
 		s = (size_t) hash & (g->capacity - 1);
@@ -224,7 +246,11 @@ add_hashed(sc_grid *g, uint64_t key, uint64_t hash, double v, sc_err *err)
 		{
 			if (g->slots[s].key == key)
 			{
-				g->slots[s].value += v;
+				double		sum = g->slots[s].value + v;
+
+				if (!isfinite(sum))
+					return overflow(key, g->slots[s].value, v, err);
+				g->slots[s].value = sum;
 				return SC_OK;
 			}
 			s = (s + 1) & (g->capacity - 1);

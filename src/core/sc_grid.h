@@ -70,7 +70,10 @@ void		sc_grid_cell_center(sc_grid_kind kind, double s, int32_t i, int32_t j,
 int64_t		sc_cell_id(int32_t i, int32_t j);
 void		sc_cell_id_split(int64_t id, int32_t *i, int32_t *j);
 
-/* add v to cell (i, j), creating it; SC_ELIMIT past max_cells */
+/*
+ * add v to cell (i, j), creating it; SC_ELIMIT past max_cells, SC_ERANGE
+ * when v or the cell's new value is not finite (the cell keeps its value)
+ */
 sc_status	sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err);
 /*
  * add cells[k].value to cell (cells[k].i, cells[k].j) for each k, in order:

@@ -46,6 +46,25 @@ kd_free(kd_tree *t)
 }
 
 /*
+ * Distances and areas are computed on coordinates divided by the power of
+ * two at their largest magnitude (an exact scaling, undone on the results):
+ * squares of coordinates near 1e300 would overflow, of tiny ones vanish.
+ */
+static double
+coord_scale(size_t n, const double *x, const double *y)
+{
+	double		m = 0;
+	int			e;
+
+	for (size_t i = 0; i < n; i++)
+		m = fmax(m, fmax(fabs(x[i]), fabs(y[i])));
+	if (!(m > 0) || !isfinite(m))
+		return 1;
+	frexp(m, &e);
+	return ldexp(1.0, -(e < -1000 ? -1000 : e));	/* 2^1000 at most: finite */
+}
+
+/*
  * Put the element of rank kth (by c[perm[.]]) at perm[kth], smaller ones
  * before and larger after.  Three-way partitioning keeps runs of equal
  * coordinates (coincident events) linear.
@@ -102,8 +121,9 @@ select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth)
 	}
 }
 
+/* the tree holds the coordinates times scale (a power of two) */
 static sc_status
-kd_build(kd_tree *t, size_t n, const double *x, const double *y,
+kd_build(kd_tree *t, size_t n, const double *x, const double *y, double scale,
 		 const sc_alloc *alloc, sc_err *err)
 {
 	size_t		cap = n / 2 + 8,
@@ -140,8 +160,8 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y,
 		nd->maxx = nd->maxy = -INFINITY;
 		for (size_t k = lo; k < hi; k++)
 		{
-			double		px = x[t->perm[k]],
-						py = y[t->perm[k]];
+			double		px = x[t->perm[k]] * scale,
+						py = y[t->perm[k]] * scale;
 
 			nd->minx = fmin(nd->minx, px);
 			nd->maxx = fmax(nd->maxx, px);
@@ -171,8 +191,8 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y,
 	}
 	for (size_t k = 0; k < n; k++)
 	{
-		t->px[k] = x[t->perm[k]];
-		t->py[k] = y[t->perm[k]];
+		t->px[k] = x[t->perm[k]] * scale;
+		t->py[k] = y[t->perm[k]] * scale;
 	}
 	return SC_OK;
 }
@@ -263,8 +283,9 @@ knn_run(size_t n, const double *x, const double *y, size_t k, double *dist,
 		bool all, sc_interrupt_fn interrupt, const sc_alloc *alloc, sc_err *err)
 {
 	kd_tree		t;
-	double	   *best;
-	sc_status	st;
+	double	   *best,
+				scale;
+	sc_status	st = SC_OK;
 
 	if (k < 1)
 		return sc_fail(err, SC_EINVAL, "k must be at least 1");
@@ -273,7 +294,8 @@ knn_run(size_t n, const double *x, const double *y, size_t k, double *dist,
 					   "%zu nearest neighbours need at least %zu points, got %zu", k, k + 1, n);
 	if ((st = check_coords(n, x, y, err)) != SC_OK)
 		return st;
-	if ((st = kd_build(&t, n, x, y, alloc, err)) != SC_OK)
+	scale = coord_scale(n, x, y);
+	if ((st = kd_build(&t, n, x, y, scale, alloc, err)) != SC_OK)
 		return st;
 	best = sc_alloc_array(alloc, k, sizeof(double), err, "neighbours");
 	if (!best)
@@ -290,15 +312,22 @@ knn_run(size_t n, const double *x, const double *y, size_t k, double *dist,
 		kd_knn(&t, i, t.px[pos], t.py[pos], k, best);
 		if (all)
 			for (size_t m = 0; m < k; m++)
-				dist[i * k + m] = sqrt(best[m]);
+				dist[i * k + m] = sqrt(best[m]) / scale;
 		else
-			dist[i] = sqrt(best[k - 1]);
+			dist[i] = sqrt(best[k - 1]) / scale;
+		/* only points ±1.8e308 apart are farther than a double holds */
+		if (!isfinite(dist[all ? i * k + k - 1 : i]))
+		{
+			st = sc_fail(err, SC_ERANGE, "the distance from point %zu to its neighbour is beyond double precision",
+						 i + 1);
+			break;
+		}
 		if (interrupt && (pos + 1) % SC_INTERRUPT_EVERY == 0)
 			interrupt();
 	}
 	sc_free(alloc, best);
 	kd_free(&t);
-	return SC_OK;
+	return st;
 }
 
 sc_status
@@ -344,10 +373,11 @@ cross(pt o, pt a, pt b)
 
 /*
  * Convex hull, counter-clockwise without collinear points (Andrew 1979,
- * monotone chain).  *hull is allocated (caller frees); *h its size.
+ * monotone chain), of the points times scale (a power of two).  *hull is
+ * allocated (caller frees); *h its size.
  */
 static sc_status
-convex_hull(size_t n, const double *x, const double *y, pt **hull, size_t *h,
+convex_hull(size_t n, const double *x, const double *y, double scale, pt **hull, size_t *h,
 			const sc_alloc *alloc, sc_err *err)
 {
 	pt		   *p,
@@ -368,8 +398,8 @@ convex_hull(size_t n, const double *x, const double *y, pt **hull, size_t *h,
 	}
 	for (size_t i = 0; i < n; i++)
 	{
-		p[i].x = x[i];
-		p[i].y = y[i];
+		p[i].x = x[i] * scale;
+		p[i].y = y[i] * scale;
 	}
 	qsort(p, n, sizeof(pt), pt_cmp);
 	for (size_t i = 0; i < n; i++)		/* lower hull */
@@ -387,6 +417,19 @@ convex_hull(size_t n, const double *x, const double *y, pt **hull, size_t *h,
 	sc_free(alloc, p);
 	*hull = H;
 	*h = k > 0 ? k - 1 : 0;		/* the last point repeats the first */
+	return SC_OK;
+}
+
+/* an area of scaled coordinates in the units of the data, if a double holds it */
+static sc_status
+unscale_area(double a, double scale, const char *what, double *area, sc_err *err)
+{
+	double		u = a / scale / scale;
+
+	if (a > 0 && !(u > 0 && isfinite(u)))
+		return sc_fail(err, SC_ERANGE, "the points' %s has an area outside the range of double precision (%g × 2^%d)",
+					   what, a, -2 * ilogb(scale));
+	*area = u;
 	return SC_OK;
 }
 
@@ -408,8 +451,9 @@ sc_convex_hull_area(size_t n, const double *x, const double *y, double *area,
 {
 	pt		   *H;
 	size_t		h;
-	double		a;
-	sc_status	st = convex_hull(n, x, y, &H, &h, alloc, err);
+	double		a,
+				scale = n >= 3 ? coord_scale(n, x, y) : 1;
+	sc_status	st = convex_hull(n, x, y, scale, &H, &h, alloc, err);
 
 	if (st != SC_OK)
 		return st;
@@ -419,8 +463,7 @@ sc_convex_hull_area(size_t n, const double *x, const double *y, double *area,
 		return sc_fail(err, SC_EINVAL,
 					   "the points' convex hull has no area (they are collinear or coincide); "
 					   "give the study area explicitly");
-	*area = a;
-	return SC_OK;
+	return unscale_area(a, scale, "convex hull", area, err);
 }
 
 /*
@@ -437,8 +480,9 @@ sc_min_rectangle_area(size_t n, const double *x, const double *y, double *area,
 				r = 1,
 				top = 1,
 				l = 1;
-	double		best = INFINITY;
-	sc_status	st = convex_hull(n, x, y, &H, &h, alloc, err);
+	double		best = INFINITY,
+				scale = n >= 3 ? coord_scale(n, x, y) : 1;
+	sc_status	st = convex_hull(n, x, y, scale, &H, &h, alloc, err);
 
 	if (st != SC_OK)
 		return st;
@@ -488,8 +532,7 @@ sc_min_rectangle_area(size_t n, const double *x, const double *y, double *area,
 	sc_free(alloc, H);
 	if (!(best > 0) || !isfinite(best))
 		return sc_fail(err, SC_EINVAL, "the points' enclosing rectangle has no area");
-	*area = best;
-	return SC_OK;
+	return unscale_area(best, scale, "enclosing rectangle", area, err);
 }
 
 sc_status
@@ -499,6 +542,7 @@ sc_nni(size_t n, const double *x, const double *y, double area,
 {
 	double	   *d = nn,
 				sum = 0.0,
+				mean,
 				dn = (double) n;
 	sc_status	st;
 
@@ -517,19 +561,34 @@ sc_nni(size_t n, const double *x, const double *y, double area,
 	if (st == SC_OK)
 		for (size_t i = 0; i < n; i++)
 			sum += d[i];
+	mean = sum / dn;
+	/* distances near 1e308 add up past it: average them piecewise instead */
+	if (st == SC_OK && !isfinite(sum))
+	{
+		mean = 0;
+		for (size_t i = 0; i < n; i++)
+			mean += d[i] / dn;
+	}
 	if (d != nn)
 		sc_free(alloc, d);
 	if (st != SC_OK)
 		return st;
 
-	/* Clark & Evans (1954); SE and z as in ArcGIS Average Nearest Neighbor */
+	/*
+	 * Clark & Evans (1954); SE and z as in ArcGIS Average Nearest Neighbor,
+	 * with sqrt(A) outside so that areas near the ends of double's range
+	 * keep their quotients
+	 */
 	res->n = n;
 	res->area = area;
-	res->observed = sum / dn;
-	res->expected = 0.5 / sqrt(dn / area);
+	res->observed = mean;
+	res->expected = 0.5 * sqrt(area / dn);
 	res->ratio = res->observed / res->expected;
-	res->se = 0.26136 / sqrt(dn * dn / area);
+	res->se = 0.26136 * sqrt(area) / dn;
 	res->z = (res->observed - res->expected) / res->se;
 	res->p = sc_p_two_sided(res->z);
+	if (!isfinite(res->observed) || !isfinite(res->ratio) || !isfinite(res->z) || !(res->se > 0))
+		return sc_fail(err, SC_ERANGE,
+					   "the index is beyond double precision for these coordinates and study area (%g)", area);
 	return SC_OK;
 }

@@ -88,6 +88,25 @@ sc_repeat_bin_days(size_t b, int64_t *lo_days, int64_t *hi_days)
 }
 
 /*
+ * Whether the risk window [t, t + span) of an event at t holds as_of; if so
+ * *left = t + span - as_of.  Any int64 times and span >= 0: as_of - t is
+ * not formed in signed arithmetic, where it wraps for times far apart.
+ */
+static inline bool
+sc_window_open(int64_t t, int64_t span, int64_t as_of, int64_t *left)
+{
+	uint64_t	age;
+
+	if (as_of < t || span <= 0)
+		return false;
+	age = (uint64_t) as_of - (uint64_t) t;	/* exact: as_of >= t */
+	if (age >= (uint64_t) span)
+		return false;
+	*left = span - (int64_t) age;
+	return true;
+}
+
+/*
  * group[i] < n_groups for every event; t need not be sorted (events are
  * ordered by (group, time, index) inside).  within_us ≥ 0.  Fills *out
  * (zeroed first); free with sc_repeat_stats_free, also after errors.

@@ -44,16 +44,32 @@ severity_at(const sc_fc_data *d, int64_t t, double *sev, double *harm, double *c
 				b = sc_fc_time_index(d, t);
 	double		H = 0,
 				n = 0,
+				wmax = 0,
+				scale = 1,
 				wbar;
+	int			e;
 
+	/*
+	 * Severity is a ratio of weights: they are summed as multiples of a
+	 * power of two near the largest (exact), so weights near 1e308 do not
+	 * overflow into NaN.
+	 */
+	for (size_t k = a; k < b; k++)
+		if (d->cell[k] >= 0 && fabs(d->w[k]) > wmax)
+			wmax = fabs(d->w[k]);
+	if (wmax > 0)
+	{
+		frexp(wmax, &e);
+		scale = ldexp(1.0, -e);
+	}
 	memset(harm, 0, d->ncells * sizeof(double));
 	memset(count, 0, d->ncells * sizeof(double));
 	for (size_t k = a; k < b; k++)
 		if (d->cell[k] >= 0)
 		{
-			harm[d->cell[k]] += d->w[k];
+			harm[d->cell[k]] += d->w[k] * scale;
 			count[d->cell[k]] += 1;
-			H += d->w[k];
+			H += d->w[k] * scale;
 			n += 1;
 		}
 	wbar = n > 0 ? H / n : 0;
@@ -295,7 +311,7 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
 	if (horizon <= 0)
 		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
-	if (stop - start < horizon)
+	if (stop - horizon < start)	/* stop - start may wrap */
 		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
 	if (start <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");

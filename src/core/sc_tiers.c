@@ -228,13 +228,35 @@ sc_tier_from_p(double p)
 
 /* --- time helpers ------------------------------------------------------- */
 
+/* a - b, clamped to the int64 range instead of wrapping */
+static inline int64_t
+sub_sat(int64_t a, int64_t b)
+{
+	int64_t		r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 int64_t
 sc_interval_usec(int32_t months, int32_t days, int64_t usec)
 {
 	/* as extract(epoch from interval): a year is 365.25 days, a month 30 days */
 	double		d = (double) (months / 12) * 365.25 + (double) (months % 12) * 30.0 + days;
+	double		us = d * (double) SC_USEC_PER_DAY,
+				total = us + (double) usec;
+	int64_t		r;
 
-	return usec + (int64_t) llround(d * (double) SC_USEC_PER_DAY);
+	/*
+	 * Beyond ±2^63 µs (292,000 years) the interval saturates: longer than any
+	 * span of times, it selects the same events.
+	 */
+	if (!(total > -9.2e18 && total < 9.2e18))
+		return total > 0 ? INT64_MAX : INT64_MIN;
+	if (!(us > -9.2e18 && us < 9.2e18) || __builtin_add_overflow(usec, (int64_t) llround(us), &r))
+		return (int64_t) llround(total);
+	return r;
 }
 
 int64_t
@@ -346,7 +368,8 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 	if (nyears > 64)
 		nyears = 64;
 	nweeks = p->baseline / SC_WEEK;
-	covered = (p->as_of - p->data_start) / SC_WEEK;
+	/* times and windows may lie ~2^63 µs apart: differences saturate */
+	covered = sub_sat(p->as_of, p->data_start) / SC_WEEK;
 	if (nweeks > covered)
 		nweeks = covered;
 	if (nweeks > 0)
@@ -365,7 +388,7 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 
 		if (t[k] >= p->as_of)
 			continue;
-		age = p->as_of - t[k];
+		age = sub_sat(p->as_of, t[k]);
 		if (age <= p->window)
 		{
 			out->events++;
@@ -376,15 +399,23 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 			weekly[nweeks - 1 - (age - 1) / SC_WEEK]++;
 		for (int64_t y = 1; y <= nyears; y++)
 		{
-			int64_t		e_y = p->as_of - y * SC_SEASON_SHIFT;
+			int64_t		e_y = sub_sat(p->as_of, y * SC_SEASON_SHIFT);
 
-			if (t[k] < e_y && t[k] >= e_y - p->window)
+			if (t[k] < e_y && t[k] >= sub_sat(e_y, p->window))
 				yearly[y - 1]++;
 		}
 	}
+	if (!isfinite(out->harm) || !isfinite(out->recency))
+	{
+		if (weekly)
+			alloc->free(alloc->ctx, weekly);
+		return sc_fail(err, SC_ERANGE,
+					   "the sum of the weights of %lld events overflows double precision",
+					   (long long) out->events);
+	}
 	out->expected = 0;
 	for (int64_t y = 1; y <= nyears; y++)
-		if (p->as_of - y * SC_SEASON_SHIFT - p->window >= p->data_start)
+		if (sub_sat(sub_sat(p->as_of, y * SC_SEASON_SHIFT), p->window) >= p->data_start)
 		{
 			out->expected += yearly[y - 1];
 			years++;
@@ -467,7 +498,7 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 				nc = 0;
 	int64_t		from;
 	double		maxv[4] = {0, 0, 0, 0};
-	const double wt[4] = {w->harm, w->recency, w->seasonal, w->trend};
+	double		wt[4] = {w->harm, w->recency, w->seasonal, w->trend};
 	double		wsum = w->harm + w->recency + w->seasonal + w->trend;
 
 	*cells_out = NULL;
@@ -476,13 +507,27 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		return sc_fail(err, SC_EINVAL, "cell_size must be a positive finite number (got %g)", cell_size);
 	if ((st = sc_risk_check_params(p, err)) != SC_OK || (st = sc_risk_check_weights(w, err)) != SC_OK)
 		return st;
+	/*
+	 * The score is a weighted mean, so only the weights' ratios count: when
+	 * their sum overflows (weights near 1e308) a quarter of each is exact
+	 * and sums within range.
+	 */
+	if (!isfinite(wsum))
+	{
+		wsum = 0;
+		for (int q = 0; q < 4; q++)
+		{
+			wt[q] *= 0.25;
+			wsum += wt[q];
+		}
+	}
 	if (rule->method == SC_METHOD_QUANTILE)
 		st = sc_tier_check_shares(rule->red, rule->orange, rule->yellow, err);
 	else
 		st = sc_tier_check_thresholds(rule->red, rule->orange, rule->yellow, err);
 	if (st != SC_OK)
 		return st;
-	from = p->as_of - (p->window > p->baseline ? p->window : p->baseline);
+	from = sub_sat(p->as_of, p->window > p->baseline ? p->window : p->baseline);
 
 	if (!(ce = alloc_array(alloc, e->n, sizeof(cell_event))))
 		return sc_fail(err, SC_ENOMEM, "out of memory for %zu events", e->n);
@@ -534,7 +579,15 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		cells[c].i = ce[k].i;
 		cells[c].j = ce[k].j;
 		if ((st = sc_risk_components(ts, ws, g, p, rc, alloc, err)) != SC_OK)
+		{
+			if (st == SC_ERANGE)
+			{
+				sc_err		inner = *err;
+
+				sc_fail(err, st, "cell (%d,%d): %s", cells[c].i, cells[c].j, inner.msg);
+			}
 			goto done;
+		}
 		raw[0] = rc->harm;
 		raw[1] = rc->recency;
 		raw[2] = isnan(rc->expected) ? 0 : (double) rc->events / (rc->expected + 1);

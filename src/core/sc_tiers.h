@@ -60,8 +60,18 @@ sc_status	sc_upper_tail(double observed, double expected, double dispersion,
 /* red when p <= 0.01, orange when p <= 0.05, yellow when p <= 0.10 */
 sc_tier		sc_tier_from_p(double p);
 
-/* interval arithmetic as PostgreSQL's extract(epoch from interval) */
+/*
+ * interval arithmetic as PostgreSQL's extract(epoch from interval);
+ * saturates at ±INT64_MAX instead of wrapping
+ */
 int64_t		sc_interval_usec(int32_t months, int32_t days, int64_t usec);
+/*
+ * The longest interval the analyses take: events lie in the years 1 to
+ * 9999, so a longer window selects nothing more, and times plus or minus
+ * it stay far inside int64 for every timestamp.
+ */
+#define SC_INTERVAL_MAX_YEARS 10000
+#define SC_INTERVAL_MAX_USEC ((int64_t) (SC_INTERVAL_MAX_YEARS * 365.25 * 86400.0) * INT64_C(1000000))
 /* midnight (UTC) of the day of t */
 int64_t		sc_day_start(int64_t t);
 

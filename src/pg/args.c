@@ -34,7 +34,17 @@ sp_arg_interval(FunctionCallInfo fcinfo, int argno, const char *fname, const cha
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: %s must be a positive interval", fname, argname),
 						errhint("Use an interval such as '28 days'.")));
+	sp_check_interval_max(us, fname, argname);
 	return us;
+}
+
+void
+sp_check_interval_max(int64 us, const char *fname, const char *argname)
+{
+	if (us > SC_INTERVAL_MAX_USEC)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be at most %d years", fname, argname, SC_INTERVAL_MAX_YEARS),
+						errhint("Events lie in the years 1 to 9999: a longer interval selects nothing more.")));
 }
 
 int64

@@ -5,6 +5,7 @@
  */
 #include "safety_pg.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -12,6 +13,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
@@ -22,27 +24,69 @@
 #define FC_HINT_MODELS "Models: default, sepp, naive, counts, kde, prospective; all but naive take a window (for sepp the longest history), as in 'counts 365 days'."
 
 /*
+ * The window of a model as an interval.  interval_in's own error would not
+ * say which function or argument it is about: a value it refuses becomes an
+ * error of fname naming the model (anything else, a cancel say, goes on).
+ */
+static Interval *
+model_window(const char *text, const char *window, const char *fname)
+{
+	MemoryContext ctx = CurrentMemoryContext;
+	Interval   *iv = NULL;
+
+	PG_TRY();
+	{
+		iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(window),
+												   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+
+		MemoryContextSwitchTo(ctx);
+		ed = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(ed->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: the window \"%s\" of model \"%s\" is not an interval", fname, window, text),
+						errdetail("%s", ed->message), errhint(FC_HINT_MODELS)));
+	}
+	PG_END_TRY();
+	return iv;
+}
+
+/*
  * A model as written by the user: a name, optionally followed by the window
- * as an interval ("counts 28 days").
+ * as an interval ("counts 28 days"); spaces around either are ignored.
  */
 sc_fc_spec
 sp_fc_parse_model(const char *text, const char *fname)
 {
 	sc_fc_spec	spec = {0};
-	char	   *name = pstrdup(text);
-	char	   *rest = strchr(name, ' ');
+	char	   *copy = pstrdup(text);
+	char	   *name = copy,
+			   *rest;
 	sc_err		err;
 
-	if (rest)
+	while (isspace((unsigned char) *name))
+		name++;
+	rest = name;
+	while (*rest && !isspace((unsigned char) *rest))
+		rest++;
+	if (*rest)
 	{
 		*rest++ = '\0';
-		while (*rest == ' ')
+		while (isspace((unsigned char) *rest))
 			rest++;
 	}
+	if (*name == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: model must not be empty", fname), errhint(FC_HINT_MODELS)));
 	if (sc_fc_model_parse(name, &spec.model, &err) != SC_OK)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: %s", fname, err.msg), errhint(FC_HINT_MODELS)));
-	if (rest && *rest)
+	if (*rest)
 	{
 		Interval   *iv;
 
@@ -51,15 +95,15 @@ sp_fc_parse_model(const char *text, const char *fname)
 							errmsg("%s: model naive takes no window (it counts the last horizon): \"%s\"",
 								   fname, text),
 							errhint("Use 'counts 28 days' for counts of another window.")));
-		iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(rest),
-												   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		iv = model_window(text, rest, fname);
 		spec.window = sc_interval_usec(iv->month, iv->day, iv->time);
 		if (spec.window <= 0)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: the window of model \"%s\" must be a positive interval", fname, text),
 							errhint(FC_HINT_MODELS)));
+		sp_check_interval_max(spec.window, fname, "the window of the model");
 	}
-	pfree(name);
+	pfree(copy);
 	return spec;
 }
 
@@ -96,13 +140,9 @@ sp_fc_common_args(FunctionCallInfo fcinfo, const char *fname, int64 *as_of, doub
 }
 
 Datum
-sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c)
+sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c, const char *fname)
 {
-	double		xs[8],
-				ys[8];
-	size_t		nv = sc_cell_ring(SC_GRID_SQUARE, d->cell_size, d->ci[c], d->cj[c], xs, ys);
-
-	return sp_make_polygon(maker, d->lookup.srid, xs, ys, nv);
+	return sp_cell_polygon(maker, SC_GRID_SQUARE, d->cell_size, d->lookup.srid, d->ci[c], d->cj[c], fname);
 }
 
 void
@@ -187,7 +227,7 @@ safety_forecast(PG_FUNCTION_ARGS)
 		values[1] = Int32GetDatum(d->ci[c]);
 		values[2] = Int32GetDatum(d->cj[c]);
 		values[3] = Float8GetDatum(expected[c]);
-		values[4] = sp_fc_cell_polygon(&maker, d, c);
+		values[4] = sp_fc_cell_polygon(&maker, d, c, fname);
 		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
 	}
@@ -321,16 +361,18 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 	for (int q = 0; q < ncov; q++)
 	{
 		cov[q] = DatumGetFloat8(covd[q]);
+		/* the value as the user wrote it ("NaN", not C's "nan") */
 		if (sc_fc_check_coverage(cov[q], &err) != SC_OK)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s", fname, err.msg),
+							errmsg("%s: coverage %d must lie in (0, 1], not %s", fname, q + 1,
+								   float8out_internal(cov[q])),
 							errhint("A coverage is a share of the study cells, e.g. 0.01 for the top 1 %%.")));
 	}
 	if (stop <= start)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: stop must be after start", fname),
 						errhint("Origins run from start while origin + horizon <= stop.")));
-	if (stop - start < horizon)
+	if (stop - horizon < start)	/* stop - start may wrap */
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
 						errhint("Widen [start, stop) or shorten the horizon.")));

@@ -17,8 +17,8 @@ sc_fc_data *sp_fc_prepare(Datum events, double cell_size, int64 area_before, con
 /* arguments 0..3 of the forecast functions: e (not NULL), as_of, cell_size, horizon */
 void		sp_fc_common_args(FunctionCallInfo fcinfo, const char *fname, int64 *as_of,
 							  double *cell_size, int64 *horizon);
-/* the square of study cell c, in d's SRID */
-Datum		sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c);
+/* the square of study cell c, in d's SRID (an error naming fname if it has none) */
+Datum		sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c, const char *fname);
 /* NOTICE when sepp had too few events and fell back to counts */
 void		sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname);
 /* elements of a one-dimensional array argument without NULLs (1..64 of them) */

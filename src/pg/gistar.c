@@ -237,8 +237,6 @@ sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 	sc_status	st;
 	SpPolygonMaker maker;
 	TupleDesc	tupdesc;
-	double		xs[8],
-				ys[8];
 	int			ncols = 9 + nextra;
 	Datum	   *values = palloc(ncols * sizeof(Datum));
 	bool	   *nulls = palloc(ncols * sizeof(bool));
@@ -259,8 +257,6 @@ sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 	sp_polygon_maker_init(&maker, TupleDescAttr(tupdesc, 8)->atttypid, CurrentMemoryContext);
 	for (size_t k = 0; k < set->n; k++)
 	{
-		size_t		nv = sc_cell_ring(g->kind, g->cell_size, set->i[k], set->j[k], xs, ys);
-
 		if (k % SC_INTERRUPT_EVERY == 0)
 			CHECK_FOR_INTERRUPTS();
 		memset(nulls, 0, ncols * sizeof(bool));
@@ -274,7 +270,7 @@ sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 		nulls[5] = isnan(out[k].z);
 		nulls[6] = isnan(out[k].p);
 		values[7] = Int16GetDatum((int16) out[k].bin);
-		values[8] = sp_make_polygon(&maker, g->srid, xs, ys, nv);
+		values[8] = sp_cell_polygon(&maker, g->kind, g->cell_size, g->srid, set->i[k], set->j[k], fname);
 		for (int e = 0; e < nextra; e++)
 			values[9 + e] = Float8GetDatum(extra[e]);
 		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);

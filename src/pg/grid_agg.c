@@ -108,7 +108,8 @@ grid_trans(FunctionCallInfo fcinfo, sc_grid_kind kind, bool weighted, const char
 	}
 	if ((st = sc_grid_cell_of(&eg->grid, x, y, &i, &j, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_ERANGE ? "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM)." : NULL);
+					  st == SC_ERANGE ? "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM)." :
+					  "Give cell_size in the units of the points' projected SRID, e.g. 250 for 250 m cells.");
 	sp_grid_add_later(eg, i, j, w, fname);
 done:
 	if (eg == NULL)
@@ -153,6 +154,7 @@ sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname)
 	}
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? SP_HINT_CELL_OVERFLOW :
 					  "Only grids of the same shape, cell size and SRID can be added; rebuild one of them to match.");
 	sp_grid_changed(dst);
 }

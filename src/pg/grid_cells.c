@@ -10,6 +10,22 @@
 
 #include "sc_ewkb.h"
 
+Datum
+sp_cell_polygon(SpPolygonMaker *m, int kind, double cell_size, int32 srid, int32 i, int32 j,
+				const char *fname)
+{
+	double		xs[8],
+				ys[8];
+	size_t		n;
+	sc_err		err;
+
+	if (sc_cell_ring_finite(kind, cell_size, i, j, xs, ys, &n, &err) != SC_OK)
+		ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						errmsg("%s: %s", fname, err.msg),
+						errhint("Use a smaller cell size: cells must be in the units of a projected SRID near the data.")));
+	return sp_make_polygon(m, srid, xs, ys, n);
+}
+
 PG_FUNCTION_INFO_V1(safety_cells);
 Datum
 safety_cells(PG_FUNCTION_ARGS)
@@ -19,8 +35,6 @@ safety_cells(PG_FUNCTION_ARGS)
 	const sc_cell *cells = sp_grid_cells(eg);
 	SpPolygonMaker maker;
 	TupleDesc	tupdesc;
-	double		xs[8],
-				ys[8];
 
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
@@ -29,7 +43,6 @@ safety_cells(PG_FUNCTION_ARGS)
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
-		size_t		n = sc_cell_ring(eg->grid.kind, eg->grid.cell_size, cells[k].i, cells[k].j, xs, ys);
 
 		if (k % SC_INTERRUPT_EVERY == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -37,7 +50,8 @@ safety_cells(PG_FUNCTION_ARGS)
 		values[1] = Int32GetDatum(cells[k].i);
 		values[2] = Int32GetDatum(cells[k].j);
 		values[3] = Float8GetDatum(cells[k].value);
-		values[4] = sp_make_polygon(&maker, eg->grid.srid, xs, ys, n);
+		values[4] = sp_cell_polygon(&maker, eg->grid.kind, eg->grid.cell_size, eg->grid.srid,
+									cells[k].i, cells[k].j, "safety.cells");
 		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
 	}
@@ -52,9 +66,6 @@ safety_cell_geom(PG_FUNCTION_ARGS)
 	ExpandedGrid *eg = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	int32		i,
 				j;
-	double		xs[8],
-				ys[8];
-	size_t		n;
 	SpPolygonMaker maker;
 	Oid			geom_type = get_fn_expr_rettype(fcinfo->flinfo);
 
@@ -63,7 +74,7 @@ safety_cell_geom(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("safety.cell_geom: cell_id %lld is not a valid cell id",
 							   (long long) PG_GETARG_INT64(1))));
-	n = sc_cell_ring(eg->grid.kind, eg->grid.cell_size, i, j, xs, ys);
 	sp_polygon_maker_init(&maker, geom_type, CurrentMemoryContext);
-	PG_RETURN_DATUM(sp_make_polygon(&maker, eg->grid.srid, xs, ys, n));
+	PG_RETURN_DATUM(sp_cell_polygon(&maker, eg->grid.kind, eg->grid.cell_size, eg->grid.srid, i, j,
+									"safety.cell_geom"));
 }

@@ -66,7 +66,8 @@ sp_grid_settle(ExpandedGrid *eg)
 	eg->npending = 0;
 	sp_grid_changed(eg);
 	if ((st = sc_grid_add_many(&eg->grid, eg->pending, n, &err)) != SC_OK)
-		sp_raise(st, &err, eg->pending_fname, ERRCODE_INVALID_PARAMETER_VALUE);
+		sp_raise_hint(st, &err, eg->pending_fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? SP_HINT_CELL_OVERFLOW : NULL);
 }
 
 const sc_cell *
@@ -323,5 +324,10 @@ safety_grid_total(PG_FUNCTION_ARGS)
 
 	for (size_t k = 0; k < eg->grid.count; k++)
 		sum += cells[k].value;
+	/* each cell is finite, their sum need not be: as float8 +, an error */
+	if (!isfinite(sum))
+		ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						errmsg("safety.total: the sum of the cells is beyond double precision"),
+						errhint("Sum parts of the grid, e.g. sum(value::numeric) FROM safety.cells(g).")));
 	PG_RETURN_FLOAT8(sum);
 }

@@ -33,6 +33,10 @@ static void kde_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size al
 
 static const ExpandedObjectMethods kde_methods = {kde_get_flat_size, kde_flatten_into};
 
+#define KDE_HINT_LIMIT "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells."
+/* out of range: an event's cells beyond the index range, or a density beyond float8 */
+#define KDE_HINT_RANGE "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM); a density must stay within double precision, so scale very large weights down."
+
 static void
 kde_flush(KdeState *ks, const char *fname)
 {
@@ -45,7 +49,7 @@ kde_flush(KdeState *ks, const char *fname)
 	sp_grid_changed(&ks->eg);
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." : NULL);
+					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
 }
 
 static Size
@@ -99,7 +103,7 @@ kde_state_new(MemoryContext parent, int32 srid, double cell_size, double h, sc_k
 	sc_grid_init(&ks->eg.grid, SC_GRID_SQUARE, srid, cell_size, (size_t) safety_max_cells, &alloc);
 	if ((st = sc_kde_acc_init(&ks->acc, &ks->eg.grid, h, kernel, sp_check_interrupts, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." : NULL);
+					  st == SC_ELIMIT ? KDE_HINT_LIMIT : NULL);
 	ks->acc_ready = true;
 	return ks;
 }
@@ -192,8 +196,7 @@ kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
 	}
 	if ((st = sc_kde_acc_add(&ks->acc, x, y, w, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." :
-					  st == SC_ERANGE ? "Use a larger cell_size, or project the points to a CRS whose origin is near the data (e.g. UTM)." : NULL);
+					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
 	sp_grid_changed(&ks->eg);
 done:
 	if (ks == NULL)
@@ -336,7 +339,7 @@ safety_kde_events(PG_FUNCTION_ARGS)
 						   h, kernel, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_ELIMIT ? "Use a larger cell_size or a smaller bandwidth, or raise safety.max_cells." : NULL);
+					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
 	sp_grid_changed(eg);
 	PG_RETURN_POINTER(sp_flatten(&eg->hdr));
 }

@@ -18,7 +18,9 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "sc_ewkb.h"
 #include "sc_knox.h"
+#include "sc_repeats.h"
 
 /* most permutations one call may run */
 #define SP_MAX_PERMUTATIONS 99999
@@ -466,14 +468,15 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 	sp_polygon_maker_init(&maker, TupleDescAttr(rsinfo->setDesc, 4)->atttypid, CurrentMemoryContext);
 	for (size_t k = 0; k < e->n; k++)
 	{
-		int64		t = sp_event_time(e, k);
+		int64		t = sp_event_time(e, k),
+					left;
 		Datum		values[5];
 		bool		nulls[5] = {!e->has_id[k], false, false, false, false};
 		size_t		npts;
 
 		if (k % SC_INTERRUPT_EVERY == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (t > as_of || as_of - t >= span)
+		if (!sc_window_open(t, span, as_of, &left))
 			continue;
 		if (metric == SC_METRIC_MANHATTAN)
 		{
@@ -502,10 +505,15 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 			ys[SP_CIRCLE_SEGMENTS] = ys[0];
 			npts = SP_CIRCLE_SEGMENTS + 1;
 		}
+		if (!sc_points_finite(xs, ys, npts))
+			ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							errmsg("%s: the zone of event %zu reaches beyond double precision (distance %g)",
+								   fname, k + 1, distance),
+							errhint("distance is in the units of the events' SRID, e.g. 200 (metres).")));
 		values[0] = Int64GetDatum(e->id[k]);
 		values[1] = TimestampTzGetDatum(t);
 		values[2] = TimestampTzGetDatum(t + span);
-		values[3] = Float8GetDatum((double) (t + span - as_of) / (double) USECS_PER_DAY);
+		values[3] = Float8GetDatum((double) left / (double) USECS_PER_DAY);
 		values[4] = sp_make_polygon(&maker, e->srid, xs, ys, npts);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));

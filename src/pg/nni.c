@@ -16,7 +16,7 @@ Datum
 safety_nni(PG_FUNCTION_ARGS)
 {
 	const char *fname = "safety.nni";
-	ExpandedEvents *ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	ExpandedEvents *ee;
 	double		area = 0;
 	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
 	sc_nni_result res;
@@ -26,6 +26,12 @@ safety_nni(PG_FUNCTION_ARGS)
 	Datum		values[8];
 	bool		nulls[8] = {false};
 
+	/* not STRICT (a NULL area means the convex hull), so e is checked here */
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: e must not be NULL", fname),
+						errhint("An aggregate over no rows gives NULL: check the WHERE clause.")));
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	if (!PG_ARGISNULL(1))
 	{
 		area = PG_GETARG_FLOAT8(1);

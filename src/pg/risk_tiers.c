@@ -123,7 +123,7 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 		if (c % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int64GetDatum(sc_cell_id(d->ci[c], d->cj[c]));
-		values[1] = sp_fc_cell_polygon(&maker, d, c);
+		values[1] = sp_fc_cell_polygon(&maker, d, c, fname);
 		values[2] = Int64GetDatum(cells[c].events);
 		values[3] = Float8GetDatum(cells[c].expected);
 		values[4] = Float8GetDatum(cells[c].typical);
@@ -174,7 +174,7 @@ safety_tier_backtest(PG_FUNCTION_ARGS)
 	horizon = sp_arg_interval(fcinfo, 5, fname, "horizon");
 	spec = model_arg(fcinfo, 6, fname);
 	rule = rule_args(fcinfo, 7, fname);
-	if (stop - start < horizon)
+	if (stop - horizon < start)	/* stop - start may wrap */
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
 						errhint("Origins run from start while origin + horizon <= stop.")));

@@ -87,6 +87,9 @@ Datum		sp_make_polygon(SpPolygonMaker *m, int32 srid, const double *xs, const do
 							size_t n);
 /* a point through the same receive function */
 Datum		sp_make_point(SpPolygonMaker *m, int32 srid, double x, double y);
+/* the polygon of grid cell (i, j) (grid_cells.c); an error naming fname if it has none */
+Datum		sp_cell_polygon(SpPolygonMaker *m, int kind, double cell_size, int32 srid, int32 i, int32 j,
+							const char *fname);
 
 /* --- safety.grid ----------------------------------------------------- */
 
@@ -134,6 +137,8 @@ void		sp_grid_settle(ExpandedGrid *eg);
 #define SpGridGetDatum(eg) EOHPGetRWDatum(&(eg)->hdr)
 /* add the cells of any grid datum into dst (same kind, SRID, size) */
 void		sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname);
+/* hint for SC_ERANGE from adding to a cell: its value would leave float8 */
+#define SP_HINT_CELL_OVERFLOW "A cell holds the sum of its rows' weights: scale the weights down (e.g. to thousands) so that every sum stays within double precision (about 1.8e308)."
 /* error unless a row's weight is finite */
 void		sp_check_weight(const char *fname, double w);
 /* error when a row's SRID differs from the aggregate's */
@@ -146,8 +151,10 @@ void		sp_tier_oids(Oid typ, Oid out[4]);
 
 /* argument readers (args.c): each raises an error naming the argument */
 void		sp_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
-/* an interval as microseconds (a year 365.25 days, a month 30), > 0 */
+/* an interval as microseconds (a year 365.25 days, a month 30), > 0 and at most SC_INTERVAL_MAX_USEC */
 int64		sp_arg_interval(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
+/* error unless us is at most SC_INTERVAL_MAX_USEC (10000 years) */
+void		sp_check_interval_max(int64 us, const char *fname, const char *argname);
 /* a finite timestamptz */
 int64		sp_arg_time(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
 /* a finite float8 */

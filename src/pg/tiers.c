@@ -20,6 +20,8 @@
 
 static const char *const tier_labels[4] = {NULL, "yellow", "orange", "red"};
 
+#define TIERS_HINT_WEIGHTS "Event weights are summed: scale them down (offense weights are relative, e.g. 1 to 100) so that their sums stay within double precision."
+
 void
 sp_tier_oids(Oid typ, Oid out[4])
 {
@@ -288,7 +290,8 @@ safety_risk_components(PG_FUNCTION_ARGS)
 	}
 	st = sc_risk_components(ts, ws, e->n, &p, &c, &alloc, &err);
 	if (st != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? TIERS_HINT_WEIGHTS : NULL);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "%s: return type must be a row type", fname);
 	values[0] = Int64GetDatum(c.events);
@@ -344,7 +347,9 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 	st = sc_risk_cells(&ee->ev, cell_size, &p, &w, &rule, &cells, &nc, &alloc,
 					   sp_check_interrupts, &err);
 	if (st != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? "Coordinates must be in a projected SRID near the data, and event weights "
+					  "small enough that their sums stay within double precision (e.g. 1 to 100)." : NULL);
 
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;
@@ -355,14 +360,11 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 		const sc_risk_cell *c = &cells[k];
 		Datum		values[21];
 		bool		nulls[21] = {false};
-		double		xs[8],
-					ys[8];
-		size_t		nv = sc_cell_ring(SC_GRID_SQUARE, cell_size, c->i, c->j, xs, ys);
 
 		if (k % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int64GetDatum(sc_cell_id(c->i, c->j));
-		values[1] = sp_make_polygon(&maker, ee->ev.srid, xs, ys, nv);
+		values[1] = sp_cell_polygon(&maker, SC_GRID_SQUARE, cell_size, ee->ev.srid, c->i, c->j, fname);
 		values[2] = Int64GetDatum(c->c.events);
 		values[3] = Float8GetDatum(c->c.harm);
 		values[4] = Float8GetDatum(c->c.recency);

@@ -7,6 +7,7 @@
 #include "sc_gistar.h"
 #include "sc_grid.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -601,6 +602,58 @@ test_large(void)
 	free(out);
 }
 
+/* z is scale-free: values near 1e200 or 1e-200 give the z of small counts */
+static void
+test_extreme_values(void)
+{
+	double		cx[25],
+				cy[25],
+				x[25],
+				big[25],
+				tiny[25],
+				pow2[25];
+	sc_gistar_cell ref[25],
+				out[25];
+	sc_gistar_info info;
+	sc_err		err = {{0}};
+	int			wrong = 0,
+				exact = 0;
+
+	for (int c = 0; c < 25; c++)
+	{
+		sc_grid_cell_center(SC_GRID_SQUARE, 1.0, c / 5, c % 5, &cx[c], &cy[c]);
+		x[c] = (c * 7) % 11;
+		big[c] = x[c] * 1e200;
+		tiny[c] = x[c] * 1e-200;
+		pow2[c] = ldexp(x[c], 900);
+	}
+	CHECK(sc_gistar(25, cx, cy, x, 1.5, false, ref, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	CHECK(sc_gistar(25, cx, cy, big, 1.5, false, out, &info, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	for (int c = 0; c < 25; c++)
+		wrong += !(fabs(out[c].z - ref[c].z) <= 1e-13) || out[c].bin != ref[c].bin;
+	CHECK(wrong == 0);
+	CHECK(fabs(out[12].z) > 0.1 && out[12].p < 0.95);	/* not z = 0, p = 1 */
+	CHECK_NEAR(info.mean / 1e200, 4.8, 1e-14);		/* reported in the values' units */
+	CHECK(sc_gistar(25, cx, cy, tiny, 1.5, false, out, &info, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	wrong = 0;
+	for (int c = 0; c < 25; c++)
+		wrong += !(fabs(out[c].z - ref[c].z) <= 1e-13) || !isfinite(out[c].z);
+	CHECK(wrong == 0);
+	/* a power-of-two scale gives bit-identical z */
+	CHECK(sc_gistar(25, cx, cy, pow2, 1.5, false, out, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	for (int c = 0; c < 25; c++)
+		exact += out[c].z == ref[c].z && out[c].p == ref[c].p;
+	CHECK(exact == 25);
+	/* the largest finite values */
+	big[0] = DBL_MAX;
+	big[1] = -DBL_MAX;
+	CHECK(sc_gistar(25, cx, cy, big, 1.5, false, out, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	wrong = 0;
+	for (int c = 0; c < 25; c++)
+		wrong += !isfinite(out[c].z);
+	CHECK(wrong == 0);
+}
+
 int
 main(void)
 {
@@ -613,5 +666,6 @@ main(void)
 	test_moran_brute();
 	test_enomem_and_interrupt();
 	test_large();
+	test_extreme_values();
 	TEST_DONE("gistar");
 }

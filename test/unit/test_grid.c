@@ -1,4 +1,5 @@
 /* test_grid.c — cell arithmetic, the hash grid, flat and text forms. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,10 @@ test_cells(void)
 	CHECK(sc_square_cell(-10, -10, 10, &i, &j, &err) == SC_OK && i == -1 && j == -1);
 	CHECK(sc_square_cell(7e11, 0, 1, &i, &j, &err) == SC_ERANGE);
 	CHECK(strstr(err.msg, "outside") != NULL);
+	/* hexagons of 1e308 are taller than a double holds (it said "j = -nan") */
+	CHECK(sc_hex_cell(0, 0, 1e308, &i, &j, &err) == SC_EINVAL);
+	CHECK(strstr(err.msg, "height overflows") != NULL);
+	CHECK(sc_hex_cell(0, 0, 1e307, &i, &j, &err) == SC_OK && i == 0 && j == 0);
 	/* hexagons: centre of (i, j) maps back to (i, j); random points to the nearest centre */
 	{
 		int			wrong = 0;
@@ -256,6 +261,26 @@ test_ewkb(void)
 	CHECK(sc_cell_ring(SC_GRID_HEX, 100, 3, -2, xs, ys) == 7);
 	CHECK(xs[0] == 350 && xs[6] == xs[0] && ys[6] == ys[0]);
 	CHECK_NEAR(ys[0], -259.8076211353316, 1e-15);
+	/* a ring with a vertex beyond double precision is refused, naming the cell */
+	{
+		size_t		n = 0;
+		sc_err		err;
+
+		CHECK(sc_cell_ring_finite(SC_GRID_SQUARE, 250, 3, 4, xs, ys, &n, &err) == SC_OK && n == 5 && xs[2] == 1000);
+		CHECK(sc_cell_ring_finite(SC_GRID_SQUARE, 1e308, 0, 0, xs, ys, &n, &err) == SC_OK);
+		CHECK(sc_cell_ring_finite(SC_GRID_SQUARE, 1e308, 1, 0, xs, ys, &n, &err) == SC_ERANGE);
+		CHECK(strstr(err.msg, "cell (1,0)") != NULL);
+		CHECK(sc_cell_ring_finite(SC_GRID_SQUARE, 1e308, -2, -1, xs, ys, &n, &err) == SC_ERANGE);
+		/* hexagons: the height 2·s·cos(π/6) of a cell of 1e308 is beyond already */
+		CHECK(sc_cell_ring_finite(SC_GRID_HEX, 1e308, 0, 0, xs, ys, &n, &err) == SC_ERANGE);
+		CHECK(sc_cell_ring_finite(SC_GRID_HEX, 1e307, 0, 0, xs, ys, &n, &err) == SC_OK && n == 7);
+		CHECK(sc_cell_ring_finite(SC_GRID_HEX, 1e307, 12, 0, xs, ys, &n, &err) == SC_ERANGE);
+		/* the corners of the index range, at the largest sizes that fit */
+		CHECK(sc_cell_ring_finite(SC_GRID_HEX, 1e290, SC_CELL_INDEX_MAX, -SC_CELL_INDEX_MAX, xs, ys, &n, &err) == SC_OK);
+		CHECK(sc_cell_ring_finite(SC_GRID_SQUARE, 1e299, SC_CELL_INDEX_MAX, -SC_CELL_INDEX_MAX, xs, ys, &n, &err) == SC_OK &&
+			  sc_points_finite(xs, ys, n));
+		CHECK(sc_cell_ring_finite(SC_GRID_SQUARE, 1e300, SC_CELL_INDEX_MAX, 0, xs, ys, &n, &err) == SC_ERANGE);
+	}
 	/* a written point reads back, SRID included */
 	{
 		unsigned char pt[SC_EWKB_POINT_SIZE];
@@ -425,6 +450,38 @@ test_cells_match_division(void)
 	CHECK(wrong == 0);
 }
 
+/* a sum that leaves double's range is refused and the cell keeps its value */
+static void
+test_overflow(void)
+{
+	sc_grid		g,
+				h;
+	sc_err		err;
+	double		v = 0;
+	sc_cell		batch[2] = {{0, 0, 1e308}, {0, 0, 1e308}};
+
+	sc_grid_init(&g, SC_GRID_SQUARE, 32616, 100, 0, &sc_malloc_allocator);
+	CHECK(sc_grid_add(&g, 2, -3, 1e308, &err) == SC_OK);
+	CHECK(sc_grid_add(&g, 2, -3, 1e308, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "cell (2,-3) overflows") != NULL);
+	CHECK(sc_grid_get(&g, 2, -3, &v) && v == 1e308);
+	CHECK(sc_grid_add(&g, 2, -3, -1e308, &err) == SC_OK && sc_grid_get(&g, 2, -3, &v) && v == 0);
+	CHECK(sc_grid_add(&g, 0, 0, INFINITY, &err) == SC_ERANGE);
+	CHECK(sc_grid_add(&g, 0, 0, NAN, &err) == SC_ERANGE);
+	CHECK(!sc_grid_get(&g, 0, 0, &v) && g.count == 1);
+	/* batches and merges take the same path */
+	CHECK(sc_grid_add_many(&g, batch, 2, &err) == SC_ERANGE);
+	CHECK(sc_grid_get(&g, 0, 0, &v) && v == 1e308);
+	sc_grid_init(&h, SC_GRID_SQUARE, 32616, 100, 0, &sc_malloc_allocator);
+	CHECK(sc_grid_add(&h, 0, 0, 1e308, &err) == SC_OK);
+	CHECK(sc_grid_merge(&h, &g, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "cell (0,0) overflows") != NULL);
+	/* the largest finite sums still add */
+	CHECK(sc_grid_add(&h, 5, 5, DBL_MAX / 2, &err) == SC_OK && sc_grid_add(&h, 5, 5, DBL_MAX / 2, &err) == SC_OK);
+	sc_grid_free(&g);
+	sc_grid_free(&h);
+}
+
 int
 main(void)
 {
@@ -434,5 +491,6 @@ main(void)
 	test_sorted_and_batched();
 	test_text();
 	test_ewkb();
+	test_overflow();
 	TEST_DONE("grid");
 }

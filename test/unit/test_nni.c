@@ -463,6 +463,78 @@ test_enomem(void)
 	(void) nn;
 }
 
+/*
+ * Coordinates near 1e300 and 1e-300: distances and areas as at unit scale
+ * (their squares would overflow or vanish), or SC_ERANGE when the answer
+ * itself leaves double precision.
+ */
+static void
+test_extremes(void)
+{
+	double		x[] = {0, 1, 0, 1, 0.5},
+				y[] = {0, 0, 1, 1, 0.4},
+				bx[5],
+				by[5],
+				nn[5],
+				a = 0;
+	sc_nni_result r,
+				u;
+	sc_err		err = {{0}};
+	int			wrong = 0;
+
+	CHECK(sc_nni(5, x, y, 0, &u, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	/* scaled by 2^990 (~1e298): every result scales exactly */
+	for (int k = 0; k < 5; k++)
+	{
+		bx[k] = ldexp(x[k], 990);
+		by[k] = ldexp(y[k], 990);
+	}
+	CHECK(sc_nni(5, bx, by, 0, &r, nn, NULL, &sc_malloc_allocator, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "outside the range of double precision") != NULL);
+	CHECK(sc_knn_distances(5, bx, by, 1, nn, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	CHECK(isfinite(nn[0]) && isfinite(nn[4]));
+	CHECK_NEAR(nn[0] / ldexp(1, 990), sqrt(0.41), 1e-15);
+	CHECK_NEAR(nn[4] / ldexp(1, 990), sqrt(0.41), 1e-15);
+	/* an explicit area (the hull's of the points at 1e300 is ~1e596) */
+	CHECK(sc_nni(5, bx, by, 1e300, &r, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	CHECK(isfinite(r.observed));
+	CHECK_NEAR(r.observed / ldexp(1, 990), u.observed, 1e-15);
+	CHECK(isfinite(r.ratio) && isfinite(r.z) && r.p == 0);
+	/* the same at 1e150 (hull area 1e300): the unit-scale answer */
+	for (int k = 0; k < 5; k++)
+	{
+		bx[k] = ldexp(x[k], 500);
+		by[k] = ldexp(y[k], 500);
+	}
+	CHECK(sc_nni(5, bx, by, 0, &r, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	CHECK(r.area == ldexp(u.area, 1000));
+	wrong += r.ratio != u.ratio || r.z != u.z || r.p != u.p;
+	/* and at 1e-150 (hull area 1e-300): no "collinear" for an area that underflowed */
+	for (int k = 0; k < 5; k++)
+	{
+		bx[k] = ldexp(x[k], -500);
+		by[k] = ldexp(y[k], -500);
+	}
+	CHECK(sc_convex_hull_area(5, bx, by, &a, &sc_malloc_allocator, &err) == SC_OK && a == ldexp(u.area, -1000));
+	CHECK(sc_min_rectangle_area(5, bx, by, &a, &sc_malloc_allocator, &err) == SC_OK && a > 0);
+	CHECK(sc_nni(5, bx, by, 0, &r, NULL, NULL, &sc_malloc_allocator, &err) == SC_OK);
+	wrong += r.ratio != u.ratio || r.z != u.z || r.p != u.p;
+	CHECK(wrong == 0);
+	/* at 1e-300 the hull's area (~1e-600) is below double's range: said so */
+	for (int k = 0; k < 5; k++)
+	{
+		bx[k] = x[k] * 1e-300;
+		by[k] = y[k] * 1e-300;
+	}
+	CHECK(sc_convex_hull_area(5, bx, by, &a, &sc_malloc_allocator, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "outside the range of double precision") != NULL);
+	/* points ±1.7e308 apart: their distance itself is beyond a double */
+	bx[0] = -1.7e308;
+	bx[1] = 1.7e308;
+	by[0] = by[1] = 0;
+	CHECK(sc_knn_distances(2, bx, by, 1, nn, NULL, &sc_malloc_allocator, &err) == SC_ERANGE);
+}
+
 int
 main(void)
 {
@@ -472,5 +544,6 @@ main(void)
 	test_nni_brute();
 	test_large();
 	test_enomem();
+	test_extremes();
 	TEST_DONE("nni");
 }

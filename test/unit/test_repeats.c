@@ -491,6 +491,29 @@ test_failing_allocator(void)
 	CHECK(leaks == 0);
 }
 
+/* risk windows at times far apart: as_of - t would wrap in int64 */
+static void
+test_window_open(void)
+{
+	const int64_t day = SC_US_PER_DAY,
+				year1 = INT64_C(-63082281600000000),	/* 0001-01-01 */
+				last = INT64_C(9223371331199999999);	/* 294276-12-31 23:59:59.999999 */
+	int64_t		left = -1;
+
+	CHECK(sc_window_open(0, 14 * day, 0, &left) && left == 14 * day);
+	CHECK(sc_window_open(0, 14 * day, 14 * day - 1, &left) && left == 1);
+	CHECK(!sc_window_open(0, 14 * day, 14 * day, &left));
+	CHECK(!sc_window_open(0, 14 * day, -1, &left));
+	CHECK(!sc_window_open(0, 0, 0, &left));
+	/* the reproducer: closed in year 1, asked in year 294276 */
+	CHECK(!sc_window_open(year1, 14 * day, last, &left));
+	CHECK(!sc_window_open(INT64_MIN, INT64_MAX, INT64_MAX, &left));
+	CHECK(sc_window_open(INT64_MIN, INT64_MAX, -2, &left) && left == 1);
+	CHECK(!sc_window_open(year1, INT64_MAX, last, &left));
+	CHECK(sc_window_open(INT64_C(-1000000000000000000), INT64_MAX, INT64_C(8000000000000000000), &left) &&
+		  left == INT64_MAX - INT64_C(9000000000000000000));
+}
+
 int
 main(void)
 {
@@ -501,5 +524,6 @@ main(void)
 	test_bins();
 	test_invalid();
 	test_failing_allocator();
+	test_window_open();
 	TEST_DONE("repeats");
 }

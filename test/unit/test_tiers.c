@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sc_risk_tiers.h"
 #include "sc_test.h"
 #include "sc_tiers.h"
 
@@ -164,6 +165,143 @@ test_mann_kendall(void)
 	CHECK_NEAR(c.trend_z, -1 / sqrt(48 / 18.0), 1e-12);
 }
 
+/* intervals beyond the int64 range of microseconds saturate instead of wrapping */
+static void
+test_interval_saturates(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+
+	CHECK(sc_interval_usec(12, 0, 0) == (int64_t) (365.25 * D));
+	CHECK(sc_interval_usec(1, 2, 3) == 32 * D + 3);
+	CHECK(sc_interval_usec(0, 1, -D) == 0);
+	/* 178956970 years, 2147483647 days, 2562047788 hours */
+	CHECK(sc_interval_usec(INT32_MAX, 0, 0) == INT64_MAX);
+	CHECK(sc_interval_usec(INT32_MIN, 0, 0) == INT64_MIN);
+	CHECK(sc_interval_usec(0, INT32_MAX, 0) == INT64_MAX);
+	CHECK(sc_interval_usec(0, 1, INT64_MAX) == INT64_MAX);
+	CHECK(sc_interval_usec(0, -1, INT64_MIN) == INT64_MIN);
+	/* a huge month count cancelled by the time part is computed, not saturated */
+	CHECK(llabs(sc_interval_usec(3600000, 0, -INT64_MAX) - (int64_t) (300000 * 365.25 * D - 9223372036854775807.0)) < 100000);
+}
+
+/* times ~2^63 µs apart and absurd windows: no wrapped differences */
+static void
+test_components_extremes(void)
+{
+	const int64_t D = SC_USEC_PER_DAY,
+				year1 = INT64_C(-63082281600000000),	/* 0001-01-01 */
+				y1950 = INT64_C(-1577923200000000),	/* 1950-01-01 */
+				y1960 = INT64_C(-1255219200000000);	/* 1960-03-01 */
+	int64_t		t[1] = {y1950};
+	double		w[2] = {1, 1};
+	sc_risk_params p = {.as_of = y1960, .window = INT64_MAX, .baseline = 100 * 365 * D,
+	.half_life = 30 * D, .data_start = y1950};
+	sc_risk_comp c;
+	sc_err		err;
+
+	/* no earlier year had a whole window within the data: none averaged */
+	CHECK(sc_risk_components(t, w, 1, &p, &c, A, &err) == SC_OK);
+	CHECK(c.events == 1 && c.years == 0 && isnan(c.expected) && isnan(c.ratio));
+	p.window = sc_interval_usec(0, 0, INT64_C(9223372036800000000));	/* '2562047788 hours' */
+	CHECK(sc_risk_components(t, w, 1, &p, &c, A, &err) == SC_OK);
+	CHECK(c.events == 1 && c.years == 0 && isnan(c.expected));
+	/* an event of year 1 seen from year 294276: long past, not in the window */
+	t[0] = year1;
+	p.data_start = year1;
+	p.as_of = INT64_C(9223371331199999999);
+	p.window = 28 * D;
+	p.baseline = 364 * D;
+	CHECK(sc_risk_components(t, w, 1, &p, &c, A, &err) == SC_OK);
+	CHECK(c.events == 0 && c.harm == 0 && c.recency == 0);
+	CHECK(c.years == 1 && c.expected == 0 && c.weeks == 52 && c.trend_s == 0);
+}
+
+/* weights near 1e308: sums that overflow are errors, ratios are scale-free */
+static void
+test_weights_extremes(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+	int64_t		t[2] = {99 * D, 98 * D};
+	double		w[2] = {1e308, 1e308};
+	sc_risk_params p = {.as_of = 100 * D, .window = 28 * D, .baseline = 364 * D,
+	.half_life = 14 * D, .data_start = 0};
+	sc_risk_weights cw = {1e308, 1e308, 0, 0},
+				unit = {1, 1, 0, 0};
+	sc_tier_rule rule = {SC_METHOD_QUANTILE, SC_TIER_RED_SHARE, SC_TIER_ORANGE_SHARE, SC_TIER_YELLOW_SHARE};
+	sc_risk_comp c;
+	sc_risk_cell *a = NULL,
+			   *b = NULL;
+	size_t		na = 0,
+				nb = 0;
+	sc_events	e;
+	sc_err		err;
+	int			wrong = 0;
+
+	CHECK(sc_risk_components(t, w, 2, &p, &c, A, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "overflows") != NULL);
+	CHECK(sc_risk_components(t, w, 1, &p, &c, A, &err) == SC_OK && c.harm == 1e308);
+	/* component weights of 1e308 give the scores of their ratios */
+	sc_events_init(&e, 0, 0, A);
+	for (int k = 0; k < 40; k++)
+		CHECK(sc_events_add(&e, (k % 5) * 100.0 + 1, (k % 3) * 100.0 + 1, (60 + k) * D, false, 0,
+							1 + k % 4, false, 0, &err) == SC_OK);
+	CHECK(sc_risk_cells(&e, 100, &p, &cw, &rule, &a, &na, A, NULL, &err) == SC_OK);
+	CHECK(sc_risk_cells(&e, 100, &p, &unit, &rule, &b, &nb, A, NULL, &err) == SC_OK);
+	CHECK(na == nb && na == 15);
+	for (size_t k = 0; k < na && na == nb; k++)
+		wrong += !(fabs(a[k].score - b[k].score) <= 1e-15) || a[k].tier != b[k].tier || a[k].rank != b[k].rank;
+	CHECK(wrong == 0);
+	free(a);
+	free(b);
+	/* event weights of 1e308 in one cell overflow its harm: an error naming the cell */
+	CHECK(sc_events_add(&e, 1, 1, 99 * D, false, 0, 1e308, false, 0, &err) == SC_OK);
+	CHECK(sc_events_add(&e, 1, 1, 99 * D, false, 0, 1e308, false, 0, &err) == SC_OK);
+	CHECK(sc_risk_cells(&e, 100, &p, &unit, &rule, &a, &na, A, NULL, &err) == SC_ERANGE);
+	CHECK(strstr(err.msg, "cell (0,0)") != NULL);
+	sc_events_free(&e);
+}
+
+/* forecast tiers: the severity of weights w and of 2^1023·w (sums overflow) is the same */
+static void
+test_severity_scale_free(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+	sc_fc_spec	spec = {SC_FC_COUNTS, 56 * D, 0};
+	sc_rt_rule	rule;
+	sc_rt_cell	ca[16],
+				cb[16];
+	size_t		nca = 0;
+	int			wrong = 0,
+				differ = 0;
+
+	sc_rt_rule_default(&rule);
+	for (int pass = 0; pass < 2; pass++)
+	{
+		sc_events	e;
+		sc_fc_data	d;
+		sc_err		err;
+
+		sc_events_init(&e, 0, 0, A);
+		for (int k = 0; k < 60; k++)
+			CHECK(sc_events_add(&e, (k % 4) * 100.0 + 1, (k % 3) * 100.0 + 1, (300 + k) * D, false, 0,
+								ldexp((1 + k % 7) / 7.0, pass ? 1023 : 0), false, 0, &err) == SC_OK);
+		CHECK(sc_fc_prepare(&e, 100, 400 * D, 0, &d, A, NULL, &err) == SC_OK);
+		CHECK(d.ncells == 12);
+		CHECK(sc_rt_tiers(&d, &spec, 400 * D, 7 * D, &rule, pass ? cb : ca, NULL, NULL, &err) == SC_OK);
+		nca = d.ncells;
+		sc_fc_free(&d);
+		sc_events_free(&e);
+	}
+	for (size_t c = 0; c < nca; c++)
+	{
+		wrong += ca[c].severity != cb[c].severity || ca[c].priority != cb[c].priority ||
+			ca[c].tier != cb[c].tier || isnan(cb[c].severity);
+		differ += ca[c].severity != 1;
+	}
+	CHECK(wrong == 0);
+	CHECK(differ > 0);			/* the mean weight differs between cells */
+}
+
 int
 main(void)
 {
@@ -171,5 +309,9 @@ main(void)
 	test_upper_tail();
 	test_components();
 	test_mann_kendall();
+	test_interval_saturates();
+	test_components_extremes();
+	test_weights_extremes();
+	test_severity_scale_free();
 	TEST_DONE("tiers");
 }
