@@ -1105,12 +1105,14 @@ BEGIN
 			USING ERRCODE = 'datatype_mismatch';
 	END IF;
 	IF att.typmod OPERATOR(pg_catalog.>=) 0 THEN
-		-- geometry(Type[,SRID]): points only (Z and M are ignored)
-		IF pg_catalog.substring(att.type, '\((\w+)') OPERATOR(pg_catalog.!~*) '^(point|geometry)[zm]*$' THEN
+		-- geometry(Type[,SRID]): points only (Z and M are ignored); the
+		-- patterns hold no backslash, so standard_conforming_strings = off
+		-- reads them the same
+		IF pg_catalog.substring(att.type, '[(]([[:alnum:]_]+)') OPERATOR(pg_catalog.!~*) '^(point|geometry)[zm]*$' THEN
 			RAISE EXCEPTION '%: geom_column "%" of % has type %; it needs points', fn, geom_column, src, att.type
 				USING ERRCODE = 'datatype_mismatch', HINT = 'Turn areas into points with ST_PointOnSurface in a view over the table.';
 		END IF;
-		srid := pg_catalog.substring(att.type, ',(\d+)\)')::pg_catalog.int4;
+		srid := pg_catalog.substring(att.type, ',([[:digit:]]+)[)]')::pg_catalog.int4;
 	END IF;
 	att := @extschema@.source_column(fn, src, time_column);
 	IF att.typid OPERATOR(pg_catalog.<>) 'pg_catalog.timestamptz'::pg_catalog.regtype THEN
@@ -1152,7 +1154,7 @@ BEGIN
 		'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(1,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events;
 EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limit_exceeded THEN
 	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, state = RETURNED_SQLSTATE;
-	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety\.\w+: ', '')
+	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety[.][[:alnum:]_]+: ', '')
 		USING ERRCODE = state, HINT = hint;
 END $$;
 
@@ -1276,7 +1278,7 @@ $sql$WITH g AS MATERIALIZED (
 ), d AS (
 	SELECT d.cell_id, d.value FROM g, LATERAL @extschema@.cells(g.density) d
 ), z AS (
-	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$s::pg_catalog.float8, %5$L::pg_catalog.bool) z
+	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$L::pg_catalog.float8, %5$L::pg_catalog.bool) z
 )
 SELECT %1$s
 FROM g CROSS JOIN LATERAL @extschema@.cells(g.grid) c
@@ -1285,7 +1287,7 @@ LEFT JOIN z ON z.cell_id OPERATOR(pg_catalog.=) c.cell_id
 WHERE c.value OPERATOR(pg_catalog.>=) %3$s$sql$,
 		cols,
 		@extschema@.view_events_sql(source, p, pg_catalog.format(
-			'@extschema@.grid_agg(s.geom, %1$s::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$s::pg_catalog.float8, %2$s::pg_catalog.float8) AS density',
+			'@extschema@.grid_agg(s.geom, %1$L::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$L::pg_catalog.float8, %2$L::pg_catalog.float8) AS density',
 			cell_size, (p OPERATOR(pg_catalog.->>) 'bandwidth')::pg_catalog.float8)),
 		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4,
 		distance, fdr);
@@ -1301,7 +1303,9 @@ DECLARE
 	p pg_catalog.jsonb := near_repeat_view_sql.parameters;
 	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
 	-- the arguments of near_repeat after the events, as stored
-	args pg_catalog.text := pg_catalog.format('%L::pg_catalog.float8[], %L::pg_catalog.float8[], %s::pg_catalog.int4, %s::pg_catalog.int8, %L',
+	-- (numbers as quoted literals: -9223372036854775808::int8 would be
+	-- -(9223372036854775808::int8), out of range)
+	args pg_catalog.text := pg_catalog.format('%L::pg_catalog.float8[], %L::pg_catalog.float8[], %L::pg_catalog.int4, %L::pg_catalog.int8, %L',
 		ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p OPERATOR(pg_catalog.->) 'distance_bands'))::pg_catalog.float8[],
 		ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p OPERATOR(pg_catalog.->) 'time_bands'))::pg_catalog.float8[],
 		(p OPERATOR(pg_catalog.->>) 'permutations')::pg_catalog.int4,
@@ -1367,7 +1371,7 @@ COMMENT ON FUNCTION @extschema@.tier_view_sql(pg_catalog.regclass, pg_catalog.js
 CREATE OR REPLACE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	-- the arguments of risk_tiers after the events and as_of, as stored
-	RETURN pg_catalog.format('%s::pg_catalog.float8, %L::pg_catalog.interval, %L, %s::pg_catalog.float8, %s::pg_catalog.int4',
+	RETURN pg_catalog.format('%L::pg_catalog.float8, %L::pg_catalog.interval, %L, %L::pg_catalog.float8, %L::pg_catalog.int4',
 		(parameters OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8,
 		parameters OPERATOR(pg_catalog.->>) 'horizon', parameters OPERATOR(pg_catalog.->>) 'model',
 		(parameters OPERATOR(pg_catalog.->>) 'keep')::pg_catalog.float8,
@@ -1510,7 +1514,7 @@ BEGIN
 	END IF;
 	-- the near-repeat parameters, checked by safety.near_repeat itself
 	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format(
-		'@extschema@.near_repeat($1, %L::pg_catalog.float8[], %L::pg_catalog.float8[], %s, %s, %L)',
+		'@extschema@.near_repeat($1, %L::pg_catalog.float8[], %L::pg_catalog.float8[], %L::pg_catalog.int4, %L::pg_catalog.int8, %L)',
 		distance_bands, time_bands, permutations, seed, metric));
 
 	params := pg_catalog.jsonb_build_object(
@@ -1581,6 +1585,8 @@ BEGIN
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
+	-- a text type, by OID (not by name: a type named text may be on the path,
+	-- and a pattern with \M would read otherwise under standard_conforming_strings = off)
 	offense_col := @extschema@.source_column(fn, src, offense_column);
 	IF offense_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.text', 'pg_catalog.varchar', 'pg_catalog.bpchar', 'pg_catalog.name']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
 		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_col.type
