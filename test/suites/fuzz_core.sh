@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fuzz_core.sh — libFuzzer with AddressSanitizer and UBSan on the core's
-# parsers (test/fuzz/fuzz_*.c, docs/testing.md): each target first replays
+# parsers (test/fuzz/fuzz_*.c, README.md "Fuzzing"): each target first replays
 # its checked-in corpus (test/fuzz/corpus/<target>: seeds and the input of
 # every bug found so far), then fuzzes for SAFETY_FUZZ_SECONDS (default 20)
 # from it; the parsers' unit tests also run under the same sanitizers.  A
