@@ -34,7 +34,7 @@ PG_CFLAGS += -MMD -MP
 PG_CFLAGS += -fno-semantic-interposition -flto=auto
 SHLIB_LINK += -flto=auto
 
-EXTRA_CLEAN = test/out test/unit/bin $(OBJS:.o=.d)
+EXTRA_CLEAN = test/out test/unit/bin test/fuzz/bin $(OBJS:.o=.d)
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -53,7 +53,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SQL)
 	    '\echo Use "CREATE EXTENSION $(EXTENSION) CASCADE" to load this file. \quit'; \
 	  for f in $(INSTALL_SQL); do printf '\n-- %s\n' "$$f"; cat "$$f"; done ) > $@
 
-.PHONY: deps demo test stop unit
+.PHONY: deps demo test stop unit fuzz
 
 deps:
 	bash scripts/install-deps.sh
@@ -77,3 +77,27 @@ test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard 
 
 unit: $(UNIT_BINS)
 	@bash scripts/run-unit-tests.sh $(UNIT_BINS)
+
+# libFuzzer + AddressSanitizer/UBSan targets of the core's parsers (clang;
+# test/suites/fuzz_core.sh runs each for a bounded time).  Only the parsers
+# and what they call are instrumented, compiled once and linked into each.
+FUZZ_CC = clang
+FUZZ_FLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -Isrc/core
+FUZZ_SRCS = $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS = $(patsubst test/fuzz/%.c,test/fuzz/bin/%,$(FUZZ_SRCS))
+FUZZ_CORE = $(patsubst %,test/fuzz/bin/core/%.o,sc_common sc_events sc_grid sc_text sc_ewkb sc_area)
+
+test/fuzz/bin/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+test/fuzz/bin/%: test/fuzz/%.c test/fuzz/fuzz_util.h $(FUZZ_CORE)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -Itest/fuzz $< $(FUZZ_CORE) -lm -o $@
+
+# the parsers' unit tests, under the same sanitizers (memcpy to NULL and the like)
+FUZZ_UNITS = $(patsubst %,test/fuzz/bin/unit_%,events grid area)
+
+test/fuzz/bin/unit_%: test/unit/test_%.c $(wildcard test/unit/*.h) $(FUZZ_CORE)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -Itest/unit $< $(FUZZ_CORE) -lm -o $@
+
+fuzz: $(FUZZ_BINS) $(FUZZ_UNITS)

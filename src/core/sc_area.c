@@ -156,6 +156,9 @@ read_polygon_body(reader *r, bool swap, int dims, sc_area *a, size_t *cap_pts,
 			if (y < a->ymin) a->ymin = y;
 			if (y > a->ymax) a->ymax = y;
 		}
+		/* the even-odd scanlines count crossings of closed rings only */
+		if (a->x[a->npoints - np] != a->x[a->npoints - 1] || a->y[a->npoints - np] != a->y[a->npoints - 1])
+			return sc_fail(err, SC_EINVAL, "the study area has a ring that is not closed");
 		a->ring_start[a->nrings] = a->npoints - np;
 		a->nrings++;
 		a->ring_start[a->nrings] = a->npoints;

@@ -29,7 +29,7 @@ typedef struct sc_area
 /*
  * Read a Polygon or MultiPolygon (EWKB or ISO WKB, either byte order, Z/M
  * ignored).  SC_EINVAL for other types, empty areas, rings with fewer than
- * 4 points, non-finite coordinates or truncated input.
+ * 4 points or not closed, non-finite coordinates or truncated input.
  */
 sc_status	sc_area_from_ewkb(const unsigned char *wkb, size_t len, sc_area *a,
 							  const sc_alloc *alloc, sc_err *err);

@@ -318,43 +318,18 @@ sc_events_flat_write(void *dst, const sc_events *e)
 #undef PUT
 }
 
-sc_status
-sc_events_flat_read(const void *src, size_t len, sc_events *e, sc_err *err)
+/* copy the n (> 0) events' columns out of a flat body */
+static void
+flat_read_columns(sc_events *e, const unsigned char *p, size_t n, uint8_t flags)
 {
-	const unsigned char *p = src;
-	uint8_t		version,
-				flags;
-	int32_t		srid;
-	uint64_t	n;
-	sc_status	st;
-
-	if (len < SC_EV_HEADER)
-		return sc_fail(err, SC_EINVAL, "events value too short (%zu bytes)", len);
-	memcpy(&version, p, 1);
-	memcpy(&flags, p + 1, 1);
-	memcpy(&srid, p + 4, 4);
-	memcpy(&n, p + 8, 8);
-	if (version != SC_EV_FLAT_VERSION)
-		return sc_fail(err, SC_EINVAL, "unsupported events format version %d", version);
-	if (flags & ~SC_EV_FLAGS_ALL)
-		return sc_fail(err, SC_EINVAL, "unknown events flags 0x%02x", flags);
-	if (srid < 0 || srid > 999999)
-		return sc_fail(err, SC_EINVAL, "SRID %d is out of range", (int) srid);
-	if (n > (len - SC_EV_HEADER) / 24 || sc_events_flat_size((size_t) n, flags) != len)
-		return sc_fail(err, SC_EINVAL, "events length %zu does not match its %llu events",
-					   len, (unsigned long long) n);
-	e->srid = srid;
-	if ((st = reserve_more(e, (size_t) n, err)) != SC_OK)
-		return st;
-	p += SC_EV_HEADER;
-#define GET(arr, type) do { memcpy(arr, p, (size_t) n * sizeof(type)); p += (size_t) n * sizeof(type); } while (0)
+#define GET(arr, type) do { memcpy(arr, p, n * sizeof(type)); p += n * sizeof(type); } while (0)
 	GET(e->x, double);
 	GET(e->y, double);
 	GET(e->t, int64_t);
 	if (flags & SC_EV_HAS_END)
 		GET(e->tend, int64_t);
-	else if (n)
-		memcpy(e->tend, e->t, (size_t) n * sizeof(int64_t));
+	else
+		memcpy(e->tend, e->t, n * sizeof(int64_t));
 	if (flags & SC_EV_HAS_WEIGHT)
 		GET(e->w, double);
 	else
@@ -368,14 +343,102 @@ sc_events_flat_read(const void *src, size_t len, sc_events *e, sc_err *err)
 	}
 	else
 	{
-		memset(e->id, 0, (size_t) n * sizeof(int64_t));
-		memset(e->has_id, 0, (size_t) n);
+		memset(e->id, 0, n * sizeof(int64_t));
+		memset(e->has_id, 0, n);
 	}
 #undef GET
+}
+
+static ev_row
+row_of(const sc_events *e, size_t k)
+{
+	return (ev_row) {e->x[k], e->y[k], e->w[k], e->t[k], e->tend[k], e->id[k], e->has_id[k]};
+}
+
+/*
+ * The flat form is canonical, as sc_events_flat_write makes it: flags are
+ * exactly the optional columns some event uses, absent ids and the unused
+ * bits of the id bitmap are zero, events are in canonical order.  The server
+ * trusts a stored value to be sorted, and equal collections to have equal
+ * bytes.
+ */
+static sc_status
+flat_check_canonical(const sc_events *e, const unsigned char *bitmap, uint8_t flags, sc_err *err)
+{
+	uint8_t		used = 0;
+
+	for (size_t k = 0; k < e->n; k++)
+	{
+		if (e->tend[k] != e->t[k])
+			used |= SC_EV_HAS_END;
+		if (e->w[k] != 1.0)
+			used |= SC_EV_HAS_WEIGHT;
+		if (e->has_id[k])
+			used |= SC_EV_HAS_ID;
+		else if (e->id[k] != 0)
+			return sc_fail(err, SC_EINVAL, "event %zu has no id but a non-zero id field", k + 1);
+		/* times mostly differ: the full comparison only within equal times */
+		if (k > 0 && e->t[k - 1] >= e->t[k])
+		{
+			ev_row		a = row_of(e, k - 1),
+						b = row_of(e, k);
+
+			if (ev_row_cmp(&a, &b) > 0)
+				return sc_fail(err, SC_EINVAL, "events are not in canonical order at event %zu", k + 1);
+		}
+	}
+	if (used != flags)
+		return sc_fail(err, SC_EINVAL, "events flags 0x%02x do not match the columns the events use (0x%02x)",
+					   flags, used);
+	if ((flags & SC_EV_HAS_ID) && e->n % 8 && (bitmap[e->n / 8] >> (e->n % 8)) != 0)
+		return sc_fail(err, SC_EINVAL, "unused bits of the events id bitmap are set");
+	return SC_OK;
+}
+
+sc_status
+sc_events_flat_read(const void *src, size_t len, sc_events *e, sc_err *err)
+{
+	const unsigned char *p = src;
+	uint8_t		version,
+				flags;
+	uint16_t	reserved;
+	int32_t		srid;
+	uint64_t	n;
+	sc_status	st;
+
+	if (len < SC_EV_HEADER)
+		return sc_fail(err, SC_EINVAL, "events value too short (%zu bytes)", len);
+	memcpy(&version, p, 1);
+	memcpy(&flags, p + 1, 1);
+	memcpy(&reserved, p + 2, 2);
+	memcpy(&srid, p + 4, 4);
+	memcpy(&n, p + 8, 8);
+	if (version != SC_EV_FLAT_VERSION)
+		return sc_fail(err, SC_EINVAL, "unsupported events format version %d", version);
+	if (flags & ~SC_EV_FLAGS_ALL)
+		return sc_fail(err, SC_EINVAL, "unknown events flags 0x%02x", flags);
+	if (reserved != 0)
+		return sc_fail(err, SC_EINVAL, "reserved bytes of the events header are not zero");
+	if (srid < 0 || srid > 999999)
+		return sc_fail(err, SC_EINVAL, "SRID %d is out of range", (int) srid);
+	if (n > (len - SC_EV_HEADER) / 24 || sc_events_flat_size((size_t) n, flags) != len)
+		return sc_fail(err, SC_EINVAL, "events length %zu does not match its %llu events",
+					   len, (unsigned long long) n);
+	e->srid = srid;
+	if ((st = reserve_more(e, (size_t) n, err)) != SC_OK)
+		return st;
+	/* an empty collection may have no column arrays at all */
+	if (n > 0)
+		flat_read_columns(e, p + SC_EV_HEADER, (size_t) n, flags);
 	for (size_t k = 0; k < n; k++)
 		if ((st = sc_events_check_one(e->x[k], e->y[k], e->t[k], e->tend[k], e->w[k], err)) != SC_OK)
 			return st;
 	e->n = (size_t) n;
+	if ((st = flat_check_canonical(e, (const unsigned char *) src + len - (n + 7) / 8, flags, err)) != SC_OK)
+	{
+		e->n = 0;
+		return st;
+	}
 	e->flags = flags;
 	return SC_OK;
 }

@@ -521,6 +521,7 @@ sc_grid_flat_read(const void *src, size_t len, size_t max_cells,
 	const unsigned char *p = src;
 	uint8_t		version,
 				kind;
+	uint16_t	reserved;
 	uint64_t	n;
 	sc_status	st;
 
@@ -528,11 +529,15 @@ sc_grid_flat_read(const void *src, size_t len, size_t max_cells,
 		return sc_fail(err, SC_EINVAL, "grid value too short (%zu bytes)", len);
 	memcpy(&version, p, 1);
 	memcpy(&kind, p + 1, 1);
+	memcpy(&reserved, p + 2, 2);
 	memcpy(&view->srid, p + 4, 4);
 	memcpy(&view->cell_size, p + 8, 8);
 	memcpy(&n, p + 16, 8);
 	if (version != SC_GRID_FLAT_VERSION)
 		return sc_fail(err, SC_EINVAL, "unsupported grid format version %d", version);
+	/* zero in this version: the flat form stays canonical (equal grids, equal bytes) */
+	if (reserved != 0)
+		return sc_fail(err, SC_EINVAL, "reserved bytes of the grid header are not zero");
 	if ((st = sc_grid_check_header(kind, view->srid, view->cell_size, err)) != SC_OK)
 		return st;
 	if (max_cells && n > max_cells)

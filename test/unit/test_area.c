@@ -65,6 +65,16 @@ main(void)
 	CHECK(sc_area_from_ewkb(buf, len, &a, &sc_malloc_allocator, &err) == SC_EINVAL);
 	CHECK(strstr(err.msg, "polygon") != NULL);
 	sc_area_free(&a);
+	/* a ring that does not close (found by test/fuzz/fuzz_ewkb.c): odd crossings */
+	{
+		static const double open[] = {0, 0, 10, 0, 10, 10, 0, 10};
+
+		len = 0;
+		put_u8(little ? 1 : 0); put_u32(3); put_u32(1); put_ring(open, 4);
+		CHECK(sc_area_from_ewkb(buf, len, &a, &sc_malloc_allocator, &err) == SC_EINVAL);
+		CHECK(strstr(err.msg, "not closed") != NULL);
+		sc_area_free(&a);
+	}
 	/* big-endian input */
 	len = 0;
 	put_u8(little ? 0 : 1); 

@@ -144,6 +144,11 @@ test_hash_and_flat(void)
 		buf[0] = 9;
 		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_EINVAL);
 		buf[0] = 1;
+		/* non-zero reserved bytes (found by test/fuzz/fuzz_grid_flat.c) */
+		buf[3] = 4;
+		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_EINVAL && strstr(err.msg, "reserved") != NULL);
+		buf[3] = 0;
+		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_OK);
 		memcpy(buf + 24 + view.ncells * 8, &(int32_t) {99}, 4);	/* first i out of order */
 		CHECK(sc_grid_flat_read(buf, size, 0, &view, &err) == SC_EINVAL);
 		/* random bytes never crash the reader */
