@@ -161,10 +161,11 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 	/* events in time order (stable, so equal times keep the canonical order) */
 	for (size_t k = 0; k < n; k++)
 	{
+		sc_alloc_poll(alloc, k);
 		a[k].key = (uint64_t) sc_event_time(e, k) ^ UINT64_C(0x8000000000000000);
 		a[k].payload = k;
 	}
-	sc_radix_sort(a, tmp, n);
+	sc_radix_sort(a, tmp, n, interrupt);
 	for (size_t k = 0; k < n; k++)
 	{
 		size_t		src = (size_t) a[k].payload;
@@ -190,10 +191,11 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 		nc = d->lookup.count;
 		for (size_t k = 0; k < nc; k++)
 		{
+			sc_alloc_poll(alloc, k);
 			tmp[k].key = (uint64_t) sc_cell_id(cells[k].i, cells[k].j) ^ UINT64_C(0x8000000000000000);
 			tmp[k].payload = k;
 		}
-		sc_radix_sort(tmp, a, nc);
+		sc_radix_sort(tmp, a, nc, interrupt);
 		d->ncells = nc;
 		if (!(d->ci = sc_alloc_array(alloc, nc, sizeof(int32_t), err, "study cells")) ||
 			!(d->cj = sc_alloc_array(alloc, nc, sizeof(int32_t), err, "study cells")) ||
@@ -771,7 +773,7 @@ sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_
 		sepp_trigger(d, &w->s, from, o, horizon, w->trig);
 		for (size_t c = 0; c < nc; c++)
 			w->pred[c] = w->mu[c] * h + w->trig[c];
-		if ((st = sc_fc_rank(w->pred, nc, w->order, w->k1, w->k2, err)) != SC_OK)
+		if ((st = sc_fc_rank(w->pred, nc, w->order, w->k1, w->k2, d->alloc.interrupt, err)) != SC_OK)
 			return st;
 		for (size_t v = 0; v < N_SELECT; v++)
 		{
@@ -1065,7 +1067,7 @@ sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64
 
 sc_status
 sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp, sc_keyed *tmp2,
-		   sc_err *err)
+		   sc_interrupt_fn interrupt, sc_err *err)
 {
 	for (size_t k = 0; k < n; k++)
 	{
@@ -1080,7 +1082,7 @@ sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp, sc_ke
 		tmp[k].key = ~u;
 		tmp[k].payload = k;
 	}
-	sc_radix_sort(tmp, tmp2, n);
+	sc_radix_sort(tmp, tmp2, n, interrupt);
 	for (size_t k = 0; k < n; k++)
 		order[k] = (size_t) tmp[k].payload;
 	return SC_OK;
@@ -1240,7 +1242,7 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 			if (interrupt)
 				interrupt();
 			if ((st = fc_at_origin(d, &specs[m], o, horizon, exp_, interrupt, err)) != SC_OK ||
-				(st = sc_fc_rank(exp_, nc, order, k1, k2, err)) != SC_OK)
+				(st = sc_fc_rank(exp_, nc, order, k1, k2, interrupt, err)) != SC_OK)
 				goto done;
 			for (int q = 0; q < ncov; q++)
 			{

@@ -142,10 +142,10 @@ sc_status	sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as
 /*
  * Ranking of the study cells by expected, highest first; ties go to the
  * lower cell id, so every model's top n is exactly n cells.  tmp and tmp2
- * have room for n.
+ * have room for n; interrupt may be NULL.
  */
 sc_status	sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp,
-					   sc_keyed *tmp2, sc_err *err);
+					   sc_keyed *tmp2, sc_interrupt_fn interrupt, sc_err *err);
 
 /* index of the first event (time order) at or after t */
 size_t		sc_fc_time_index(const sc_fc_data *d, int64_t t);

@@ -134,7 +134,7 @@ rt_step(const sc_fc_data *d, const sc_fc_spec *spec, int64_t t, int64_t horizon,
 	/* cut-offs: the reference shares of the typical priorities */
 	for (size_t c = 0; c < n; c++)
 		w->ref[c] = w->typical[c] * w->sev[c];
-	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, err)) != SC_OK)
+	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, interrupt, err)) != SC_OK)
 		return st;
 	for (int k = 0; k < 3; k++)
 		cut[k] = w->ref[w->order[sc_fc_cover_cells(rule->share[k], n) - 1]];
@@ -163,7 +163,7 @@ rt_step(const sc_fc_data *d, const sc_fc_spec *spec, int64_t t, int64_t horizon,
 		w->ref[c] = p;
 	}
 	/* ranks by priority, and the caps from red down */
-	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, err)) != SC_OK)
+	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, interrupt, err)) != SC_OK)
 		return st;
 	for (int k = 0; k < 3; k++)
 	{
