@@ -211,6 +211,7 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 		{
 			const sc_cell *c = &cells[tmp[k].payload];
 
+			sc_alloc_poll(alloc, k);
 			d->ci[k] = c->i;
 			d->cj[k] = c->j;
 			if ((st = sc_grid_add(&d->lookup, c->i, c->j, (double) k + 1, err)) != SC_OK)
@@ -227,6 +228,7 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 	{
 		double		v;
 
+		sc_alloc_poll(alloc, k);
 		d->cell[k] = sc_grid_get(&d->lookup, ei[k], ej[k], &v) ? (int64_t) v - 1 : -1;
 		if (d->cell[k] >= 0)
 			d->cstart[d->cell[k] + 1]++;
@@ -325,6 +327,7 @@ fc_counts(const sc_fc_data *d, int64_t as_of, int64_t window, int64_t horizon, d
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, as_of - window, as_of, &a, &b);
 		out[c] = window == horizon ? (double) (b - a) : (double) (b - a) * scale;
 	}
@@ -473,6 +476,7 @@ sepp_fit(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s, sc_interr
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, to, &a, &b);
 		s->mu[c] = 0.5 * (double) (b - a) / T;
 		used += (int64_t) (b - a);
@@ -505,11 +509,13 @@ sepp_fit(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s, sc_interr
 						bg = 0,
 						mu = s->mu[c];
 
+			sc_alloc_poll(&d->alloc, c);
 			cell_range(d, c, from, to, &a, &b);
 			for (size_t k = a; k < b; k++)
 			{
 				double		lam;
 
+				sc_alloc_poll(&d->alloc, k);
 				if (k > a)
 				{
 					double		dt = (double) (d->ct[k] - d->ct[k - 1]) / (double) SC_USEC_PER_DAY,
@@ -559,6 +565,7 @@ sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int6
 {
 	double		T = (double) (to - from) / (double) SC_USEC_PER_DAY,
 				norm = 3.0 / FC_PI / (bw * bw) * d->cell_size * d->cell_size / T;
+	size_t		every = poll_every(d, bw);
 
 	memset(out, 0, d->ncells * sizeof(double));
 	for (size_t c = 0; c < d->ncells; c++)
@@ -566,6 +573,7 @@ sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int6
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, to, &a, &b);
 		for (size_t k = a; k < b; k++)
 		{
@@ -573,6 +581,8 @@ sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int6
 			double		dist,
 						p = s->pbg[k];
 
+			if (d->alloc.interrupt && k % every == 0)
+				d->alloc.interrupt();
 			FOR_CELLS_NEAR(d, d->cx[k], d->cy[k], bw, m, dist, {
 				double u = dist / bw, q = 1 - u * u;
 				out[m] += p * q * q;
@@ -606,6 +616,7 @@ sepp_trigger(const sc_fc_data *d, const sepp_state *s, int64_t from, int64_t as_
 		double		A = 0;
 
 		out[c] = 0;
+		sc_alloc_poll(&d->alloc, c);
 		if (gain == 0)
 			continue;
 		cell_range(d, c, from, as_of, &a, &b);
@@ -630,6 +641,7 @@ sepp_no_trigger(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s)
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, to, &a, &b);
 		s->mu[c] = (double) (b - a) / T;
 		s->events += (int64_t) (b - a);
@@ -831,6 +843,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, as_of, &a, &b);
 		used += (int64_t) (b - a);
 	}
@@ -975,6 +988,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 			size_t		a,
 						b;
 
+			sc_alloc_poll(&d->alloc, c);
 			cell_range(d, c, lfrom, as_of, &a, &b);
 			recent += (double) (b - a);
 		}
@@ -1145,7 +1159,10 @@ fc_at_origin(const sc_fc_data *d, const sc_fc_spec *spec, int64_t o, int64_t hor
 	}
 	if ((st = sc_fc_expected(&at, spec, o, horizon, x, NULL, interrupt, err)) == SC_OK)
 		for (size_t c = 0; c < d->ncells; c++)
+		{
+			sc_alloc_poll(&d->alloc, c);
 			out[c] = x[sc_fc_cell_index(&at, d->ci[c], d->cj[c])];
+		}
 	sc_free(&d->alloc, x);
 	sc_fc_free(&at);
 	return st;

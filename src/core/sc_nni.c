@@ -51,7 +51,8 @@ kd_free(kd_tree *t)
  * coordinates (coincident events) linear.
  */
 static void
-select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth)
+select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth,
+		   const sc_alloc *alloc)
 {
 	while (hi - lo > 1)
 	{
@@ -76,6 +77,7 @@ select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth)
 		{
 			double		v = c[perm[k]];
 
+			sc_alloc_poll(alloc, k);
 			if (v < pivot)
 			{
 				size_t		tmp = perm[k];
@@ -143,6 +145,7 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y,
 			double		px = x[t->perm[k]],
 						py = y[t->perm[k]];
 
+			sc_alloc_poll(alloc, k);
 			nd->minx = fmin(nd->minx, px);
 			nd->maxx = fmax(nd->maxx, px);
 			nd->miny = fmin(nd->miny, py);
@@ -159,7 +162,7 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y,
 		}
 		mid = lo + (hi - lo) / 2;
 		select_kth(t->perm, nd->maxx - nd->minx >= nd->maxy - nd->miny ? x : y,
-				   lo, hi, mid);
+				   lo, hi, mid, alloc);
 		nd->left = t->nnodes;
 		nd->right = t->nnodes + 1;
 		t->nodes[nd->left].lo = lo;
@@ -371,7 +374,8 @@ convex_hull(size_t n, const double *x, const double *y, pt **hull, size_t *h,
 		p[i].x = x[i];
 		p[i].y = y[i];
 	}
-	qsort(p, n, sizeof(pt), pt_cmp);
+	/* H is the sort's room: equal points are interchangeable */
+	sc_sort(p, H, n, sizeof(pt), pt_cmp, alloc->interrupt);
 	for (size_t i = 0; i < n; i++)		/* lower hull */
 	{
 		while (k >= 2 && cross(H[k - 2], H[k - 1], p[i]) <= 0)

@@ -144,6 +144,7 @@ rt_step(const sc_fc_data *d, const sc_fc_spec *spec, int64_t t, int64_t horizon,
 		uint8_t		tier = SC_TIER_NONE,
 					pv = w->prev[c];
 
+		sc_alloc_poll(&d->alloc, c);
 		if (p > 0)
 			for (int k = 0; k < 3; k++)
 				if (cut[k] > 0 && p >= cut[k])
@@ -266,7 +267,10 @@ rt_at_origin(const sc_fc_data *d, const sc_fc_spec *spec, int64_t o, int64_t hor
 		st = SC_ENOMEM;
 	else if ((st = rt_replay(&at, spec, o, horizon, rule, &aw, ac, NULL, interrupt, err)) == SC_OK)
 		for (size_t c = 0; c < d->ncells; c++)
+		{
+			sc_alloc_poll(&d->alloc, c);
 			cells[c] = ac[sc_fc_cell_index(&at, d->ci[c], d->cj[c])];
+		}
 	sc_free(&d->alloc, ac);
 	rt_work_free(&at, &aw);
 	sc_fc_free(&at);
@@ -330,6 +334,7 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 		{
 			sc_rt_bt_row *t = &r[SC_TIER_RED - cells[c].tier];
 
+			sc_alloc_poll(&d->alloc, c);
 			t->cells++;
 			t->events += (int64_t) sc_fc_cell_count(d, c, o, o + horizon);
 			t->expected += cells[c].expected;

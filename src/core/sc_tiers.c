@@ -67,6 +67,7 @@ sc_tier_quantile(const double *score, size_t n, double red, double orange, doubl
 		return st;
 	for (size_t k = 0; k < n; k++)
 	{
+		sc_alloc_poll(alloc, k);
 		tier[k] = SC_TIER_NONE;
 		if (rank)
 			rank[k] = 0;
@@ -75,7 +76,8 @@ sc_tier_quantile(const double *score, size_t n, double red, double orange, doubl
 	}
 	if (n == 0)
 		return SC_OK;
-	if (!sc_mul_size(n, sizeof(scored), &bytes) || !(s = alloc->alloc(alloc->ctx, bytes)))
+	/* the scores, then the sort's room for them */
+	if (!sc_mul_size(n, 2 * sizeof(scored), &bytes) || !(s = alloc->alloc(alloc->ctx, bytes)))
 		return sc_fail(err, SC_ENOMEM, "out of memory ranking %zu scores", n);
 	for (size_t k = 0; k < n; k++)
 		if (!isnan(score[k]))
@@ -84,11 +86,12 @@ sc_tier_quantile(const double *score, size_t n, double red, double orange, doubl
 			s[m].idx = k;
 			m++;
 		}
-	qsort(s, m, sizeof(scored), cmp_scored_desc);
+	sc_sort(s, s + n, m, sizeof(scored), cmp_scored_desc, alloc->interrupt);
 	for (size_t p = 0; p < m; p++)
 	{
 		double		v = s[p].score;
 
+		sc_alloc_poll(alloc, p);
 		if (p == 0 || v != s[p - 1].score)
 			r = (int64_t) p + 1;	/* ties keep the rank of the first of them */
 		if (rank)
@@ -144,7 +147,8 @@ ratio_up(double x, double mu, double r)
 }
 
 sc_status
-sc_upper_tail(double observed, double expected, double dispersion, double *p, sc_err *err)
+sc_upper_tail(double observed, double expected, double dispersion, double *p,
+			  sc_interrupt_fn interrupt, sc_err *err)
 {
 	double		o,
 				r,
@@ -178,10 +182,13 @@ sc_upper_tail(double observed, double expected, double dispersion, double *p, sc
 		double		x = o - 1;
 
 		term = exp(log_pmf(x, expected, r));
-		while (term > 0)
+		for (size_t it = 0; term > 0; it++)
 		{
 			double		down;
 
+			/* wide distributions sum up to 1e9 terms */
+			if (interrupt && it % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			sum += term;
 			if (x == 0)
 				break;
@@ -203,6 +210,8 @@ sc_upper_tail(double observed, double expected, double dispersion, double *p, sc
 		{
 			double		up = ratio_up(x, expected, r);
 
+			if (interrupt && it % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			sum += term;
 			term *= up;
 			x += 1;
@@ -363,6 +372,7 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 	{
 		int64_t		age;
 
+		sc_alloc_poll(alloc, k);
 		if (t[k] >= p->as_of)
 			continue;
 		age = p->as_of - t[k];
@@ -484,7 +494,8 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		return st;
 	from = p->as_of - (p->window > p->baseline ? p->window : p->baseline);
 
-	if (!(ce = alloc_array(alloc, e->n, sizeof(cell_event))))
+	/* the events, then the sort's room for them */
+	if (!(ce = alloc_array(alloc, e->n, 2 * sizeof(cell_event))))
 		return sc_fail(err, SC_ENOMEM, "out of memory for %zu events", e->n);
 	for (size_t k = 0; k < e->n; k++)
 	{
@@ -500,7 +511,8 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		ce[m].w = e->w ? e->w[k] : 1.0;
 		m++;
 	}
-	qsort(ce, m, sizeof(cell_event), cmp_cell_event);
+	/* stable: events equal in cell and time keep their order, so do the sums */
+	sc_sort(ce, ce + e->n, m, sizeof(cell_event), cmp_cell_event, interrupt);
 	for (size_t k = 0; k < m; k++)
 		if (k == 0 || ce[k].i != ce[k - 1].i || ce[k].j != ce[k - 1].j)
 			nc++;
@@ -522,7 +534,8 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		double		raw[4];
 		sc_risk_comp *rc = &cells[c].c;
 
-		if (interrupt && c % 256 == 0)
+		/* a cell's components can take long (millions of weeks): check each */
+		if (interrupt)
 			interrupt();
 		while (end < m && ce[end].i == ce[k].i && ce[end].j == ce[k].j)
 		{

@@ -215,7 +215,8 @@ seasonal_p(FunctionCallInfo fcinfo, const char *fname)
 {
 	double		p;
 	sc_err		err;
-	sc_status	st = sc_upper_tail(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), &p, &err);
+	sc_status	st = sc_upper_tail(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), &p,
+								   sp_check_interrupts, &err);
 
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
