@@ -1178,6 +1178,30 @@ sc_fc_cell_index(const sc_fc_data *d, int32_t i, int32_t j)
 }
 
 sc_status
+sc_fc_origins(int64_t start, int64_t stop, int64_t step, int64_t horizon, size_t max,
+			  size_t *norigins, sc_err *err)
+{
+	uint64_t	span,
+				last;
+
+	*norigins = 0;
+	if (step <= 0)
+		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
+	if (horizon <= 0)
+		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
+	/* unsigned: stop - start may exceed INT64_MAX for times far apart */
+	span = stop > start ? (uint64_t) stop - (uint64_t) start : 0;
+	if (stop <= start || span < (uint64_t) horizon)
+		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	last = (span - (uint64_t) horizon) / (uint64_t) step;
+	if (last >= max)
+		return sc_fail(err, SC_ELIMIT, "%llu origins, more than %zu: lengthen step or shorten [start, stop)",
+					   (unsigned long long) last + 1, max);
+	*norigins = (size_t) last + 1;
+	return SC_OK;
+}
+
+sc_status
 sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 			   const double *coverages, int ncov, int64_t start, int64_t stop,
 			   int64_t step, int64_t horizon, sc_fc_bt_row **rows_out, size_t *nrows_out,
@@ -1200,12 +1224,8 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 
 	*rows_out = NULL;
 	*nrows_out = 0;
-	if (step <= 0)
-		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
-	if (horizon <= 0)
-		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
-	if (stop - start < horizon)
-		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	if ((st = sc_fc_origins(start, stop, step, horizon, SC_FC_MAX_ORIGINS, &norigins, err)) != SC_OK)
+		return st;
 	if (start <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");
 	if (nc == 0)
@@ -1218,14 +1238,6 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 	for (int m = 0; m < nspecs; m++)
 		if ((st = sc_fc_check_spec(&specs[m], err)) != SC_OK)
 			return st;
-	for (int64_t o = start; o <= stop - horizon; o += step)
-	{
-		norigins++;
-		if (interrupt && norigins % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		if (norigins > 100000)
-			return sc_fail(err, SC_ELIMIT, "more than 100000 origins: lengthen step or shorten [start, stop)");
-	}
 	if (!sc_mul_size(norigins, (size_t) nspecs * (size_t) ncov, &bytes) ||
 		!(rows = sc_alloc_array(alloc, bytes, sizeof(sc_fc_bt_row), err, "the back-test rows")) ||
 		!(exp_ = sc_alloc_array(alloc, nc, sizeof(double), err, "the forecasts")) ||
@@ -1241,8 +1253,9 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		goto done;
 	}
 	memset(prev, 0, bytes);
-	for (int64_t o = start; o <= stop - horizon; o += step)
+	for (size_t r = 0; r < norigins; r++)
 	{
+		int64_t		o = start + (int64_t) r * step;
 		int64_t		events = (int64_t) (lower_bound(d->t, 0, d->n, o + horizon) - lower_bound(d->t, 0, d->n, o));
 
 		for (size_t c = 0; c < nc; c++)
@@ -1250,10 +1263,13 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 			size_t		a,
 						b;
 
+			if (interrupt && c % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			cell_range(d, c, o, o + horizon, &a, &b);
 			real[c] = sorted[c] = (int64_t) (b - a);
 		}
-		qsort(sorted, nc, sizeof(int64_t), cmp_i64_desc);
+		/* counts only: equal values are interchangeable, any sort will do */
+		sc_sort(sorted, k1, nc, sizeof(int64_t), cmp_i64_desc, interrupt);
 		for (int m = 0; m < nspecs; m++)
 		{
 			if (interrupt)

@@ -171,6 +171,17 @@ typedef struct sc_fc_bt_row
 } sc_fc_bt_row;
 
 /*
+ * The origins start, start + step, ... with origin + horizon <= stop:
+ * counted by division, not by stepping (a step of a microsecond would step
+ * for days), and refused past max with SC_ELIMIT.  step, horizon > 0.
+ */
+sc_status	sc_fc_origins(int64_t start, int64_t stop, int64_t step, int64_t horizon, size_t max,
+						  size_t *norigins, sc_err *err);
+
+/* most origins of one sc_fc_backtest */
+#define SC_FC_MAX_ORIGINS 100000
+
+/*
  * Back-test: origins start, start + step, ... while origin + horizon <=
  * stop; every spec is forecast at every origin and graded at every
  * coverage.  *rows (norigins · nspecs · ncov) from d's allocator.

@@ -295,19 +295,12 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 	*nrows_out = 0;
 	if ((st = sc_rt_check_rule(rule, err)) != SC_OK)
 		return st;
-	if (step <= 0)
-		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
-	if (horizon <= 0)
-		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
-	if (stop - start < horizon)
-		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	if ((st = sc_fc_origins(start, stop, step, horizon, SC_RT_MAX_ORIGINS, &norigins, err)) != SC_OK)
+		return st;
 	if (start <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");
 	if (d->ncells == 0)
 		return sc_fail(err, SC_EINVAL, "no study cell: no event before start");
-	for (int64_t o = start; o <= stop - horizon; o += step)
-		if (++norigins > 10000)
-			return sc_fail(err, SC_ELIMIT, "more than 10000 origins: lengthen step or shorten [start, stop)");
 	if ((st = rt_work_alloc(d, &w, err)) != SC_OK)
 		return st;
 	if (!(cells = sc_alloc_array(&d->alloc, d->ncells, sizeof(sc_rt_cell), err, "the tiers")) ||
@@ -317,8 +310,9 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 		st = SC_ENOMEM;
 		goto done;
 	}
-	for (int64_t o = start; o <= stop - horizon; o += step)
+	for (size_t q = 0; q < norigins; q++)
 	{
+		int64_t		o = start + (int64_t) q * step;
 		sc_rt_bt_row *r = rows + nrows;
 
 		if ((st = rt_at_origin(d, spec, o, horizon, rule, &w, cells, interrupt, err)) != SC_OK)
