@@ -164,6 +164,7 @@ safety_events_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	sp_events_sort(ee);
+	sp_check_memory("safety.events", 14 + e->n * EVENTS_WIRE_EVENT, "the binary form", NULL);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, EVENTS_WIRE_VERSION);
 	pq_sendbyte(&buf, e->flags);

@@ -145,7 +145,7 @@ forecast_cells(Datum events, const sc_fc_spec *spec, int64 as_of, double cell_si
 	sc_err		err;
 	sc_status	st;
 
-	*expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
+	*expected = sp_palloc_huge(sizeof(double) * d->ncells, fname, "the forecasts");
 	st = sc_fc_expected(d, spec, as_of, horizon, *expected, fit, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);

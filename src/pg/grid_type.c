@@ -204,6 +204,7 @@ safety_grid_send(PG_FUNCTION_ARGS)
 	const sc_cell *cells = sp_grid_cells(eg);
 	StringInfoData buf;
 
+	sp_check_memory("safety.grid", 22 + eg->grid.count * GRID_WIRE_CELL, "the binary form", NULL);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, GRID_WIRE_VERSION);
 	pq_sendbyte(&buf, (int) eg->grid.kind);

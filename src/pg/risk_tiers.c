@@ -106,7 +106,7 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 	spec = model_arg(fcinfo, 4, fname);
 	rule = rule_args(fcinfo, 5, fname);
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
-	cells = palloc(sizeof(sc_rt_cell) * (d->ncells ? d->ncells : 1));
+	cells = sp_palloc_huge(sizeof(sc_rt_cell) * d->ncells, fname, "the tiers");
 	st = sc_rt_tiers(d, &spec, as_of, horizon, &rule, cells, NULL, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
