@@ -142,6 +142,7 @@ read_polygon_body(reader *r, bool swap, int dims, sc_area *a, size_t *cap_pts,
 						y,
 						skip;
 
+			sc_alloc_poll(&a->alloc, a->npoints);
 			get_f64(r, swap, &x);
 			get_f64(r, swap, &y);
 			for (int d = 2; d < dims; d++)

@@ -31,7 +31,7 @@ malloc_free(void *ctx, void *ptr)
 	free(ptr);
 }
 
-const sc_alloc sc_malloc_allocator = {malloc_alloc, malloc_realloc, malloc_free, NULL};
+const sc_alloc sc_malloc_allocator = {malloc_alloc, malloc_realloc, malloc_free, NULL, NULL};
 
 sc_status
 sc_fail(sc_err *err, sc_status status, const char *fmt,...)
@@ -93,7 +93,7 @@ sc_sort_i64(int64_t *a, size_t n, sc_interrupt_fn interrupt)
 }
 
 void
-sc_radix_sort(sc_keyed *a, sc_keyed *tmp, size_t n)
+sc_radix_sort(sc_keyed *a, sc_keyed *tmp, size_t n, sc_interrupt_fn interrupt)
 {
 	size_t		count[8][256] = {{0}};
 	sc_keyed   *src = a,
@@ -102,8 +102,12 @@ sc_radix_sort(sc_keyed *a, sc_keyed *tmp, size_t n)
 	if (n < 2)
 		return;
 	for (size_t k = 0; k < n; k++)
+	{
+		if (interrupt && k % SC_INTERRUPT_EVERY == 0)
+			interrupt();
 		for (int b = 0; b < 8; b++)
 			count[b][(a[k].key >> (8 * b)) & 0xff]++;
+	}
 	for (int b = 0; b < 8; b++)
 	{
 		size_t		pos = 0;
@@ -119,11 +123,93 @@ sc_radix_sort(sc_keyed *a, sc_keyed *tmp, size_t n)
 			pos += c;
 		}
 		for (size_t k = 0; k < n; k++)
+		{
+			if (interrupt && k % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			dst[count[b][(src[k].key >> (8 * b)) & 0xff]++] = src[k];
+		}
 		swap = src;
 		src = dst;
 		dst = swap;
 	}
 	if (src != a)
 		memcpy(a, src, n * sizeof(sc_keyed));
+}
+
+/* runs sorted by insertion before merging: fewer passes over the data */
+#define SORT_RUN 16
+
+static void
+insertion_sort(char *a, size_t n, size_t size, int (*cmp) (const void *, const void *),
+			   char *scratch)
+{
+	for (size_t i = 1; i < n; i++)
+	{
+		size_t		j = i;
+
+		memcpy(scratch, a + i * size, size);
+		/* strictly greater moves: equal elements keep their order */
+		while (j > 0 && cmp(a + (j - 1) * size, scratch) > 0)
+			j--;
+		if (j < i)
+		{
+			memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+			memcpy(a + j * size, scratch, size);
+		}
+	}
+}
+
+void
+sc_sort(void *base, void *tmp, size_t n, size_t size,
+		int (*cmp) (const void *, const void *), sc_interrupt_fn interrupt)
+{
+	char	   *src = base,
+			   *dst = tmp;
+	size_t		moved = 0;
+
+	if (n < 2)
+		return;
+	for (size_t lo = 0; lo < n; lo += SORT_RUN)
+	{
+		if (interrupt && lo % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		insertion_sort(src + lo * size, n - lo < SORT_RUN ? n - lo : SORT_RUN, size, cmp, dst);
+	}
+	for (size_t width = SORT_RUN; width < n; width *= 2)
+	{
+		char	   *swap;
+
+		for (size_t lo = 0; lo < n; lo += 2 * width)
+		{
+			size_t		mid = lo + width < n ? lo + width : n,
+						hi = lo + 2 * width < n ? lo + 2 * width : n,
+						i = lo,
+						j = mid,
+						k = lo;
+
+			/* the left element first on ties: stable */
+			while (i < mid && j < hi)
+			{
+				if (cmp(src + j * size, src + i * size) < 0)
+					memcpy(dst + k++ * size, src + j++ * size, size);
+				else
+					memcpy(dst + k++ * size, src + i++ * size, size);
+			}
+			memcpy(dst + k * size, src + i * size, (mid - i) * size);
+			k += mid - i;
+			memcpy(dst + k * size, src + j * size, (hi - j) * size);
+			moved += hi - lo;
+			if (moved >= SC_INTERRUPT_EVERY)
+			{
+				moved = 0;
+				if (interrupt)
+					interrupt();
+			}
+		}
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	if (src != (char *) base)
+		memcpy(base, src, n * size);
 }

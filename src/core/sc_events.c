@@ -195,7 +195,8 @@ sc_events_sort(sc_events *e, sc_err *err)
 	sc_keyed   *keyed,
 			   *tmp;
 	size_t		longest = 1,
-				column_slots;
+				column_slots,
+				runs = 0;
 	void	   *buf;
 
 	if (e->n < 2)
@@ -209,11 +210,12 @@ sc_events_sort(sc_events *e, sc_err *err)
 	}
 	for (size_t k = 0; k < e->n; k++)
 	{
+		sc_alloc_poll(&e->alloc, k);
 		/* flipping the sign bit makes the unsigned order the signed one */
 		keyed[k].key = (uint64_t) e->t[k] ^ UINT64_C(0x8000000000000000);
 		keyed[k].payload = k;
 	}
-	sc_radix_sort(keyed, tmp, e->n);
+	sc_radix_sort(keyed, tmp, e->n, e->alloc.interrupt);
 	sc_free(&e->alloc, tmp);
 	for (size_t start = 0, end; start < e->n; start = end)
 	{
@@ -222,9 +224,12 @@ sc_events_sort(sc_events *e, sc_err *err)
 		if (end - start > longest)
 			longest = end - start;
 	}
-	/* one buffer: the longest run of equal times, then each column in turn */
+	/*
+	 * One buffer: the longest run of equal times and the sort's room for it
+	 * (or each column in turn, when that is larger).
+	 */
 	column_slots = (e->n * sizeof(int64_t) + sizeof(ev_indexed) - 1) / sizeof(ev_indexed);
-	buf = sc_alloc_array(&e->alloc, longest > column_slots ? longest : column_slots,
+	buf = sc_alloc_array(&e->alloc, 2 * longest > column_slots ? 2 * longest : column_slots,
 						 sizeof(ev_indexed), err, "events to sort");
 	if (!buf)
 	{
@@ -237,6 +242,7 @@ sc_events_sort(sc_events *e, sc_err *err)
 
 		for (end = start + 1; end < e->n && keyed[end].key == keyed[start].key; end++)
 			;
+		sc_alloc_poll(&e->alloc, ++runs);
 		if (end - start < 2)
 			continue;
 		for (size_t k = start; k < end; k++)
@@ -248,13 +254,17 @@ sc_events_sort(sc_events *e, sc_err *err)
 				{e->x[i], e->y[i], e->w[i], e->t[i], e->tend[i], e->id[i], e->has_id[i]}, i
 			};
 		}
-		qsort(run, end - start, sizeof(ev_indexed), ev_row_cmp);
+		/* equal rows are interchangeable, so any sort gives the same columns */
+		sc_sort(run, run + longest, end - start, sizeof(ev_indexed), ev_row_cmp, e->alloc.interrupt);
 		for (size_t k = start; k < end; k++)
 			keyed[k].payload = run[k - start].index;
 	}
 #define GATHER(name, type) \
 	for (size_t k = 0; k < e->n; k++) \
+	{ \
+		sc_alloc_poll(&e->alloc, k); \
 		((type *) buf)[k] = e->name[keyed[k].payload]; \
+	} \
 	memcpy(e->name, buf, e->n * sizeof(type));
 	EV_COLUMNS(GATHER)
 #undef GATHER
@@ -431,8 +441,11 @@ sc_events_flat_read(const void *src, size_t len, sc_events *e, sc_err *err)
 	if (n > 0)
 		flat_read_columns(e, p + SC_EV_HEADER, (size_t) n, flags);
 	for (size_t k = 0; k < n; k++)
+	{
+		sc_alloc_poll(&e->alloc, k);
 		if ((st = sc_events_check_one(e->x[k], e->y[k], e->t[k], e->tend[k], e->w[k], err)) != SC_OK)
 			return st;
+	}
 	e->n = (size_t) n;
 	if ((st = flat_check_canonical(e, (const unsigned char *) src + len - (n + 7) / 8, flags, err)) != SC_OK)
 	{

@@ -161,10 +161,11 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 	/* events in time order (stable, so equal times keep the canonical order) */
 	for (size_t k = 0; k < n; k++)
 	{
+		sc_alloc_poll(alloc, k);
 		a[k].key = (uint64_t) sc_event_time(e, k) ^ UINT64_C(0x8000000000000000);
 		a[k].payload = k;
 	}
-	sc_radix_sort(a, tmp, n);
+	sc_radix_sort(a, tmp, n, interrupt);
 	for (size_t k = 0; k < n; k++)
 	{
 		size_t		src = (size_t) a[k].payload;
@@ -190,10 +191,11 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 		nc = d->lookup.count;
 		for (size_t k = 0; k < nc; k++)
 		{
+			sc_alloc_poll(alloc, k);
 			tmp[k].key = (uint64_t) sc_cell_id(cells[k].i, cells[k].j) ^ UINT64_C(0x8000000000000000);
 			tmp[k].payload = k;
 		}
-		sc_radix_sort(tmp, a, nc);
+		sc_radix_sort(tmp, a, nc, interrupt);
 		d->ncells = nc;
 		if (!(d->ci = sc_alloc_array(alloc, nc, sizeof(int32_t), err, "study cells")) ||
 			!(d->cj = sc_alloc_array(alloc, nc, sizeof(int32_t), err, "study cells")) ||
@@ -209,6 +211,7 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 		{
 			const sc_cell *c = &cells[tmp[k].payload];
 
+			sc_alloc_poll(alloc, k);
 			d->ci[k] = c->i;
 			d->cj[k] = c->j;
 			if ((st = sc_grid_add(&d->lookup, c->i, c->j, (double) k + 1, err)) != SC_OK)
@@ -225,6 +228,7 @@ sc_fc_prepare(const sc_events *e, double cell_size, int64_t area_before, size_t 
 	{
 		double		v;
 
+		sc_alloc_poll(alloc, k);
 		d->cell[k] = sc_grid_get(&d->lookup, ei[k], ej[k], &v) ? (int64_t) v - 1 : -1;
 		if (d->cell[k] >= 0)
 			d->cstart[d->cell[k] + 1]++;
@@ -323,6 +327,7 @@ fc_counts(const sc_fc_data *d, int64_t as_of, int64_t window, int64_t horizon, d
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, as_of - window, as_of, &a, &b);
 		out[c] = window == horizon ? (double) (b - a) : (double) (b - a) * scale;
 	}
@@ -471,6 +476,7 @@ sepp_fit(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s, sc_interr
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, to, &a, &b);
 		s->mu[c] = 0.5 * (double) (b - a) / T;
 		used += (int64_t) (b - a);
@@ -503,11 +509,13 @@ sepp_fit(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s, sc_interr
 						bg = 0,
 						mu = s->mu[c];
 
+			sc_alloc_poll(&d->alloc, c);
 			cell_range(d, c, from, to, &a, &b);
 			for (size_t k = a; k < b; k++)
 			{
 				double		lam;
 
+				sc_alloc_poll(&d->alloc, k);
 				if (k > a)
 				{
 					double		dt = (double) (d->ct[k] - d->ct[k - 1]) / (double) SC_USEC_PER_DAY,
@@ -557,6 +565,7 @@ sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int6
 {
 	double		T = (double) (to - from) / (double) SC_USEC_PER_DAY,
 				norm = 3.0 / FC_PI / (bw * bw) * d->cell_size * d->cell_size / T;
+	size_t		every = poll_every(d, bw);
 
 	memset(out, 0, d->ncells * sizeof(double));
 	for (size_t c = 0; c < d->ncells; c++)
@@ -564,6 +573,7 @@ sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int6
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, to, &a, &b);
 		for (size_t k = a; k < b; k++)
 		{
@@ -571,6 +581,8 @@ sepp_background_kde(const sc_fc_data *d, const sepp_state *s, int64_t from, int6
 			double		dist,
 						p = s->pbg[k];
 
+			if (d->alloc.interrupt && k % every == 0)
+				d->alloc.interrupt();
 			FOR_CELLS_NEAR(d, d->cx[k], d->cy[k], bw, m, dist, {
 				double u = dist / bw, q = 1 - u * u;
 				out[m] += p * q * q;
@@ -604,6 +616,7 @@ sepp_trigger(const sc_fc_data *d, const sepp_state *s, int64_t from, int64_t as_
 		double		A = 0;
 
 		out[c] = 0;
+		sc_alloc_poll(&d->alloc, c);
 		if (gain == 0)
 			continue;
 		cell_range(d, c, from, as_of, &a, &b);
@@ -628,6 +641,7 @@ sepp_no_trigger(const sc_fc_data *d, int64_t from, int64_t to, sepp_state *s)
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, to, &a, &b);
 		s->mu[c] = (double) (b - a) / T;
 		s->events += (int64_t) (b - a);
@@ -771,7 +785,7 @@ sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_
 		sepp_trigger(d, &w->s, from, o, horizon, w->trig);
 		for (size_t c = 0; c < nc; c++)
 			w->pred[c] = w->mu[c] * h + w->trig[c];
-		if ((st = sc_fc_rank(w->pred, nc, w->order, w->k1, w->k2, err)) != SC_OK)
+		if ((st = sc_fc_rank(w->pred, nc, w->order, w->k1, w->k2, d->alloc.interrupt, err)) != SC_OK)
 			return st;
 		for (size_t v = 0; v < N_SELECT; v++)
 		{
@@ -829,6 +843,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		size_t		a,
 					b;
 
+		sc_alloc_poll(&d->alloc, c);
 		cell_range(d, c, from, as_of, &a, &b);
 		used += (int64_t) (b - a);
 	}
@@ -973,6 +988,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 			size_t		a,
 						b;
 
+			sc_alloc_poll(&d->alloc, c);
 			cell_range(d, c, lfrom, as_of, &a, &b);
 			recent += (double) (b - a);
 		}
@@ -1065,7 +1081,7 @@ sc_fc_expected(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64
 
 sc_status
 sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp, sc_keyed *tmp2,
-		   sc_err *err)
+		   sc_interrupt_fn interrupt, sc_err *err)
 {
 	for (size_t k = 0; k < n; k++)
 	{
@@ -1080,7 +1096,7 @@ sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp, sc_ke
 		tmp[k].key = ~u;
 		tmp[k].payload = k;
 	}
-	sc_radix_sort(tmp, tmp2, n);
+	sc_radix_sort(tmp, tmp2, n, interrupt);
 	for (size_t k = 0; k < n; k++)
 		order[k] = (size_t) tmp[k].payload;
 	return SC_OK;
@@ -1143,7 +1159,10 @@ fc_at_origin(const sc_fc_data *d, const sc_fc_spec *spec, int64_t o, int64_t hor
 	}
 	if ((st = sc_fc_expected(&at, spec, o, horizon, x, NULL, interrupt, err)) == SC_OK)
 		for (size_t c = 0; c < d->ncells; c++)
+		{
+			sc_alloc_poll(&d->alloc, c);
 			out[c] = x[sc_fc_cell_index(&at, d->ci[c], d->cj[c])];
+		}
 	sc_free(&d->alloc, x);
 	sc_fc_free(&at);
 	return st;
@@ -1156,6 +1175,30 @@ sc_fc_cell_index(const sc_fc_data *d, int32_t i, int32_t j)
 
 	/* callers ask only for cells of d (a wider area of the same events) */
 	return sc_grid_get(&d->lookup, i, j, &v) ? (size_t) v - 1 : 0;
+}
+
+sc_status
+sc_fc_origins(int64_t start, int64_t stop, int64_t step, int64_t horizon, size_t max,
+			  size_t *norigins, sc_err *err)
+{
+	uint64_t	span,
+				last;
+
+	*norigins = 0;
+	if (step <= 0)
+		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
+	if (horizon <= 0)
+		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
+	/* unsigned: stop - start may exceed INT64_MAX for times far apart */
+	span = stop > start ? (uint64_t) stop - (uint64_t) start : 0;
+	if (stop <= start || span < (uint64_t) horizon)
+		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	last = (span - (uint64_t) horizon) / (uint64_t) step;
+	if (last >= max)
+		return sc_fail(err, SC_ELIMIT, "%llu origins, more than %zu: lengthen step or shorten [start, stop)",
+					   (unsigned long long) last + 1, max);
+	*norigins = (size_t) last + 1;
+	return SC_OK;
 }
 
 sc_status
@@ -1181,12 +1224,8 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 
 	*rows_out = NULL;
 	*nrows_out = 0;
-	if (step <= 0)
-		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
-	if (horizon <= 0)
-		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
-	if (stop - horizon < start)	/* stop - start may wrap */
-		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	if ((st = sc_fc_origins(start, stop, step, horizon, SC_FC_MAX_ORIGINS, &norigins, err)) != SC_OK)
+		return st;
 	if (start <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");
 	if (nc == 0)
@@ -1199,14 +1238,6 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 	for (int m = 0; m < nspecs; m++)
 		if ((st = sc_fc_check_spec(&specs[m], err)) != SC_OK)
 			return st;
-	for (int64_t o = start; o <= stop - horizon; o += step)
-	{
-		norigins++;
-		if (interrupt && norigins % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		if (norigins > 100000)
-			return sc_fail(err, SC_ELIMIT, "more than 100000 origins: lengthen step or shorten [start, stop)");
-	}
 	if (!sc_mul_size(norigins, (size_t) nspecs * (size_t) ncov, &bytes) ||
 		!(rows = sc_alloc_array(alloc, bytes, sizeof(sc_fc_bt_row), err, "the back-test rows")) ||
 		!(exp_ = sc_alloc_array(alloc, nc, sizeof(double), err, "the forecasts")) ||
@@ -1222,8 +1253,9 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 		goto done;
 	}
 	memset(prev, 0, bytes);
-	for (int64_t o = start; o <= stop - horizon; o += step)
+	for (size_t r = 0; r < norigins; r++)
 	{
+		int64_t		o = start + (int64_t) r * step;
 		int64_t		events = (int64_t) (lower_bound(d->t, 0, d->n, o + horizon) - lower_bound(d->t, 0, d->n, o));
 
 		for (size_t c = 0; c < nc; c++)
@@ -1231,16 +1263,19 @@ sc_fc_backtest(const sc_fc_data *d, const sc_fc_spec *specs, int nspecs,
 			size_t		a,
 						b;
 
+			if (interrupt && c % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			cell_range(d, c, o, o + horizon, &a, &b);
 			real[c] = sorted[c] = (int64_t) (b - a);
 		}
-		qsort(sorted, nc, sizeof(int64_t), cmp_i64_desc);
+		/* counts only: equal values are interchangeable, any sort will do */
+		sc_sort(sorted, k1, nc, sizeof(int64_t), cmp_i64_desc, interrupt);
 		for (int m = 0; m < nspecs; m++)
 		{
 			if (interrupt)
 				interrupt();
 			if ((st = fc_at_origin(d, &specs[m], o, horizon, exp_, interrupt, err)) != SC_OK ||
-				(st = sc_fc_rank(exp_, nc, order, k1, k2, err)) != SC_OK)
+				(st = sc_fc_rank(exp_, nc, order, k1, k2, interrupt, err)) != SC_OK)
 				goto done;
 			for (int q = 0; q < ncov; q++)
 			{

@@ -142,10 +142,10 @@ sc_status	sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as
 /*
  * Ranking of the study cells by expected, highest first; ties go to the
  * lower cell id, so every model's top n is exactly n cells.  tmp and tmp2
- * have room for n.
+ * have room for n; interrupt may be NULL.
  */
 sc_status	sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp,
-					   sc_keyed *tmp2, sc_err *err);
+					   sc_keyed *tmp2, sc_interrupt_fn interrupt, sc_err *err);
 
 /* index of the first event (time order) at or after t */
 size_t		sc_fc_time_index(const sc_fc_data *d, int64_t t);
@@ -169,6 +169,17 @@ typedef struct sc_fc_bt_row
 	int64_t		best;			/* most events any `cells` study cells hold */
 	double		stability;		/* share of the covered cells covered at the previous origin; NaN first */
 } sc_fc_bt_row;
+
+/*
+ * The origins start, start + step, ... with origin + horizon <= stop:
+ * counted by division, not by stepping (a step of a microsecond would step
+ * for days), and refused past max with SC_ELIMIT.  step, horizon > 0.
+ */
+sc_status	sc_fc_origins(int64_t start, int64_t stop, int64_t step, int64_t horizon, size_t max,
+						  size_t *norigins, sc_err *err);
+
+/* most origins of one sc_fc_backtest */
+#define SC_FC_MAX_ORIGINS 100000
 
 /*
  * Back-test: origins start, start + step, ... while origin + horizon <=

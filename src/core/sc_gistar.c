@@ -107,7 +107,8 @@ band_index_build(band_index *bi, size_t n, const double *x, const double *y,
 					   "distance band %g is too small for coordinates as large as %g",
 					   limit, maxabs);
 
-	e = sc_alloc_array(alloc, n, sizeof(block_entry), err, "points");
+	/* the entries, then the sort's room for them */
+	e = sc_alloc_array(alloc, 2 * n, sizeof(block_entry), err, "points");
 	if (!e)
 		return SC_ENOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -116,7 +117,7 @@ band_index_build(band_index *bi, size_t n, const double *x, const double *y,
 		e[i].by = (int64_t) floor(y[i] / bi->block);
 		e[i].idx = i;
 	}
-	qsort(e, n, sizeof(block_entry), block_cmp);
+	sc_sort(e, e + n, n, sizeof(block_entry), block_cmp, alloc->interrupt);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || e[i].bx != e[i - 1].bx || e[i].by != e[i - 1].by)
 			nb++;
@@ -286,11 +287,12 @@ sc_fdr_bins(size_t n, const double *z, const double *p, int8_t *bin,
 
 	if (n == 0)
 		return sc_fail(err, SC_EINVAL, "no p-values to correct");
-	sorted = sc_alloc_array(alloc, n, sizeof(double), err, "p-values");
+	/* the p-values, then the sort's room for them */
+	sorted = sc_alloc_array(alloc, 2 * n, sizeof(double), err, "p-values");
 	if (!sorted)
 		return SC_ENOMEM;
 	memcpy(sorted, p, n * sizeof(double));
-	qsort(sorted, n, sizeof(double), p_cmp);
+	sc_sort(sorted, sorted + n, n, sizeof(double), p_cmp, alloc->interrupt);
 
 	/* Benjamini–Hochberg step-up: the largest rank k with p_(k) <= kα/N */
 	for (int a = 0; a < 3; a++)

@@ -200,6 +200,7 @@ grow(sc_grid *g, sc_err *err)
 	{
 		size_t		s;
 
+		sc_alloc_poll(&g->alloc, k);
 		if (g->slots[k].key == SC_EMPTY_KEY)
 			continue;
 		s = slot_of(g->slots[k].key, newcap - 1);
@@ -364,6 +365,7 @@ sc_grid_merge(sc_grid *dst, const sc_grid *src, sc_err *err)
 		int32_t		i,
 					j;
 
+		sc_alloc_poll(&dst->alloc, k);
 		if (src->slots[k].key == SC_EMPTY_KEY)
 			continue;
 		key_split(src->slots[k].key, &i, &j);
@@ -403,19 +405,21 @@ sc_grid_sorted(const sc_grid *g, sc_cell **cells, sc_err *err)
 	}
 	for (size_t k = 0; k < g->capacity; k++)
 	{
+		sc_alloc_poll(&g->alloc, k);
 		if (g->slots[k].key == SC_EMPTY_KEY)
 			continue;
 		keyed[n].key = g->slots[k].key;
 		memcpy(&keyed[n].payload, &g->slots[k].value, sizeof(double));
 		n++;
 	}
-	sc_radix_sort(keyed, tmp, n);
+	sc_radix_sort(keyed, tmp, n, g->alloc.interrupt);
 	/* the cells go into tmp's memory (same size per element) */
 	out = (sc_cell *) tmp;
 	for (size_t k = 0; k < n; k++)
 	{
 		sc_cell		c;
 
+		sc_alloc_poll(&g->alloc, k);
 		key_split(keyed[k].key, &c.i, &c.j);
 		memcpy(&c.value, &keyed[k].payload, sizeof(double));
 		out[k] = c;
@@ -564,6 +568,7 @@ sc_grid_load(sc_grid *g, const sc_grid_view *view, sc_err *err)
 	{
 		sc_cell		c = sc_grid_flat_cell(view, k);
 
+		sc_alloc_poll(&g->alloc, k);
 		st = sc_grid_add(g, c.i, c.j, c.value, err);
 	}
 	return st;

@@ -15,7 +15,7 @@
  *
  *   SH_SCOPE void SH_NAME(SH_ARG arg, SH_ELEM *a, size_t n, sc_interrupt_fn interrupt)
  *
- * calling interrupt (when not NULL) every SC_INTERRUPT_EVERY extractions.
+ * calling interrupt (when not NULL) every SC_INTERRUPT_EVERY sifts.
  * The parameter macros are undefined again at the end.
  */
 #include "sc_common.h"
@@ -54,7 +54,11 @@ SH_SCOPE void
 SH_NAME(SH_ARG arg, SH_ELEM *a, size_t n, sc_interrupt_fn interrupt)
 {
 	for (size_t i = n / 2; i > 0; i--)
+	{
+		if (interrupt && i % SC_INTERRUPT_EVERY == 0)
+			interrupt();
 		SH_SIFT(arg, a, i - 1, n);
+	}
 	for (size_t end = n; end > 1; end--)
 	{
 		SH_ELEM		tmp = a[0];

@@ -664,12 +664,14 @@ dist_weight_cmp(const void *a, const void *b)
  * for an even count).
  */
 static double
-weighted_median(dist_weight *dw, size_t m, double total)
+weighted_median(dist_weight *dw, dist_weight *tmp, size_t m, double total,
+				sc_interrupt_fn interrupt)
 {
 	double		half = total / 2.0,
 				cum = 0.0;
 
-	qsort(dw, m, sizeof(dist_weight), dist_weight_cmp);
+	/* stable, so equal distances keep the order of the points */
+	sc_sort(dw, tmp, m, sizeof(dist_weight), dist_weight_cmp, interrupt);
 	for (size_t k = 0; k < m; k++)
 	{
 		cum += dw[k].w;
@@ -694,7 +696,8 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 				dm,
 				hh;
 	size_t		m = 0;
-	dist_weight *dw;
+	dist_weight *dw,
+			   *tmp;
 
 	if (n == 0)
 		return sc_fail(err, SC_EINVAL, "no points to derive a bandwidth from");
@@ -702,6 +705,7 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 	{
 		double		wk = w ? w[k] : 1.0;
 
+		sc_alloc_poll(alloc, k);
 		if (!isfinite(x[k]) || !isfinite(y[k]))
 			return sc_fail(err, SC_EINVAL, "point coordinates must be finite");
 		if (!isfinite(wk) || wk < 0)
@@ -723,8 +727,12 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 	my /= total;
 
 	dw = sc_alloc_array(alloc, n, sizeof(dist_weight), err, "point distances");
-	if (!dw)
+	tmp = dw ? sc_alloc_array(alloc, n, sizeof(dist_weight), err, "point distances") : NULL;
+	if (!tmp)
+	{
+		sc_free(alloc, dw);
 		return SC_ENOMEM;
+	}
 	for (size_t k = 0; k < n; k++)
 	{
 		double		wk = w ? w[k] : 1.0;
@@ -739,8 +747,9 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 		m++;
 	}
 	sd = sqrt(ss / total);
-	dm = weighted_median(dw, m, total);
+	dm = weighted_median(dw, tmp, m, total, alloc->interrupt);
 	sc_free(alloc, dw);
+	sc_free(alloc, tmp);
 
 	/* ArcGIS Pro "How Kernel Density works", default search radius */
 	hh = 0.9 * fmin(sd, sqrt(1.0 / log(2.0)) * dm) * pow(total, -0.2);

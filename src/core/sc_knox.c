@@ -746,6 +746,9 @@ summarise_perms(sc_knox_result *res, int64_t *perm_counts, sc_interrupt_fn inter
 		int64_t    *v = perm_counts + c * P;
 		double		sum = 0;
 
+		/* each cell sorts its P counts: check once per cell */
+		if (interrupt)
+			interrupt();
 		for (size_t k = 0; k < P; k++)
 			sum += (double) v[k];
 		sc_sort_i64(v, P, interrupt);

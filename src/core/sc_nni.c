@@ -70,7 +70,8 @@ coord_scale(size_t n, const double *x, const double *y)
  * coordinates (coincident events) linear.
  */
 static void
-select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth)
+select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth,
+		   const sc_alloc *alloc)
 {
 	while (hi - lo > 1)
 	{
@@ -95,6 +96,7 @@ select_kth(size_t *perm, const double *c, size_t lo, size_t hi, size_t kth)
 		{
 			double		v = c[perm[k]];
 
+			sc_alloc_poll(alloc, k);
 			if (v < pivot)
 			{
 				size_t		tmp = perm[k];
@@ -163,6 +165,7 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y, double scale,
 			double		px = x[t->perm[k]] * scale,
 						py = y[t->perm[k]] * scale;
 
+			sc_alloc_poll(alloc, k);
 			nd->minx = fmin(nd->minx, px);
 			nd->maxx = fmax(nd->maxx, px);
 			nd->miny = fmin(nd->miny, py);
@@ -179,7 +182,7 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y, double scale,
 		}
 		mid = lo + (hi - lo) / 2;
 		select_kth(t->perm, nd->maxx - nd->minx >= nd->maxy - nd->miny ? x : y,
-				   lo, hi, mid);
+				   lo, hi, mid, alloc);
 		nd->left = t->nnodes;
 		nd->right = t->nnodes + 1;
 		t->nodes[nd->left].lo = lo;
@@ -401,7 +404,8 @@ convex_hull(size_t n, const double *x, const double *y, double scale, pt **hull,
 		p[i].x = x[i] * scale;
 		p[i].y = y[i] * scale;
 	}
-	qsort(p, n, sizeof(pt), pt_cmp);
+	/* H is the sort's room: equal points are interchangeable */
+	sc_sort(p, H, n, sizeof(pt), pt_cmp, alloc->interrupt);
 	for (size_t i = 0; i < n; i++)		/* lower hull */
 	{
 		while (k >= 2 && cross(H[k - 2], H[k - 1], p[i]) <= 0)

@@ -91,7 +91,8 @@ static sc_status
 unique_points(size_t n, const double *x, const double *y, double **ux, double **uy,
 			  size_t *nu, const sc_alloc *alloc, sc_err *err)
 {
-	xy		   *p = sc_alloc_array(alloc, n, sizeof(xy), err, "points");
+	/* the points, then the sort's room for them */
+	xy		   *p = sc_alloc_array(alloc, 2 * n, sizeof(xy), err, "points");
 	double	   *a,
 			   *b;
 	size_t		m = 0;
@@ -108,7 +109,7 @@ unique_points(size_t n, const double *x, const double *y, double **ux, double **
 		p[i].x = x[i];
 		p[i].y = y[i];
 	}
-	qsort(p, n, sizeof(xy), xy_cmp);
+	sc_sort(p, p + n, n, sizeof(xy), xy_cmp, alloc->interrupt);
 	a = sc_alloc_array(alloc, n, sizeof(double), err, "points");
 	b = a ? sc_alloc_array(alloc, n, sizeof(double), err, "points") : NULL;
 	if (!b)
@@ -161,7 +162,8 @@ sc_ohsa_nn_info_compute(size_t n, const double *x, const double *y, double outli
 		st = sc_fail(err, SC_EINVAL, "all %zu points are at the same location", n);
 		goto done;
 	}
-	d = sc_alloc_array(alloc, nu, sizeof(double), err, "distances");
+	/* the distances, then the sort's room for them */
+	d = sc_alloc_array(alloc, 2 * nu, sizeof(double), err, "distances");
 	if (!d)
 	{
 		st = SC_ENOMEM;
@@ -203,7 +205,7 @@ sc_ohsa_nn_info_compute(size_t n, const double *x, const double *y, double outli
 	for (size_t i = 0; i < kept; i++)
 		sum += d[i];
 	info->mean = sum / (double) kept;
-	qsort(d, kept, sizeof(double), dbl_cmp);
+	sc_sort(d, d + nu, kept, sizeof(double), dbl_cmp, interrupt);
 	info->max = d[kept - 1];
 	/* numpy-style median: the mean of the middle two for an even count */
 	info->median = kept % 2 ? d[kept / 2] : (d[kept / 2 - 1] + d[kept / 2]) / 2.0;

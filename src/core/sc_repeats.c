@@ -275,7 +275,8 @@ order_events(by_group *bg, const uint32_t *group, size_t n_groups, const int64_t
 	{
 		if (interrupt && g % SC_INTERRUPT_EVERY == 0)
 			interrupt();
-		sort_timed(NULL, bg->ev + bg->start[g], bg->start[g + 1] - bg->start[g], NULL);
+		/* one location may hold every event */
+		sort_timed(NULL, bg->ev + bg->start[g], bg->start[g + 1] - bg->start[g], interrupt);
 	}
 	return SC_OK;
 }
@@ -291,7 +292,8 @@ gap_at(const timed *ev, size_t k)
 }
 
 static void
-describe_location(const by_group *bg, size_t g, int64_t within_us, sc_repeat_location *loc)
+describe_location(const by_group *bg, size_t g, int64_t within_us, sc_repeat_location *loc,
+				  sc_interrupt_fn interrupt)
 {
 	const timed *ev = bg->ev + bg->start[g];
 	size_t		e = bg->start[g + 1] - bg->start[g];
@@ -309,7 +311,7 @@ describe_location(const by_group *bg, size_t g, int64_t within_us, sc_repeat_loc
 		gaps[k - 1] = gap_at(ev, k);
 		loc->repeats_within += gaps[k - 1] <= within_us;
 	}
-	sc_sort_i64(gaps, e - 1, NULL);
+	sc_sort_i64(gaps, e - 1, interrupt);
 	loc->shortest_gap = gaps[0];
 	/* e − 1 gaps: the middle one, or the mean of the middle two */
 	loc->median_gap = (e - 1) % 2 ? (double) gaps[h]
@@ -374,7 +376,7 @@ describe_all(const by_group *bg, size_t n_groups, int64_t within_us,
 			interrupt();
 		if (bg->start[g + 1] - bg->start[g] < 2)
 			continue;
-		describe_location(bg, g, within_us, &out->locations[r]);
+		describe_location(bg, g, within_us, &out->locations[r], interrupt);
 		out->n_repeats_within += (size_t) out->locations[r++].repeats_within;
 	}
 	return SC_OK;

@@ -150,7 +150,7 @@ rt_step(const sc_fc_data *d, const sc_fc_spec *spec, int64_t t, int64_t horizon,
 	/* cut-offs: the reference shares of the typical priorities */
 	for (size_t c = 0; c < n; c++)
 		w->ref[c] = w->typical[c] * w->sev[c];
-	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, err)) != SC_OK)
+	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, interrupt, err)) != SC_OK)
 		return st;
 	for (int k = 0; k < 3; k++)
 		cut[k] = w->ref[w->order[sc_fc_cover_cells(rule->share[k], n) - 1]];
@@ -160,6 +160,7 @@ rt_step(const sc_fc_data *d, const sc_fc_spec *spec, int64_t t, int64_t horizon,
 		uint8_t		tier = SC_TIER_NONE,
 					pv = w->prev[c];
 
+		sc_alloc_poll(&d->alloc, c);
 		if (p > 0)
 			for (int k = 0; k < 3; k++)
 				if (cut[k] > 0 && p >= cut[k])
@@ -179,7 +180,7 @@ rt_step(const sc_fc_data *d, const sc_fc_spec *spec, int64_t t, int64_t horizon,
 		w->ref[c] = p;
 	}
 	/* ranks by priority, and the caps from red down */
-	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, err)) != SC_OK)
+	if ((st = sc_fc_rank(w->ref, n, w->order, w->k1, w->k2, interrupt, err)) != SC_OK)
 		return st;
 	for (int k = 0; k < 3; k++)
 	{
@@ -282,7 +283,10 @@ rt_at_origin(const sc_fc_data *d, const sc_fc_spec *spec, int64_t o, int64_t hor
 		st = SC_ENOMEM;
 	else if ((st = rt_replay(&at, spec, o, horizon, rule, &aw, ac, NULL, interrupt, err)) == SC_OK)
 		for (size_t c = 0; c < d->ncells; c++)
+		{
+			sc_alloc_poll(&d->alloc, c);
 			cells[c] = ac[sc_fc_cell_index(&at, d->ci[c], d->cj[c])];
+		}
 	sc_free(&d->alloc, ac);
 	rt_work_free(&at, &aw);
 	sc_fc_free(&at);
@@ -307,19 +311,12 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 	*nrows_out = 0;
 	if ((st = sc_rt_check_rule(rule, err)) != SC_OK)
 		return st;
-	if (step <= 0)
-		return sc_fail(err, SC_EINVAL, "step must be a positive interval");
-	if (horizon <= 0)
-		return sc_fail(err, SC_EINVAL, "horizon must be a positive interval");
-	if (stop - horizon < start)	/* stop - start may wrap */
-		return sc_fail(err, SC_EINVAL, "no origin: stop - start is shorter than the horizon");
+	if ((st = sc_fc_origins(start, stop, step, horizon, SC_RT_MAX_ORIGINS, &norigins, err)) != SC_OK)
+		return st;
 	if (start <= d->data_start)
 		return sc_fail(err, SC_EINVAL, "start is before all data (the first event's day)");
 	if (d->ncells == 0)
 		return sc_fail(err, SC_EINVAL, "no study cell: no event before start");
-	for (int64_t o = start; o <= stop - horizon; o += step)
-		if (++norigins > 10000)
-			return sc_fail(err, SC_ELIMIT, "more than 10000 origins: lengthen step or shorten [start, stop)");
 	if ((st = rt_work_alloc(d, &w, err)) != SC_OK)
 		return st;
 	if (!(cells = sc_alloc_array(&d->alloc, d->ncells, sizeof(sc_rt_cell), err, "the tiers")) ||
@@ -329,8 +326,9 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 		st = SC_ENOMEM;
 		goto done;
 	}
-	for (int64_t o = start; o <= stop - horizon; o += step)
+	for (size_t q = 0; q < norigins; q++)
 	{
+		int64_t		o = start + (int64_t) q * step;
 		sc_rt_bt_row *r = rows + nrows;
 
 		if ((st = rt_at_origin(d, spec, o, horizon, rule, &w, cells, interrupt, err)) != SC_OK)
@@ -346,6 +344,7 @@ sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *ru
 		{
 			sc_rt_bt_row *t = &r[SC_TIER_RED - cells[c].tier];
 
+			sc_alloc_poll(&d->alloc, c);
 			t->cells++;
 			t->events += (int64_t) sc_fc_cell_count(d, c, o, o + horizon);
 			t->expected += cells[c].expected;

@@ -67,6 +67,9 @@ typedef struct sc_rt_bt_row
 	int64_t		changed;		/* cells whose tier differs from the previous origin's */
 } sc_rt_bt_row;
 
+/* most origins of one sc_rt_backtest (each replays the tiers' lookback) */
+#define SC_RT_MAX_ORIGINS 10000
+
 /* origins as sc_fc_backtest; 4 rows per origin (red, orange, yellow, none) */
 sc_status	sc_rt_backtest(const sc_fc_data *d, const sc_fc_spec *spec, const sc_rt_rule *rule,
 						   int64_t start, int64_t stop, int64_t step, int64_t horizon,

@@ -83,6 +83,7 @@ sc_grid_text_write(sc_buf *b, sc_grid_kind kind, int32_t srid, double cell_size,
 	sc_buf_appendf(b, "SRID=%d;%s(%s){", (int) srid, kind_name(kind), num);
 	for (size_t k = 0; k < ncells; k++)
 	{
+		sc_alloc_poll(&b->alloc, k);
 		sc_format_double(cells[k].value, num, sizeof(num));
 		sc_buf_appendf(b, "%s(%d,%d,%s)", k ? "," : "", cells[k].i, cells[k].j, num);
 	}
@@ -197,6 +198,7 @@ sc_grid_text_read(const char *s, sc_grid *g, sc_err *err)
 	bool		have_prev = false;
 	int32_t		pi = 0,
 				pj = 0;
+	size_t		nread = 0;
 
 	if ((st = read_srid(&c, &srid)) != SC_OK)
 		return st;
@@ -232,6 +234,7 @@ sc_grid_text_read(const char *s, sc_grid *g, sc_err *err)
 		if (!first && (st = expect(&c, ',')) != SC_OK)
 			return st;
 		first = false;
+		sc_alloc_poll(&g->alloc, ++nread);
 		if ((st = expect(&c, '(')) != SC_OK ||
 			(st = read_int64(&c, "cell index i", -SC_CELL_INDEX_MAX, SC_CELL_INDEX_MAX, &i)) != SC_OK ||
 			(st = expect(&c, ',')) != SC_OK ||
@@ -265,6 +268,7 @@ sc_events_text_write(sc_buf *b, const sc_events *e)
 	sc_buf_appendf(b, "SRID=%d;{", (int) e->srid);
 	for (size_t k = 0; k < e->n; k++)
 	{
+		sc_alloc_poll(&b->alloc, k);
 		sc_format_double(e->x[k], x, sizeof(x));
 		sc_format_double(e->y[k], y, sizeof(y));
 		sc_format_double(e->w[k], w, sizeof(w));
@@ -314,6 +318,7 @@ sc_events_text_read(const char *s, sc_events *e, sc_err *err)
 		if (!first && (st = expect(&c, ',')) != SC_OK)
 			return st;
 		first = false;
+		sc_alloc_poll(&e->alloc, e->n + 1);
 		if ((st = expect(&c, '(')) != SC_OK ||
 			(st = read_double(&c, "x", &x)) != SC_OK || (st = expect(&c, ',')) != SC_OK ||
 			(st = read_double(&c, "y", &y)) != SC_OK || (st = expect(&c, ',')) != SC_OK ||

@@ -67,6 +67,7 @@ sc_tier_quantile(const double *score, size_t n, double red, double orange, doubl
 		return st;
 	for (size_t k = 0; k < n; k++)
 	{
+		sc_alloc_poll(alloc, k);
 		tier[k] = SC_TIER_NONE;
 		if (rank)
 			rank[k] = 0;
@@ -75,7 +76,8 @@ sc_tier_quantile(const double *score, size_t n, double red, double orange, doubl
 	}
 	if (n == 0)
 		return SC_OK;
-	if (!sc_mul_size(n, sizeof(scored), &bytes) || !(s = alloc->alloc(alloc->ctx, bytes)))
+	/* the scores, then the sort's room for them */
+	if (!sc_mul_size(n, 2 * sizeof(scored), &bytes) || !(s = alloc->alloc(alloc->ctx, bytes)))
 		return sc_fail(err, SC_ENOMEM, "out of memory ranking %zu scores", n);
 	for (size_t k = 0; k < n; k++)
 		if (!isnan(score[k]))
@@ -84,11 +86,12 @@ sc_tier_quantile(const double *score, size_t n, double red, double orange, doubl
 			s[m].idx = k;
 			m++;
 		}
-	qsort(s, m, sizeof(scored), cmp_scored_desc);
+	sc_sort(s, s + n, m, sizeof(scored), cmp_scored_desc, alloc->interrupt);
 	for (size_t p = 0; p < m; p++)
 	{
 		double		v = s[p].score;
 
+		sc_alloc_poll(alloc, p);
 		if (p == 0 || v != s[p - 1].score)
 			r = (int64_t) p + 1;	/* ties keep the rank of the first of them */
 		if (rank)
@@ -144,7 +147,8 @@ ratio_up(double x, double mu, double r)
 }
 
 sc_status
-sc_upper_tail(double observed, double expected, double dispersion, double *p, sc_err *err)
+sc_upper_tail(double observed, double expected, double dispersion, double *p,
+			  sc_interrupt_fn interrupt, sc_err *err)
 {
 	double		o,
 				r,
@@ -178,10 +182,13 @@ sc_upper_tail(double observed, double expected, double dispersion, double *p, sc
 		double		x = o - 1;
 
 		term = exp(log_pmf(x, expected, r));
-		while (term > 0)
+		for (size_t it = 0; term > 0; it++)
 		{
 			double		down;
 
+			/* wide distributions sum up to 1e9 terms */
+			if (interrupt && it % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			sum += term;
 			if (x == 0)
 				break;
@@ -203,6 +210,8 @@ sc_upper_tail(double observed, double expected, double dispersion, double *p, sc
 		{
 			double		up = ratio_up(x, expected, r);
 
+			if (interrupt && it % SC_INTERRUPT_EVERY == 0)
+				interrupt();
 			sum += term;
 			term *= up;
 			x += 1;
@@ -311,42 +320,107 @@ sc_risk_check_params(const sc_risk_params *p, sc_err *err)
 	return SC_OK;
 }
 
-/* Mann–Kendall S and its normal score over x[0..m-1] (chronological) */
-static void
-mann_kendall(const double *x, size_t m, double *s_out, double *z_out)
+/*
+ * Sort a[0..m) ascending (a merge sort, tmp of m) and count its inversions:
+ * the pairs i < j with a[i] > a[j].  Returns the array that holds the sorted
+ * values (a or tmp).
+ */
+static double *
+sort_counting_inversions(double *a, double *tmp, size_t m, const sc_alloc *alloc,
+						 uint64_t *inversions)
 {
-	double		s = 0,
+	uint64_t	inv = 0;
+	size_t		moved = 0;
+
+	for (size_t width = 1; width < m; width *= 2)
+	{
+		double	   *swap;
+
+		for (size_t lo = 0; lo < m; lo += 2 * width)
+		{
+			size_t		mid = lo + width < m ? lo + width : m,
+						hi = lo + 2 * width < m ? lo + 2 * width : m,
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (i < mid && j < hi)
+			{
+				if (a[j] < a[i])
+				{
+					inv += mid - i; /* a[j] is below every a[i..mid) */
+					tmp[k++] = a[j++];
+				}
+				else
+					tmp[k++] = a[i++];
+			}
+			while (i < mid)
+				tmp[k++] = a[i++];
+			while (j < hi)
+				tmp[k++] = a[j++];
+			moved += hi - lo;
+			if (moved >= SC_INTERRUPT_EVERY)
+			{
+				moved = 0;
+				sc_alloc_poll(alloc, 0);
+			}
+		}
+		swap = a;
+		a = tmp;
+		tmp = swap;
+	}
+	*inversions = inv;
+	return a;
+}
+
+/*
+ * Mann–Kendall S and its normal score over x[0..m-1] (chronological), in
+ * O(m log m): with P the pairs, T the tied pairs and D the decreasing ones
+ * (inversions), S = (P − T − D) − D.  Weekly series of far-away as_of
+ * values run to millions of weeks, where the pairwise sum took days.
+ */
+static sc_status
+mann_kendall(const double *x, size_t m, const sc_alloc *alloc, double *s_out, double *z_out,
+			 sc_err *err)
+{
+	double	   *a = sc_alloc_array(alloc, m, sizeof(double), err, "weekly counts to rank"),
+			   *tmp = a ? sc_alloc_array(alloc, m, sizeof(double), err, "weekly counts to rank") : NULL,
+			   *sorted;
+	uint64_t	inv,
+				tied = 0;
+	double		s,
 				var,
 				ties = 0;
 
-	for (size_t a = 0; a < m; a++)
-		for (size_t b = a + 1; b < m; b++)
-			s += (x[b] > x[a]) - (x[b] < x[a]);
-	/* tie groups: count equal values (x are counts, so compare exactly) */
-	for (size_t a = 0; a < m; a++)
+	if (!tmp)
 	{
-		bool		first = true;
-		double		t = 0;
+		sc_free(alloc, a);
+		return SC_ENOMEM;
+	}
+	memcpy(a, x, m * sizeof(double));
+	sorted = sort_counting_inversions(a, tmp, m, alloc, &inv);
+	/* tie groups: runs of equal values (x are counts, so compare exactly) */
+	for (size_t g = 0, end; g < m; g = end)
+	{
+		double		t;
 
-		for (size_t b = 0; b < m; b++)
-			if (x[b] == x[a])
-			{
-				if (b < a)
-				{
-					first = false;
-					break;
-				}
-				t++;
-			}
-		if (first && t > 1)
+		for (end = g + 1; end < m && sorted[end] == sorted[g]; end++)
+			;
+		t = (double) (end - g);
+		tied += (uint64_t) (end - g) * (end - g - 1) / 2;
+		if (t > 1)
 			ties += t * (t - 1) * (2 * t + 5);
 	}
+	sc_free(alloc, a);
+	sc_free(alloc, tmp);
+	s = (double) ((int64_t) ((uint64_t) m * (m - 1) / 2 - tied - inv) - (int64_t) inv);
 	var = ((double) m * (m - 1) * (2.0 * m + 5) - ties) / 18.0;
 	*s_out = s;
 	if (var <= 0 || s == 0)
 		*z_out = 0;
 	else
 		*z_out = (s > 0 ? s - 1 : s + 1) / sqrt(var);
+	return SC_OK;
 }
 
 sc_status
@@ -386,6 +460,7 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 	{
 		int64_t		age;
 
+		sc_alloc_poll(alloc, k);
 		if (t[k] >= p->as_of)
 			continue;
 		age = sub_sat(p->as_of, t[k]);
@@ -425,12 +500,12 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 	out->ratio = (years && out->expected > 0) ? (double) out->events / out->expected : NAN;
 	out->weeks = (int32_t) (nweeks > 0 ? nweeks : 0);
 	if (nweeks >= 3)
-		mann_kendall(weekly, (size_t) nweeks, &out->trend_s, &out->trend_z);
+		st = mann_kendall(weekly, (size_t) nweeks, alloc, &out->trend_s, &out->trend_z, err);
 	else
 		out->trend_s = out->trend_z = NAN;
 	if (weekly)
 		alloc->free(alloc->ctx, weekly);
-	return SC_OK;
+	return st;
 }
 
 sc_status
@@ -529,7 +604,8 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		return st;
 	from = sub_sat(p->as_of, p->window > p->baseline ? p->window : p->baseline);
 
-	if (!(ce = alloc_array(alloc, e->n, sizeof(cell_event))))
+	/* the events, then the sort's room for them */
+	if (!(ce = alloc_array(alloc, e->n, 2 * sizeof(cell_event))))
 		return sc_fail(err, SC_ENOMEM, "out of memory for %zu events", e->n);
 	for (size_t k = 0; k < e->n; k++)
 	{
@@ -545,7 +621,8 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		ce[m].w = e->w ? e->w[k] : 1.0;
 		m++;
 	}
-	qsort(ce, m, sizeof(cell_event), cmp_cell_event);
+	/* stable: events equal in cell and time keep their order, so do the sums */
+	sc_sort(ce, ce + e->n, m, sizeof(cell_event), cmp_cell_event, interrupt);
 	for (size_t k = 0; k < m; k++)
 		if (k == 0 || ce[k].i != ce[k - 1].i || ce[k].j != ce[k - 1].j)
 			nc++;
@@ -567,7 +644,8 @@ sc_risk_cells(const sc_events *e, double cell_size, const sc_risk_params *p,
 		double		raw[4];
 		sc_risk_comp *rc = &cells[c].c;
 
-		if (interrupt && c % 256 == 0)
+		/* a cell's components can take long (millions of weeks): check each */
+		if (interrupt)
 			interrupt();
 		while (end < m && ce[end].i == ce[k].i && ce[end].j == ce[k].j)
 		{

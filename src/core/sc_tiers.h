@@ -53,10 +53,11 @@ sc_tier		sc_tier_threshold(double score, double red, double orange, double yello
 /*
  * P(X >= ceil(observed)) for X ~ Poisson(expected) (dispersion 0) or
  * negative binomial with mean expected and variance expected + dispersion ·
- * expected².  observed >= 0, expected >= 0, dispersion >= 0, all finite.
+ * expected².  observed >= 0, expected >= 0, dispersion >= 0, all finite;
+ * interrupt (may be NULL) is polled, as wide distributions take 1e9 terms.
  */
 sc_status	sc_upper_tail(double observed, double expected, double dispersion,
-						  double *p, sc_err *err);
+						  double *p, sc_interrupt_fn interrupt, sc_err *err);
 /* red when p <= 0.01, orange when p <= 0.05, yellow when p <= 0.10 */
 sc_tier		sc_tier_from_p(double p);
 

@@ -101,7 +101,8 @@ sp_events_from_datum(Datum d, MemoryContext parent)
 		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("safety.events: stored value is corrupt")));
 	st = sc_events_flat_read((char *) v + SP_FLAT_OFFSET, VARSIZE(v) - SP_FLAT_OFFSET, &ee->ev, &err);
 	if (st != SC_OK)
-		sp_raise(st, &err, "safety.events: stored value is corrupt", ERRCODE_DATA_CORRUPTED);
+		sp_raise(st, &err, st == SC_ENOMEM ? "safety.events" : "safety.events: stored value is corrupt",
+				 ERRCODE_DATA_CORRUPTED);
 	ee->ev.max_events = (size_t) safety_max_events;
 	return ee;
 }
@@ -115,7 +116,7 @@ safety_events_in(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st = sc_events_text_read(s, &ee->ev, &err);
 
-	if (st == SC_ELIMIT)
+	if (st == SC_ELIMIT || st == SC_ENOMEM)
 		sp_raise(st, &err, "safety.events", 0);
 	if (st != SC_OK)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -137,8 +138,11 @@ safety_events_out(PG_FUNCTION_ARGS)
 	sc_buf_init(&b, &alloc);
 	sc_events_text_write(&b, &ee->ev);
 	if (b.failed)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-						errmsg("safety.events: out of memory writing text")));
+	{
+		sc_err		err = {"out of memory writing text"};
+
+		sp_raise(SC_ENOMEM, &err, "safety.events", 0);
+	}
 	PG_RETURN_CSTRING(b.data);
 }
 
@@ -160,6 +164,7 @@ safety_events_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	sp_events_sort(ee);
+	sp_check_memory("safety.events", 14 + e->n * EVENTS_WIRE_EVENT, "the binary form", NULL);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, EVENTS_WIRE_VERSION);
 	pq_sendbyte(&buf, e->flags);
@@ -167,6 +172,8 @@ safety_events_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, (int64) e->n);
 	for (size_t k = 0; k < e->n; k++)
 	{
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_sendfloat8(&buf, e->x[k]);
 		pq_sendfloat8(&buf, e->y[k]);
 		pq_sendint64(&buf, e->t[k]);
@@ -231,9 +238,13 @@ safety_events_recv(PG_FUNCTION_ARGS)
 		int			has_id = pq_getmsgbyte(buf);
 		int64		id = pq_getmsgint64(buf);
 
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (has_id > 1 || (!has_id && id != 0))
 			events_recv_error("invalid id marker");
-		if ((st = sc_events_add(&ee->ev, x, y, t, tend != t, tend, w, has_id, id, &err)) != SC_OK)
+		if ((st = sc_events_add(&ee->ev, x, y, t, tend != t, tend, w, has_id, id, &err)) == SC_ENOMEM)
+			sp_raise(st, &err, "safety.events", 0);
+		if (st != SC_OK)
 			events_recv_error(err.msg);
 	}
 	/* flags are derived from the data, so they must agree with it */

@@ -146,6 +146,27 @@ sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c, const c
 }
 
 void
+sp_fc_check_origins(const char *fname, int64 start, int64 stop, int64 step, int64 horizon,
+					size_t max)
+{
+	size_t		n;
+	sc_err		err;
+	sc_status	st;
+
+	if (stop <= start)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: stop must be after start", fname),
+						errhint("Origins run from start while origin + horizon <= stop.")));
+	if ((st = sc_fc_origins(start, stop, step, horizon, max, &n, &err)) == SC_EINVAL)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
+						errhint("Widen [start, stop) or shorten the horizon.")));
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, 0,
+					  "Origins run from start by step while origin + horizon <= stop.");
+}
+
+void
 sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname)
 {
 	if (fit->fallback)
@@ -164,7 +185,7 @@ forecast_cells(Datum events, const sc_fc_spec *spec, int64 as_of, double cell_si
 	sc_err		err;
 	sc_status	st;
 
-	*expected = palloc(sizeof(double) * (d->ncells ? d->ncells : 1));
+	*expected = sp_palloc_huge(sizeof(double) * d->ncells, fname, "the forecasts");
 	st = sc_fc_expected(d, spec, as_of, horizon, *expected, fit, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
@@ -368,14 +389,7 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 								   float8out_internal(cov[q])),
 							errhint("A coverage is a share of the study cells, e.g. 0.01 for the top 1 %%.")));
 	}
-	if (stop <= start)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: stop must be after start", fname),
-						errhint("Origins run from start while origin + horizon <= stop.")));
-	if (stop - horizon < start)	/* stop - start may wrap */
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
-						errhint("Widen [start, stop) or shorten the horizon.")));
+	sp_fc_check_origins(fname, start, stop, step, horizon, SC_FC_MAX_ORIGINS);
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, start, fname, "start", &data_start);
 	st = sc_fc_backtest(d, specs, nm, cov, ncov, start, stop, step, horizon, &rows, &nrows,
 						sp_check_interrupts, &err);

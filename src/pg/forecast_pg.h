@@ -19,6 +19,9 @@ void		sp_fc_common_args(FunctionCallInfo fcinfo, const char *fname, int64 *as_of
 							  double *cell_size, int64 *horizon);
 /* the square of study cell c, in d's SRID (an error naming fname if it has none) */
 Datum		sp_fc_cell_polygon(SpPolygonMaker *maker, const sc_fc_data *d, size_t c, const char *fname);
+/* error unless start, stop, step and horizon give 1..max origins (before any data is read) */
+void		sp_fc_check_origins(const char *fname, int64 start, int64 stop, int64 step,
+								int64 horizon, size_t max);
 /* NOTICE when sepp had too few events and fell back to counts */
 void		sp_fc_fallback_notice(const sc_fc_fit *fit, const char *fname);
 /* elements of a one-dimensional array argument without NULLs (1..64 of them) */

@@ -15,6 +15,8 @@
 #include "sc_ewkb.h"
 
 #define SQRT3 1.7320508075688772
+/* bytes per cell of an SpCellSet: i, j, cx, cy, x */
+#define SP_CELL_SET_BYTES (2 * sizeof(int32) + 3 * sizeof(double))
 
 void
 sp_read_area(FunctionCallInfo fcinfo, int argno, sc_area *area, const char *fname)
@@ -71,6 +73,9 @@ set_push(SpCellSet *set, const sc_grid *g, int32 i, int32 j, double cx, double c
 							errhint("Use a larger cell size or a smaller study area, or raise safety.max_cells.")));
 		if (nc > (size_t) safety_max_cells)
 			nc = (size_t) safety_max_cells;
+		sp_check_memory(fname, nc * SP_CELL_SET_BYTES,
+						psprintf("%zu cells of the study area", nc),
+						"Use a larger cell size or a smaller study area.");
 		if (set->cap == 0)
 		{
 			set->i = palloc_extended(nc * sizeof(int32), MCXT_ALLOC_HUGE);
@@ -89,6 +94,8 @@ set_push(SpCellSet *set, const sc_grid *g, int32 i, int32 j, double cx, double c
 		}
 		set->cap = nc;
 	}
+	if (set->n % SC_INTERRUPT_EVERY == 0)
+		CHECK_FOR_INTERRUPTS();
 	if (!sc_grid_get(g, i, j, &v))
 		v = 0;
 	set->i[set->n] = i;
@@ -113,7 +120,7 @@ static void
 area_cells(const sc_grid *g, const sc_area *area, SpCellSet *set, const char *fname)
 {
 	double		s = g->cell_size;
-	double	   *c = palloc_extended(area->npoints * sizeof(double) + 1, MCXT_ALLOC_HUGE);
+	double	   *c = sp_palloc_huge(area->npoints * sizeof(double) + 1, fname, "the row crossings of the study area");
 	bool		hex = g->kind == SC_GRID_HEX;
 	double		ystep = hex ? SQRT3 * s : s;
 	double		xstep = hex ? 1.5 * s : s;
@@ -207,6 +214,9 @@ sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only, SpCellSet
 							   fname, (unsigned long long) total, safety_max_cells),
 						errhint("Give a study_area, use a larger cell size, or raise safety.max_cells.")));
 	set->cap = (size_t) total;
+	sp_check_memory(fname, total * SP_CELL_SET_BYTES,
+					psprintf("the %llu cells of the grid's rectangle", (unsigned long long) total),
+					"Give a study_area, or use a larger cell size.");
 	set->i = palloc_extended(total * sizeof(int32), MCXT_ALLOC_HUGE);
 	set->j = palloc_extended(total * sizeof(int32), MCXT_ALLOC_HUGE);
 	set->cx = palloc_extended(total * sizeof(double), MCXT_ALLOC_HUGE);
@@ -245,7 +255,7 @@ sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: Gi* needs at least 3 cells to analyse, got %zu", fname, set->n),
 						errhint("Use smaller cells or a larger study area.")));
-	out = palloc_extended(set->n * sizeof(sc_gistar_cell), MCXT_ALLOC_HUGE);
+	out = sp_palloc_huge(set->n * sizeof(sc_gistar_cell), fname, "the Gi* results");
 	st = sc_gistar(set->n, set->cx, set->cy, set->x, distance, fdr, out, NULL,
 				   sp_check_interrupts, &alloc, &err);
 	if (st != SC_OK)

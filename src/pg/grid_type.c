@@ -6,6 +6,7 @@
 #include "safety_pg.h"
 
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -158,7 +159,7 @@ safety_grid_in(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st = sc_grid_text_read(s, &eg->grid, &err);
 
-	if (st == SC_ELIMIT)
+	if (st == SC_ELIMIT || st == SC_ENOMEM)
 		sp_raise(st, &err, "safety.grid", 0);
 	if (st != SC_OK)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -180,8 +181,11 @@ safety_grid_out(PG_FUNCTION_ARGS)
 	sc_grid_text_write(&b, eg->grid.kind, eg->grid.srid, eg->grid.cell_size,
 					   sp_grid_cells(eg), eg->grid.count);
 	if (b.failed)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-						errmsg("safety.grid: out of memory writing text")));
+	{
+		sc_err		err = {"out of memory writing text"};
+
+		sp_raise(SC_ENOMEM, &err, "safety.grid", 0);
+	}
 	PG_RETURN_CSTRING(b.data);
 }
 
@@ -201,6 +205,7 @@ safety_grid_send(PG_FUNCTION_ARGS)
 	const sc_cell *cells = sp_grid_cells(eg);
 	StringInfoData buf;
 
+	sp_check_memory("safety.grid", 22 + eg->grid.count * GRID_WIRE_CELL, "the binary form", NULL);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, GRID_WIRE_VERSION);
 	pq_sendbyte(&buf, (int) eg->grid.kind);
@@ -209,6 +214,8 @@ safety_grid_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, (int64) eg->grid.count);
 	for (size_t k = 0; k < eg->grid.count; k++)
 	{
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_sendint32(&buf, cells[k].i);
 		pq_sendint32(&buf, cells[k].j);
 		pq_sendfloat8(&buf, cells[k].value);
@@ -267,6 +274,8 @@ safety_grid_recv(PG_FUNCTION_ARGS)
 		int32		j = pq_getmsgint(buf, 4);
 		double		v = pq_getmsgfloat8(buf);
 
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (i < -SC_CELL_INDEX_MAX || i > SC_CELL_INDEX_MAX ||
 			j < -SC_CELL_INDEX_MAX || j > SC_CELL_INDEX_MAX)
 			grid_recv_error("cell index out of range");

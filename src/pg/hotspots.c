@@ -5,6 +5,8 @@
  */
 #include "hotspots_pg.h"
 
+#include "miscadmin.h"
+
 #include <math.h>
 
 #include "sc_ohsa.h"
@@ -64,6 +66,8 @@ safety_optimized_hotspots(PG_FUNCTION_ARGS)
 		int32		i,
 					j;
 
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
 		if ((st = sc_grid_cell_of(&eg->grid, ee->ev.x[k], ee->ev.y[k], &i, &j, &err)) != SC_OK ||
 			(st = sc_grid_add(&eg->grid, i, j, 1.0, &err)) != SC_OK)
 			sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);

@@ -255,7 +255,7 @@ safety_kde_final(PG_FUNCTION_ARGS)
 	if (eoh->eoh_methods == &kde_methods)
 		kde_flush((KdeState *) eoh, "safety.kde_agg");
 	size = EOH_get_flat_size(eoh);
-	flat = palloc(size);
+	flat = sp_palloc_huge(size, "safety.kde_agg", "the stored form of the density grid");
 	EOH_flatten_into(eoh, flat, size);
 	PG_RETURN_POINTER(flat);
 }

@@ -198,7 +198,7 @@ nr_compute(NrArgs *a, sc_knox_result *res)
 {
 	const sc_events *e = &a->ee->ev;
 	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
-	int64	   *t = palloc_extended(sizeof(int64) * e->n, MCXT_ALLOC_HUGE);
+	int64	   *t = sp_palloc_huge(sizeof(int64) * e->n, a->fname, "the event times");
 	sc_knox_params p;
 	NrProgress	prog = {a->fname, 1};
 	sc_err		err;
@@ -220,6 +220,15 @@ nr_compute(NrArgs *a, sc_knox_result *res)
 	if ((st = sc_knox_validate(&p, &err)) != SC_OK)
 		sp_raise_hint(st, &err, a->fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  "Check distance_bands, time_bands and same_location.");
+	/* the permutation counts are allocated up front, whatever the data */
+	{
+		size_t		cells = (size_t) (a->n_dist + 2) * (size_t) (a->n_time + 1);
+
+		sp_check_memory(a->fname, cells * (size_t) a->permutations * sizeof(int64),
+						psprintf("the permutation counts (%zu table cells x %d permutations x 8 bytes)",
+								 cells, a->permutations),
+						"Use fewer permutations, distance bands or time bands.");
+	}
 	if (safety_progress)
 	{
 		uint64_t	close = 0;

@@ -67,8 +67,8 @@ repeat_run(FunctionCallInfo fcinfo, const char *fname, double tolerance, int64 w
 	e = &run->ee->ev;
 	if (tolerance > 0)
 		sp_events_require_projected(e, fname);
-	run->group = palloc_extended(sizeof(uint32) * (e->n ? e->n : 1), MCXT_ALLOC_HUGE);
-	t = palloc_extended(sizeof(int64) * (e->n ? e->n : 1), MCXT_ALLOC_HUGE);
+	run->group = sp_palloc_huge(sizeof(uint32) * e->n, fname, "the location groups");
+	t = sp_palloc_huge(sizeof(int64) * e->n, fname, "the event times");
 	for (size_t k = 0; k < e->n; k++)
 		t[k] = sp_event_time(e, k);
 	st = sc_repeat_groups(e->x, e->y, e->n, tolerance, &alloc, sp_check_interrupts,

@@ -106,7 +106,7 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 	spec = model_arg(fcinfo, 4, fname);
 	rule = rule_args(fcinfo, 5, fname);
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
-	cells = palloc(sizeof(sc_rt_cell) * (d->ncells ? d->ncells : 1));
+	cells = sp_palloc_huge(sizeof(sc_rt_cell) * d->ncells, fname, "the tiers");
 	st = sc_rt_tiers(d, &spec, as_of, horizon, &rule, cells, NULL, sp_check_interrupts, &err);
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
@@ -174,10 +174,7 @@ safety_tier_backtest(PG_FUNCTION_ARGS)
 	horizon = sp_arg_interval(fcinfo, 5, fname, "horizon");
 	spec = model_arg(fcinfo, 6, fname);
 	rule = rule_args(fcinfo, 7, fname);
-	if (stop - horizon < start)	/* stop - start may wrap */
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: stop - start is shorter than the horizon: no origin to test", fname),
-						errhint("Origins run from start while origin + horizon <= stop.")));
+	sp_fc_check_origins(fname, start, stop, step, horizon, SC_RT_MAX_ORIGINS);
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, start, fname, "start", &data_start);
 	st = sc_rt_backtest(d, &spec, &rule, start, stop, step, horizon, &rows, &nrows,
 						sp_check_interrupts, &err);

@@ -1,5 +1,6 @@
 /*
  * safety.c — module entry: GUCs, the core allocator, and error mapping.
+ * The memory budget is in memory.c.
  */
 #include "safety_pg.h"
 
@@ -47,12 +48,16 @@ _PG_init(void)
 							"Each close pair takes 5 bytes; the analysis stops before storing more.",
 							&safety_max_pairs, 200000000, 1, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	sp_memory_define_guc();
 	MarkGUCPrefixReserved("safety");
 }
 
+/* NULL past the budget: the core then fails and sp_raise names the budget */
 static void *
 sp_alloc_fn(void *ctx, size_t size)
 {
+	if (!sp_memory_admits(size))
+		return NULL;
 	return MemoryContextAllocExtended((MemoryContext) ctx, size ? size : 1,
 									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
 }
@@ -62,6 +67,8 @@ sp_realloc_fn(void *ctx, void *ptr, size_t size)
 {
 	if (ptr == NULL)
 		return sp_alloc_fn(ctx, size);
+	if (!sp_memory_admits(size))
+		return NULL;
 	return repalloc_huge(ptr, size ? size : 1);
 }
 
@@ -75,7 +82,7 @@ sp_free_fn(void *ctx, void *ptr)
 sc_alloc
 sp_allocator(MemoryContext ctx)
 {
-	sc_alloc	a = {sp_alloc_fn, sp_realloc_fn, sp_free_fn, ctx};
+	sc_alloc	a = {sp_alloc_fn, sp_realloc_fn, sp_free_fn, ctx, sp_check_interrupts};
 
 	return a;
 }
@@ -92,6 +99,8 @@ sp_raise(sc_status st, const sc_err *err, const char *what, int code)
 	sp_raise_hint(st, err, what, code, NULL);
 }
 
+#define SP_LESS_DATA_HINT "Work on less data at once, e.g. per district or per month."
+
 void
 sp_raise_hint(sc_status st, const sc_err *err, const char *what, int code, const char *hint)
 {
@@ -100,9 +109,11 @@ sp_raise_hint(sc_status st, const sc_err *err, const char *what, int code, const
 	switch (st)
 	{
 		case SC_ENOMEM:
+			/* the caller's hint is about its arguments, not about memory */
+			sp_raise_if_refused(what, msg, SP_LESS_DATA_HINT);
 			code = ERRCODE_OUT_OF_MEMORY;
 			if (!hint)
-				hint = "Work on less data at once, e.g. per district or per month.";
+				hint = SP_LESS_DATA_HINT;
 			break;
 		case SC_ERANGE:
 			code = ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
@@ -138,7 +149,8 @@ void *
 sp_flatten(ExpandedObjectHeader *eoh)
 {
 	Size		size = EOH_get_flat_size(eoh);
-	void	   *flat = palloc(size);
+	void	   *flat = sp_palloc_huge(size, ((ExpandedGrid *) eoh)->magic == SP_GRID_MAGIC ?
+									  "safety.grid" : "safety.events", "the stored form");
 
 	EOH_flatten_into(eoh, flat, size);
 	DeleteExpandedObject(EOHPGetRWDatum(eoh));

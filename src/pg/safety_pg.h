@@ -22,11 +22,31 @@ extern int	safety_max_events;
 extern int	safety_min_count;
 extern bool safety_progress;
 extern int	safety_max_pairs;
+extern int	safety_memory_limit;	/* kB */
 
-/* a core allocator that pallocs in ctx (huge allocations allowed) */
+/*
+ * A core allocator that pallocs in ctx (huge allocations allowed, each large
+ * one checked against safety.memory_limit) and carries sp_check_interrupts.
+ */
 sc_alloc	sp_allocator(MemoryContext ctx);
 /* the interrupt hook handed to core loops */
 void		sp_check_interrupts(void);
+
+/* --- the memory budget (memory.c) ----------------------------------- */
+
+void		sp_memory_define_guc(void);
+/* whether the session may take size more bytes (a refusal is remembered) */
+bool		sp_memory_admits(Size size);
+/*
+ * Error unless the session may take bytes more (requests under 1 MB pass):
+ * what names the request ("the permutation counts (256256 table cells x
+ * 5000 permutations x 8 bytes)"), hint (may be NULL) how to need less.
+ */
+void		sp_check_memory(const char *fname, Size bytes, const char *what, const char *hint);
+/* the budget error, when the allocator's last refusal made the core fail */
+void		sp_raise_if_refused(const char *fname, const char *msg, const char *hint);
+/* palloc of any size, checked against the budget first */
+void	   *sp_palloc_huge(Size size, const char *fname, const char *what);
 
 /*
  * Report a core failure.  what names the function and argument

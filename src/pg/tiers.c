@@ -127,7 +127,7 @@ safety_tier(PG_FUNCTION_ARGS)
 	{
 		int64		n = WinGetPartitionRowCount(winobj);
 		MemoryContext partctx = GetMemoryChunkContext(ws);
-		double	   *scores = palloc(sizeof(double) * (n ? n : 1));
+		double	   *scores = sp_palloc_huge(sizeof(double) * n, fname, "the scores");
 		Datum		args[4];
 		bool		nulls[4];
 		sc_tier_rule r;
@@ -217,7 +217,8 @@ seasonal_p(FunctionCallInfo fcinfo, const char *fname)
 {
 	double		p;
 	sc_err		err;
-	sc_status	st = sc_upper_tail(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), &p, &err);
+	sc_status	st = sc_upper_tail(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), &p,
+								   sp_check_interrupts, &err);
 
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
@@ -281,8 +282,8 @@ safety_risk_components(PG_FUNCTION_ARGS)
 	e = &ee->ev;
 	p.data_start = sp_data_start(e, fname);
 	sp_check_as_of(p.as_of, p.data_start, fname, "as_of");
-	ts = palloc(sizeof(int64_t) * (e->n ? e->n : 1));
-	ws = palloc(sizeof(double) * (e->n ? e->n : 1));
+	ts = sp_palloc_huge(sizeof(int64_t) * e->n, fname, "the event times");
+	ws = sp_palloc_huge(sizeof(double) * e->n, fname, "the event weights");
 	for (size_t k = 0; k < e->n; k++)
 	{
 		ts[k] = sc_event_time(e, k);

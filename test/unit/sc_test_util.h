@@ -89,7 +89,7 @@ fail_alloc(fail_ctx *c, long budget)
 	c->budget = budget;
 	c->calls = 0;
 	c->live = 0;
-	return (sc_alloc) {f_alloc, f_realloc, f_free, c};
+	return (sc_alloc) {f_alloc, f_realloc, f_free, c, NULL};
 }
 
 /*

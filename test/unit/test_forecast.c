@@ -583,7 +583,7 @@ test_rank(void)
 		double		v[] = {1, 3, 3, 2, 3};
 		size_t		want[] = {1, 2, 4, 3, 0};
 
-		CHECK(sc_fc_rank(v, 5, o, k1, k2, &err) == SC_OK);
+		CHECK(sc_fc_rank(v, 5, o, k1, k2, NULL, &err) == SC_OK);
 		for (int k = 0; k < 5; k++)
 			CHECK(o[k] == want[k]);
 	}
@@ -592,7 +592,7 @@ test_rank(void)
 		double		v[] = {0.0, -0.0, 0.0, -1, INFINITY, -0.0, -INFINITY, 4.9e-324, -4.9e-324};
 		size_t		want[] = {4, 7, 0, 1, 2, 5, 8, 3, 6};
 
-		CHECK(sc_fc_rank(v, 9, o, k1, k2, &err) == SC_OK);
+		CHECK(sc_fc_rank(v, 9, o, k1, k2, NULL, &err) == SC_OK);
 		for (int k = 0; k < 9; k++)
 			CHECK(o[k] == want[k]);
 	}
@@ -600,12 +600,12 @@ test_rank(void)
 	{
 		double		v[] = {1, 2, NAN, 0};
 
-		CHECK(sc_fc_rank(v, 4, o, k1, k2, &err) == SC_EINVAL);
+		CHECK(sc_fc_rank(v, 4, o, k1, k2, NULL, &err) == SC_EINVAL);
 		CHECK(strstr(err.msg, "NaN") != NULL && strstr(err.msg, "3") != NULL);
 		v[2] = -NAN;
-		CHECK(sc_fc_rank(v, 4, o, k1, k2, &err) == SC_EINVAL);
+		CHECK(sc_fc_rank(v, 4, o, k1, k2, NULL, &err) == SC_EINVAL);
 	}
-	CHECK(sc_fc_rank(NULL, 0, o, k1, k2, &err) == SC_OK);
+	CHECK(sc_fc_rank(NULL, 0, o, k1, k2, NULL, &err) == SC_OK);
 	/* random values with many ties against qsort with the reference order */
 	for (int round = 0; round < 20; round++)
 	{
@@ -623,7 +623,7 @@ test_rank(void)
 		}
 		rank_ref_v = v;
 		qsort(want, 64, sizeof(size_t), rank_ref_cmp);
-		CHECK(sc_fc_rank(v, 64, o, k1, k2, &err) == SC_OK);
+		CHECK(sc_fc_rank(v, 64, o, k1, k2, NULL, &err) == SC_OK);
 		CHECK(memcmp(o, want, sizeof(want)) == 0);
 	}
 }
@@ -845,7 +845,7 @@ test_backtest(void)
 
 				forecast_at(&e, &d, &specs[m], o, h, x, &grown);
 				grown_origins += grown;
-				CHECK(sc_fc_rank(x, nc, order, k1, k2, &err) == SC_OK);
+				CHECK(sc_fc_rank(x, nc, order, k1, k2, NULL, &err) == SC_OK);
 				for (int q = 0; q < ncov; q++, r++)
 				{
 					const sc_fc_bt_row *row = &rows[r];

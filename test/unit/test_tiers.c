@@ -67,17 +67,17 @@ test_upper_tail(void)
 	sc_err		err;
 
 	/* P(X >= 5), X ~ Poisson(2) = 1 - 7 e^-2 */
-	CHECK(sc_upper_tail(5, 2, 0, &p, &err) == SC_OK);
+	CHECK(sc_upper_tail(5, 2, 0, &p, NULL, &err) == SC_OK);
 	CHECK_NEAR(p, 1 - 7 * exp(-2), 1e-12);
 	/* P(X >= 1) = 1 - e^-mu; observed 0.2 counts as 1 */
-	CHECK(sc_upper_tail(0.2, 3, 0, &p, &err) == SC_OK);
+	CHECK(sc_upper_tail(0.2, 3, 0, &p, NULL, &err) == SC_OK);
 	CHECK_NEAR(p, 1 - exp(-3), 1e-12);
-	CHECK(sc_upper_tail(0, 3, 0, &p, &err) == SC_OK && p == 1);
-	CHECK(sc_upper_tail(1, 0, 0, &p, &err) == SC_OK && p == 0);
+	CHECK(sc_upper_tail(0, 3, 0, &p, NULL, &err) == SC_OK && p == 1);
+	CHECK(sc_upper_tail(1, 0, 0, &p, NULL, &err) == SC_OK && p == 0);
 	/* far below a huge mean: the tail is 1, not an underflowed 0 */
-	CHECK(sc_upper_tail(1, 10000, 0, &p, &err) == SC_OK);
+	CHECK(sc_upper_tail(1, 10000, 0, &p, NULL, &err) == SC_OK);
 	CHECK_NEAR(p, 1, 1e-12);
-	CHECK(sc_upper_tail(20000, 10000, 0, &p, &err) == SC_OK && p < 1e-300);
+	CHECK(sc_upper_tail(20000, 10000, 0, &p, NULL, &err) == SC_OK && p < 1e-300);
 	/* negative binomial, size 2 (dispersion 0.5), mean 4: q = 4/6, P(X=x) = (x+1) (1/3)^2 q^x */
 	{
 		double		q = 4.0 / 6.0,
@@ -85,14 +85,14 @@ test_upper_tail(void)
 
 		for (int x = 0; x < 6; x++)
 			lower += (x + 1) * pow(1.0 / 3, 2) * pow(q, x);
-		CHECK(sc_upper_tail(6, 4, 0.5, &p, &err) == SC_OK);
+		CHECK(sc_upper_tail(6, 4, 0.5, &p, NULL, &err) == SC_OK);
 		CHECK_NEAR(p, 1 - lower, 1e-12);
-		CHECK(sc_upper_tail(3, 4, 0.5, &p, &err) == SC_OK);
+		CHECK(sc_upper_tail(3, 4, 0.5, &p, NULL, &err) == SC_OK);
 		CHECK_NEAR(p, 1 - (1.0 / 9) * (1 + 2 * q + 3 * q * q), 1e-12);
 	}
-	CHECK(sc_upper_tail(-1, 2, 0, &p, &err) == SC_EINVAL);
-	CHECK(sc_upper_tail(1, NAN, 0, &p, &err) == SC_EINVAL);
-	CHECK(sc_upper_tail(1, 2, -0.1, &p, &err) == SC_EINVAL);
+	CHECK(sc_upper_tail(-1, 2, 0, &p, NULL, &err) == SC_EINVAL);
+	CHECK(sc_upper_tail(1, NAN, 0, &p, NULL, &err) == SC_EINVAL);
+	CHECK(sc_upper_tail(1, 2, -0.1, &p, NULL, &err) == SC_EINVAL);
 	CHECK(sc_tier_from_p(0.01) == SC_TIER_RED && sc_tier_from_p(0.03) == SC_TIER_ORANGE &&
 		  sc_tier_from_p(0.1) == SC_TIER_YELLOW && sc_tier_from_p(0.11) == SC_TIER_NONE);
 }
@@ -302,6 +302,114 @@ test_severity_scale_free(void)
 	CHECK(differ > 0);			/* the mean weight differs between cells */
 }
 
+/* the pairwise definition of S, for checking the O(m log m) count */
+static double
+brute_s(const double *x, int m)
+{
+	double		s = 0;
+
+	for (int a = 0; a < m; a++)
+		for (int b = a + 1; b < m; b++)
+			s += (x[b] > x[a]) - (x[b] < x[a]);
+	return s;
+}
+
+/* its tie-corrected, continuity-corrected normal score, pairwise too */
+static double
+brute_z(const double *x, int m)
+{
+	double		s = brute_s(x, m),
+				ties = 0,
+				var;
+
+	for (int a = 0; a < m; a++)
+	{
+		double		t = 0;
+		bool		first = true;
+
+		for (int b = 0; b < m; b++)
+			if (x[b] == x[a])
+			{
+				first = first && b >= a;
+				t++;
+			}
+		if (first && t > 1)
+			ties += t * (t - 1) * (2 * t + 5);
+	}
+	var = ((double) m * (m - 1) * (2.0 * m + 5) - ties) / 18.0;
+	return s == 0 ? 0 : (s > 0 ? s - 1 : s + 1) / sqrt(var);
+}
+
+static int	interrupts;
+
+static void
+count_interrupt(void)
+{
+	interrupts++;
+}
+
+static void
+test_mann_kendall_random(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+	enum
+	{
+		WEEKS = 300, EVENTS = 900
+	};
+	static int64_t t[EVENTS];
+	static double w[EVENTS],
+				weekly[WEEKS];
+	unsigned	seed = 12345;
+
+	for (int round = 0; round < 20; round++)
+	{
+		sc_risk_params p = {.as_of = WEEKS * 7 * D, .window = 7 * D,
+		.baseline = WEEKS * 7 * D, .half_life = 7 * D, .data_start = 0};
+		sc_risk_comp c;
+		sc_err		err;
+		int			n = 10 + round * 40;	/* few events: many tied weeks */
+
+		memset(weekly, 0, sizeof(weekly));
+		for (int k = 0; k < n; k++)
+		{
+			int64_t		age;
+
+			seed = seed * 1103515245u + 12345u;
+			/* later rounds lean towards the end, so S grows */
+			t[k] = (int64_t) ((seed >> 8) % (WEEKS * 7 * D / 1000)) * 1000;
+			if (round % 2 && k % 3 == 0)
+				t[k] = p.as_of - 1 - t[k] / 4;
+			w[k] = 1;
+			age = p.as_of - t[k];
+			weekly[WEEKS - 1 - (age - 1) / (7 * D)]++;
+		}
+		CHECK(sc_risk_components(t, w, n, &p, &c, A, &err) == SC_OK);
+		CHECK(c.weeks == WEEKS);
+		CHECK_NEAR(c.trend_s, brute_s(weekly, WEEKS), 0);
+		CHECK_NEAR(c.trend_z, brute_z(weekly, WEEKS), 1e-12);
+	}
+}
+
+static void
+test_mann_kendall_interrupts(void)
+{
+	const int64_t D = SC_USEC_PER_DAY;
+	/* 100,000 weeks: the sort of the series must poll the allocator's hook */
+	sc_risk_params p = {.as_of = 100000 * 7 * D, .window = 7 * D,
+	.baseline = 100000 * 7 * D, .half_life = 7 * D, .data_start = 0};
+	int64_t		t[2] = {D, 50000 * 7 * D};
+	double		w[2] = {1, 1};
+	sc_alloc	polled = *A;
+	sc_risk_comp c;
+	sc_err		err;
+
+	polled.interrupt = count_interrupt;
+	interrupts = 0;
+	CHECK(sc_risk_components(t, w, 2, &p, &c, &polled, &err) == SC_OK);
+	CHECK(c.weeks == 100000);
+	CHECK(interrupts > 100);
+}
+
 int
 main(void)
 {
@@ -313,5 +421,7 @@ main(void)
 	test_components_extremes();
 	test_weights_extremes();
 	test_severity_scale_free();
+	test_mann_kendall_random();
+	test_mann_kendall_interrupts();
 	TEST_DONE("tiers");
 }
