@@ -177,6 +177,8 @@ class Runner:
         repro = f"SELECT s.v::{typ} FROM ({sql}) AS s(v)"
         if back.kind == "ok" and back.row[0] == out.row[0]:
             return out, sql
+        if back.kind == "cancelled":    # reading a huge value back hit the timeout: bounded, not wrong
+            return out, sql
         if back.kind == "ok":
             return Outcome("unreadable", "", "its text reads back as another value", out.elapsed), repro
         if back.failed:
