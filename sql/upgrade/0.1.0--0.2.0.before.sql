@@ -1,0 +1,78 @@
+-- safety 0.1.0 -> 0.2.0 (ALTER EXTENSION safety UPDATE TO '0.2.0').
+--
+-- What changes for a database that holds 0.1.0 (docs/upgrading.md):
+-- * the score back-test (backtest, backtest_summary, calibrate with the
+--   tier-score arguments) is replaced by the forecast back-test;
+-- * risk_tiers, record_tiers and create_tier_view grade from the forecast
+--   and take (horizon, model, keep, lookback) instead of the score
+--   arguments; tier_policy gains share and max_cells;
+-- * tier views made by 0.1.0 are rebuilt here from their stored source,
+--   columns, filter, cell size, min_count and as_of, with the new defaults
+--   (owner, privileges and creation time kept);
+-- * every other function is re-created as 0.2.0 defines it (the replay at
+--   the end), so an upgraded database equals a fresh 0.2.0 install
+--   (test/suites/upgrade.sh checks this object by object).
+\echo Use "ALTER EXTENSION safety UPDATE TO '0.2.0'" to load this file. \quit
+
+-- --- the score back-test is gone -------------------------------------------
+
+DROP FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8);
+DROP FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8[], pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval[], pg_catalog.interval[], pg_catalog.float8[], pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8);
+DROP FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
+DROP FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
+
+-- --- tier_policy: the share that sets each tier's cut-off, and a cap ----------
+
+-- the guard would mark the shipped rows as changed (and so dumped)
+ALTER TABLE @extschema@.tier_policy DISABLE TRIGGER tier_policy_guard;
+ALTER TABLE @extschema@.tier_policy
+	ADD COLUMN share pg_catalog.float8 NOT NULL DEFAULT 0.15
+		CHECK (share OPERATOR(pg_catalog.>) 0 AND share OPERATOR(pg_catalog.<=) 1),
+	ADD COLUMN max_cells pg_catalog.int8 CHECK (max_cells OPERATOR(pg_catalog.>) 0);
+UPDATE @extschema@.tier_policy SET share = CASE tier::pg_catalog.text
+	WHEN 'red' THEN 0.01 WHEN 'orange' THEN 0.05 ELSE 0.15 END;
+ALTER TABLE @extschema@.tier_policy ALTER COLUMN share DROP DEFAULT;
+ALTER TABLE @extschema@.tier_policy ENABLE TRIGGER tier_policy_guard;
+COMMENT ON COLUMN @extschema@.tier_policy.share IS 'Cumulative share of the study cells in this tier or above in an ordinary horizon: sets the tier''s cut-off (red < orange < yellow)';
+COMMENT ON COLUMN @extschema@.tier_policy.max_cells IS 'Most cells this tier may hold (the units a team can handle); the lowest-priority cells beyond it move down a tier; NULL: no cap';
+-- every role that may tier may read how (the tier functions read these tables)
+GRANT SELECT ON @extschema@.tier_policy, @extschema@.offense_weights TO PUBLIC;
+
+-- --- tier views: set aside, rebuilt at the end --------------------------------
+
+-- their materialized views call the 0.1.0 risk_tiers, which goes
+DO $$
+DECLARE
+	saved pg_catalog.jsonb;
+	v record;
+BEGIN
+	SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+		'schema', e.schema, 'name', e.name, 'source', e.source::pg_catalog.oid, 'parameters', e.parameters,
+		'created', e.created, 'owner', c.relowner::pg_catalog.regrole::pg_catalog.text,
+		'grants', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('grantee', a.grantee,
+		                  'privilege', a.privilege_type, 'grantable', a.is_grantable))
+		           FROM pg_catalog.aclexplode(c.relacl) a WHERE a.grantee OPERATOR(pg_catalog.<>) c.relowner))), '[]')
+	INTO saved
+	FROM @extschema@.views e
+	LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(pg_catalog.format('%I.%I', e.schema, e.name))
+	WHERE e.kind OPERATOR(pg_catalog.=) 'tier';
+	PERFORM pg_catalog.set_config('safety_upgrade.tier_views', saved::pg_catalog.text, true);
+	FOR v IN SELECT e.schema, e.name FROM @extschema@.views e WHERE e.kind OPERATOR(pg_catalog.=) 'tier' LOOP
+		BEGIN
+			EXECUTE pg_catalog.format('DROP MATERIALIZED VIEW IF EXISTS %I.%I', v.schema, v.name);
+		EXCEPTION WHEN dependent_objects_still_exist THEN
+			RAISE EXCEPTION 'safety 0.2.0 upgrade: tier view %.% must be rebuilt, but other objects depend on it',
+				pg_catalog.quote_ident(v.schema), pg_catalog.quote_ident(v.name)
+				USING ERRCODE = 'dependent_objects_still_exist',
+				      HINT = 'Drop the objects that depend on it (or the view, with safety.drop_view), update, and re-create them.';
+		END;
+		DELETE FROM @extschema@.views e WHERE e.schema OPERATOR(pg_catalog.=) v.schema AND e.name OPERATOR(pg_catalog.=) v.name;
+	END LOOP;
+END $$;
+
+DROP FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz, pg_catalog.int4);
+DROP FUNCTION @extschema@.record_tiers(pg_catalog.text, @extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8);
+DROP FUNCTION @extschema@.risk_tiers(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
+
+-- --- every function, procedure and aggregate as 0.2.0 defines it ------------
+
