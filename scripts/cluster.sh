@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # cluster.sh start|stop|status — a throwaway PostgreSQL 15 cluster for the
 # demo and the tests, owned by the postgres user, with its data directory and
-# socket inside the checkout (.pgcluster/) and a private port.
+# socket in one directory (cluster_dir in scripts/lib.sh: .pgcluster/ in the
+# checkout, or under /tmp when the postgres user cannot reach the checkout)
+# and a private port.
 #
-# Environment: SAFETY_CLUSTER_DIR (default <checkout>/.pgcluster),
+# Environment: SAFETY_CLUSTER_DIR (default: cluster_dir's choice),
 # SAFETY_PGPORT (default 54329), SAFETY_PG_CONF (extra postgresql.conf lines).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

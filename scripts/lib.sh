@@ -6,14 +6,20 @@ pg_bindir() {
 	echo "${SAFETY_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 }
 
-# the cluster lives in the checkout when the postgres user can reach it,
-# otherwise (a checkout under /root, say) in a private directory under /tmp
+# A throwaway cluster's directory: name (default .pgcluster, the main one;
+# SAFETY_CLUSTER_DIR overrides it) inside the checkout when the postgres user
+# can reach the checkout, otherwise (a checkout under /root, say) a private
+# directory under /tmp named after the checkout.  Every suite that starts a
+# cluster of its own takes its directory from here.
 cluster_dir() {
-	local want=${SAFETY_CLUSTER_DIR:-$root/.pgcluster}
-	if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
-		want=${SAFETY_CLUSTER_DIR:-/tmp/safety-cluster-$(echo "$root" | md5sum | cut -c1-8)}
+	local name=${1:-.pgcluster}
+	if [ "$name" = .pgcluster ] && [ -n "${SAFETY_CLUSTER_DIR:-}" ]; then
+		echo "$SAFETY_CLUSTER_DIR"
+	elif [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
+		echo "/tmp/safety-${name#.}-$(echo "$root" | md5sum | cut -c1-8)"
+	else
+		echo "$root/$name"
 	fi
-	echo "$want"
 }
 
 # connection settings: an existing server when PGHOST is set, else ours

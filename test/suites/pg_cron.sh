@@ -22,7 +22,8 @@ finish() { echo "pg_cron: $passed passed, $failed failed"; [ "$failed" = 0 ]; ex
 if [ ! -f "$(pg_bindir)/../lib/pg_cron.so" ]; then
 	echo "pg_cron is not installed (postgresql-15-cron)"; failed=1; finish
 fi
-export SAFETY_CLUSTER_DIR=$root/.pgcron-cluster
+export SAFETY_CLUSTER_DIR
+SAFETY_CLUSTER_DIR=$(cluster_dir .pgcron-cluster)
 export SAFETY_PGPORT=${SAFETY_CRON_PGPORT:-$(( ${PGPORT:-54329} + 10 ))}
 dir=$(cluster_dir)
 export SAFETY_PG_CONF="shared_preload_libraries = 'pg_cron'
