@@ -18,7 +18,7 @@ CREATE FUNCTION @extschema@.near_repeat(e @extschema@.events,
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 30;
 COMMENT ON FUNCTION @extschema@.near_repeat(@extschema@.events, pg_catalog.float8[], pg_catalog.float8[],
 	pg_catalog.int4, pg_catalog.int8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Knox near-repeat table: pairs of events per distance band (SRID units; same location, then up to each edge, then open) and time band (days), with the mean and median count when times are permuted over the locations, Knox ratios and Monte Carlo p-values';
+	'Knox near-repeat table: pairs of events per distance band (SRID units; same location, then up to each edge, then open) and time band (days), with the mean and median count when times are permuted over the locations, Knox ratios and Monte Carlo p-values; a NOTICE counts events at the same place (within same_location) and identical time, which safety.collapse_duplicates merges';
 
 CREATE FUNCTION @extschema@.near_repeat_zone(e @extschema@.events,
 	distance_bands pg_catalog.float8[], time_bands pg_catalog.float8[],
@@ -30,7 +30,7 @@ CREATE FUNCTION @extschema@.near_repeat_zone(e @extschema@.events,
 	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.near_repeat_zone(@extschema@.events, pg_catalog.float8[], pg_catalog.float8[],
 	pg_catalog.int4, pg_catalog.int8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Distance and days of the contiguous significant near-repeat zone next to the origin of safety.near_repeat''s table (NULL when there is none)';
+	'Distance and days of the contiguous significant near-repeat zone next to the origin of safety.near_repeat''s table: NULL when no zone is significant; distance = same_location (0 by default: the same location only) when only the same-location row is; otherwise the upper edge of the last significant distance band';
 
 CREATE FUNCTION @extschema@.repeat_windows(e @extschema@.events, as_of pg_catalog.timestamptz,
 	distance pg_catalog.float8, days pg_catalog.float8, metric pg_catalog.text DEFAULT 'manhattan',
@@ -40,7 +40,7 @@ CREATE FUNCTION @extschema@.repeat_windows(e @extschema@.events, as_of pg_catalo
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.repeat_windows(@extschema@.events, pg_catalog.timestamptz,
 	pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
-	'Risk windows open at as_of: events with occurred_at <= as_of < occurred_at + days, with the zone within distance of each (a diamond for manhattan, a 64-gon for euclidean)';
+	'Risk windows open at as_of: events with occurred_at <= as_of < occurred_at + days, with the zone within distance of each (a diamond for manhattan, a 64-gon for euclidean; the event''s point for distance 0, the same location only)';
 
 CREATE FUNCTION @extschema@.repeat_windows(e @extschema@.events, as_of pg_catalog.timestamptz,
 	distance_bands pg_catalog.float8[], time_bands pg_catalog.float8[],
@@ -59,7 +59,7 @@ CREATE FUNCTION @extschema@.repeat_windows(e @extschema@.events, as_of pg_catalo
 COMMENT ON FUNCTION @extschema@.repeat_windows(@extschema@.events, pg_catalog.timestamptz,
 	pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text,
 	pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Risk windows open at as_of, with the distance and days of safety.near_repeat_zone for these near-repeat parameters (no rows when no zone is significant)';
+	'Risk windows open at as_of, with the distance and days of safety.near_repeat_zone for these near-repeat parameters (no rows when no zone is significant; the event''s point as zone when the zone is the same location only, distance 0)';
 
 CREATE FUNCTION @extschema@.repeats(e @extschema@.events, tolerance pg_catalog.float8 DEFAULT 0,
 	within pg_catalog.interval DEFAULT '1 year',
@@ -70,7 +70,7 @@ CREATE FUNCTION @extschema@.repeats(e @extschema@.events, tolerance pg_catalog.f
 	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_repeats'
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION @extschema@.repeats(@extschema@.events, pg_catalog.float8, pg_catalog.interval) IS
-	'One row per location hit at least twice (events within tolerance, chained, share a location): its first event''s point, events, first and last time, repeats within the window, shortest and median time between consecutive events';
+	'One row per location hit at least twice (events within tolerance, chained, share a location): its first event''s point, events, first and last time, repeats within the window, shortest and median time between consecutive events; a NOTICE counts events at the same place and identical time, which safety.collapse_duplicates merges';
 
 CREATE FUNCTION @extschema@.repeat_summary(e @extschema@.events, tolerance pg_catalog.float8 DEFAULT 0,
 	within pg_catalog.interval DEFAULT '1 year',
@@ -90,3 +90,9 @@ CREATE FUNCTION @extschema@.repeat_gaps(e @extschema@.events, tolerance pg_catal
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.repeat_gaps(@extschema@.events, pg_catalog.float8) IS
 	'Time-to-repeat distribution: repeats per bin of whole days since the previous event at the location (0-7, 8-14, 15-21, ...), with shares';
+
+CREATE FUNCTION @extschema@.collapse_duplicates(e @extschema@.events, tolerance pg_catalog.float8 DEFAULT 0)
+	RETURNS @extschema@.events AS 'MODULE_PATHNAME', 'safety_collapse_duplicates'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.collapse_duplicates(@extschema@.events, pg_catalog.float8) IS
+	'One event per place and time: events with identical times (occurred time and window end) whose points are linked within tolerance (0: identical coordinates) become their event with the smallest id (without ids: the first in canonical order), with the largest weight of the group';

@@ -472,6 +472,10 @@ DECLARE
 		(p OPERATOR(pg_catalog.->>) 'seed')::pg_catalog.int8,
 		p OPERATOR(pg_catalog.->>) 'metric');
 	events pg_catalog.text := @extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
+	-- the events analysed: as collected, or one per place and time
+	-- (parameters of views made before 0.2.0 have no 'duplicates': keep)
+	e pg_catalog.text := CASE WHEN p OPERATOR(pg_catalog.->>) 'duplicates' OPERATOR(pg_catalog.=) 'collapse'
+		THEN '@extschema@.collapse_duplicates(g.e)' ELSE 'g.e' END;
 	zone pg_catalog.text;
 	body pg_catalog.text;
 BEGIN
@@ -483,15 +487,19 @@ $sql$SELECT k.distance_band, k.time_band, k.distance_from, k.distance_to, k.time
 	%1$s AS as_of
 FROM (
 	%2$s
-) g, LATERAL @extschema@.near_repeat(g.e, %3$s) k$sql$, as_of, events, args);
+) g, LATERAL @extschema@.near_repeat(%4$s, %3$s) k$sql$, as_of, events, args, e);
 	ELSIF relation OPERATOR(pg_catalog.=) 'windows' THEN
-		-- the risk windows open at as_of, in the zone of the same table
-		zone := @extschema@.view_geom_sql(p, 'w.zone');
+		-- the risk windows open at as_of, in the zone of the same table: a
+		-- polygon, or the event's point when the zone is the same location
+		-- only (distance 0), so the column is typed geometry(Geometry, SRID)
+		zone := CASE WHEN p OPERATOR(pg_catalog.->>) 'srid' IS NULL THEN 'w.zone'
+			ELSE pg_catalog.format('w.zone::%I.geometry(Geometry,%s)', @extschema@.postgis_schema(),
+				(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4) END;
 		body := pg_catalog.format(
 $sql$SELECT w.id, w.occurred_at, w.window_end, w.days_left, %4$s AS zone, %1$s AS as_of
 FROM (
 	%2$s
-) g, LATERAL @extschema@.repeat_windows(g.e, %1$s, %3$s) w$sql$, as_of, events, args, zone);
+) g, LATERAL @extschema@.repeat_windows(%5$s, %1$s, %3$s) w$sql$, as_of, events, args, zone, e);
 	ELSE
 		RAISE EXCEPTION 'safety.near_repeat_view_sql: relation must be ''table'' or ''windows'', not %', pg_catalog.quote_literal(relation)
 			USING ERRCODE = 'invalid_parameter_value';
@@ -636,7 +644,8 @@ CREATE FUNCTION @extschema@.create_near_repeat_view(
 	"window" pg_catalog.interval DEFAULT '1 year',
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
-	as_of pg_catalog.timestamptz DEFAULT NULL)
+	as_of pg_catalog.timestamptz DEFAULT NULL,
+	duplicates pg_catalog.text DEFAULT 'keep')
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql
 	-- the window is stored as text: one style whatever the session's
 	SET intervalstyle = 'postgres'
@@ -655,9 +664,14 @@ DECLARE
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
 	   OR id_column IS NULL OR distance_bands IS NULL OR time_bands IS NULL OR permutations IS NULL OR seed IS NULL
-	   OR metric IS NULL OR "window" IS NULL OR vschema IS NULL THEN
-		RAISE EXCEPTION '%: name, source, geom_column, time_column, id_column, distance_bands, time_bands, permutations, seed, metric, window and schema must not be NULL or empty', fn
+	   OR metric IS NULL OR "window" IS NULL OR vschema IS NULL OR duplicates IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, id_column, distance_bands, time_bands, permutations, seed, metric, window, schema and duplicates must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF pg_catalog.lower(duplicates) OPERATOR(pg_catalog.<>) ALL (ARRAY['keep', 'collapse']) THEN
+		RAISE EXCEPTION '%: duplicates must be ''keep'' or ''collapse'', not %', fn, pg_catalog.quote_literal(duplicates)
+			USING ERRCODE = 'invalid_parameter_value',
+			HINT = '''collapse'' keeps one event per place and time (safety.collapse_duplicates), for tables with one row per victim or offense.';
 	END IF;
 	PERFORM @extschema@.check_view_window(fn, "window", as_of);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
@@ -678,11 +692,13 @@ BEGIN
 		'geom_column', geom_column, 'time_column', time_column, 'id_column', id_column,
 		'distance_bands', pg_catalog.to_jsonb(distance_bands), 'time_bands', pg_catalog.to_jsonb(time_bands),
 		'permutations', permutations, 'seed', seed, 'metric', pg_catalog.lower(metric),
-		'window', "window"::pg_catalog.text, 'filter', filter, 'as_of', as_of, 'srid', srid);
-	what := pg_catalog.format('of %s in the %s up to %s%s (distance bands %s, time bands %s days, %s permutations, seed %s, %s)',
+		'window', "window"::pg_catalog.text, 'filter', filter, 'as_of', as_of, 'srid', srid,
+		'duplicates', pg_catalog.lower(duplicates));
+	what := pg_catalog.format('of %s in the %s up to %s%s (distance bands %s, time bands %s days, %s permutations, seed %s, %s%s)',
 		src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END,
-		distance_bands, time_bands, permutations, seed, pg_catalog.lower(metric));
+		distance_bands, time_bands, permutations, seed, pg_catalog.lower(metric),
+		CASE WHEN pg_catalog.lower(duplicates) OPERATOR(pg_catalog.=) 'collapse' THEN ', duplicates collapsed' ELSE '' END);
 	view := @extschema@.create_view_relation(vschema, vname, @extschema@.near_repeat_view_sql(src, params, 'table'),
 		ARRAY['distance_band', 'time_band'], NULL, 'safety near-repeat view: the Knox table of safety.near_repeat ' OPERATOR(pg_catalog.||) what);
 	PERFORM @extschema@.create_view_relation(vschema, wname, @extschema@.near_repeat_view_sql(src, params, 'windows'),
@@ -694,8 +710,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
 	pg_catalog.name, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text,
-	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz) IS
-	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone; listed in safety.views as one entry';
+	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz, pg_catalog.text) IS
+	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone (the event''s point when the zone is the same location only); duplicates ''collapse'' analyses one event per place and time (safety.collapse_duplicates); listed in safety.views as one entry';
 
 CREATE FUNCTION @extschema@.create_tier_view(
 	name pg_catalog.text,

@@ -9,6 +9,7 @@
 -- * tier views made by 0.1.0 are rebuilt here from their stored source,
 --   columns, filter, cell size, min_count and as_of, with the new defaults
 --   (owner, privileges and creation time kept);
+-- * create_near_repeat_view takes duplicates ('keep' | 'collapse');
 -- * every other function is re-created as 0.2.0 defines it (the replay at
 --   the end), so an upgraded database equals a fresh 0.2.0 install
 --   (test/suites/upgrade.sh checks this object by object).
@@ -73,6 +74,12 @@ END $$;
 DROP FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz, pg_catalog.int4);
 DROP FUNCTION @extschema@.record_tiers(pg_catalog.text, @extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8);
 DROP FUNCTION @extschema@.risk_tiers(@extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
+
+-- --- create_near_repeat_view: the duplicates argument ---------------------------
+
+-- near-repeat views made by 0.1.0 keep their definition (a polygon zone
+-- column, duplicates kept); docs/upgrading.md
+DROP FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz);
 
 -- --- every function, procedure and aggregate as 0.2.0 defines it ------------
 

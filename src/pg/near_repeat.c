@@ -171,6 +171,9 @@ nr_read_args(FunctionCallInfo fcinfo, const char *fname, NrArgs *a)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: e must hold at least two events, it holds %zu", fname, a->ee->ev.n),
 						errhint("A near-repeat table counts pairs of events; check the filter that built e.")));
+	sp_notice_duplicates(&a->ee->ev, a->same_location, fname, "same_location",
+						 "their %llu pairs 0 days apart all fall in the first time band of the Knox table and inflate its ratios.",
+						 " (safety.create_near_repeat_view: duplicates => 'collapse')");
 }
 
 typedef struct NrProgress
@@ -432,7 +435,9 @@ safety_near_repeat_zone(PG_FUNCTION_ARGS)
  * repeat_windows(e, as_of, distance, days, metric): per event with
  * t ≤ as_of < t + days (t as sp_event_time; the end rounded up to the
  * microsecond, as the time bands of near_repeat), its id, time, window end,
- * days left and the zone within `distance` of it.
+ * days left and the zone within `distance` of it.  Distance 0 (the zone of
+ * near_repeat_zone when only the same-location row with same_location 0 is
+ * significant) is the same location only: the zone is the event's point.
  */
 #define SP_CIRCLE_SEGMENTS 64
 
@@ -458,10 +463,10 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: as_of must be a finite time", fname),
 						errhint("Give the moment the windows are wanted for, e.g. now().")));
-	if (isnan(distance) || isinf(distance) || !(distance > 0))
+	if (isnan(distance) || isinf(distance) || !(distance >= 0))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: distance must be a finite number > 0, not %g", fname, distance),
-						errhint("distance is the radius of raised risk in the units of the SRID, e.g. 200 (metres).")));
+						errmsg("%s: distance must be a finite number >= 0, not %g", fname, distance),
+						errhint("distance is the radius of raised risk in the units of the SRID, e.g. 200 (metres); 0 means the same location only.")));
 	if (isnan(days) || !(days > 0) || !(days <= 1e6))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: days must be a number > 0 and at most 1000000, not %g", fname, days),
@@ -487,7 +492,14 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 		if (!sc_window_open(t, span, as_of, &left))
 			continue;
-		if (metric == SC_METRIC_MANHATTAN)
+		if (distance == 0)
+		{
+			/* same location only: the event's point */
+			xs[0] = e->x[k];
+			ys[0] = e->y[k];
+			npts = 1;
+		}
+		else if (metric == SC_METRIC_MANHATTAN)
 		{
 			/* the diamond |dx| + |dy| ≤ distance */
 			double		dx[5] = {1, 0, -1, 0, 1},
@@ -523,7 +535,8 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 		values[1] = TimestampTzGetDatum(t);
 		values[2] = TimestampTzGetDatum(t + span);
 		values[3] = Float8GetDatum((double) left / (double) USECS_PER_DAY);
-		values[4] = sp_make_polygon(&maker, e->srid, xs, ys, npts);
+		values[4] = npts == 1 ? sp_make_point(&maker, e->srid, xs[0], ys[0])
+			: sp_make_polygon(&maker, e->srid, xs, ys, npts);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
 	}

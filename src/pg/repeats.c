@@ -71,6 +71,8 @@ repeat_run(FunctionCallInfo fcinfo, const char *fname, double tolerance, int64 w
 	t = sp_palloc_huge(sizeof(int64) * e->n, fname, "the event times");
 	for (size_t k = 0; k < e->n; k++)
 		t[k] = sp_event_time(e, k);
+	sp_notice_duplicates(e, tolerance, fname, "tolerance",
+						 "each copy counts as a repeat after 0 days (%llu same-time pairs).", "");
 	st = sc_repeat_groups(e->x, e->y, e->n, tolerance, &alloc, sp_check_interrupts,
 						  run->group, &run->n_groups, &err);
 	if (st != SC_OK)

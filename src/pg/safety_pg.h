@@ -219,6 +219,15 @@ sp_event_time(const sc_events *e, size_t k)
 /* error unless the events' SRID is projected; fname names the caller */
 void		sp_events_require_projected(const sc_events *e, const char *fname);
 
+/*
+ * NOTICE when e holds events at the same place and time (duplicates.c):
+ * argname names the tolerance (same_location, tolerance), effect is a
+ * format with one %llu (the same-time pairs) saying what the copies do to
+ * the result, hint is appended to the hint (may be "").
+ */
+void		sp_notice_duplicates(const sc_events *e, double tolerance, const char *fname,
+								 const char *argname, const char *effect, const char *hint);
+
 /* a flat copy of an expanded object in the current context; the object is deleted */
 void	   *sp_flatten(ExpandedObjectHeader *eoh);
 

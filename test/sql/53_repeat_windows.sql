@@ -86,7 +86,7 @@ ORDER BY 1, 2, 3, 4, 5;
 -- bad input
 \set SHOW_CONTEXT never
 \set VERBOSITY default
-SELECT * FROM safety.repeat_windows((SELECT e FROM ev), now(), 0, 14);
+SELECT * FROM safety.repeat_windows((SELECT e FROM ev), now(), -1, 14);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM safety.repeat_windows((SELECT e FROM ev), now(), 'NaN', 14);
 SELECT * FROM safety.repeat_windows((SELECT e FROM ev), now(), 200, -1);

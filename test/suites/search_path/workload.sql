@@ -82,6 +82,7 @@ SELECT w.* FROM sp_in, safety.repeat_windows(e, '2018-06-20', '{100,200}', '{7,1
 SELECT r.* FROM sp_in, safety.repeats(e, 10) r LIMIT 5;
 SELECT r.* FROM sp_in, safety.repeat_summary(e, 10) r;
 SELECT r.* FROM sp_in, safety.repeat_gaps(e, 10) r;
+SELECT safety.num_events(safety.collapse_duplicates(e, 10)) FROM sp_in;
 
 -- hot spots
 SELECT safety.kde_bandwidth(e), safety.num_cells(safety.kde(e, 250)), safety.per_km2(1e-6) FROM sp_in;
@@ -134,7 +135,7 @@ SELECT safety.create_hotspot_view(:'hv', 'public.incidents', 'geom', 'occurred_a
 SELECT safety.create_hotspot_view(:'hf', 'public.incidents', 'geom', 'occurred_at', 250, 500, '90 days',
 	filter => 'offense IS NOT NULL', schema => :'vschema', min_count => 1);
 SELECT safety.create_near_repeat_view(:'nr', 'public.incidents', 'geom', 'occurred_at', 'id', '{100,200}', '{7,14}',
-	permutations => 19, "window" => '60 days', schema => :'vschema', as_of => '2018-07-01');
+	permutations => 19, "window" => '60 days', schema => :'vschema', as_of => '2018-07-01', duplicates => 'collapse');
 SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at', 'offense', 500, model => 'naive',
 	schema => :'vschema', as_of => '2018-07-01', min_count => 1);
 SELECT safety.owns_view(:'vschema', :'hv'), safety.view_entry(:'hv', :'vschema');
