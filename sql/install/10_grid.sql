@@ -21,29 +21,37 @@ COMMENT ON FUNCTION @extschema@.grid_agg_transfn(@extschema@.grid, geometry, pg_
 COMMENT ON FUNCTION @extschema@.grid_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8) IS 'Transition function of safety.grid_agg(geom, cell_size, weight)';
 COMMENT ON FUNCTION @extschema@.hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8) IS 'Transition function of safety.hex_agg(geom, cell_size)';
 COMMENT ON FUNCTION @extschema@.hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8) IS 'Transition function of safety.hex_agg(geom, cell_size, weight)';
+CREATE FUNCTION @extschema@.grid_agg_final(@extschema@.grid)
+	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_grid_agg_final'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grid_agg_final(@extschema@.grid) IS 'Final function of safety.grid_agg and safety.hex_agg: the grid unchanged, after the unit checks (SRID-0 longitude/latitude is an error; more than 1,000,000 cells over the data''s extent a NOTICE)';
 COMMENT ON FUNCTION @extschema@.grid_combine(@extschema@.grid, @extschema@.grid) IS 'Cell-wise sum of two grids: combine function of the grid aggregates and transition of safety.grid_merge';
 
 CREATE AGGREGATE @extschema@.grid_agg(geom geometry, cell_size pg_catalog.float8) (
 	SFUNC = @extschema@.grid_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.grid_agg(geom geometry, cell_size pg_catalog.float8, weight pg_catalog.float8) (
 	SFUNC = @extschema@.grid_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.hex_agg(geom geometry, cell_size pg_catalog.float8) (
 	SFUNC = @extschema@.hex_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.hex_agg(geom geometry, cell_size pg_catalog.float8, weight pg_catalog.float8) (
 	SFUNC = @extschema@.hex_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
