@@ -63,13 +63,13 @@ CREATE AGGREGATE @extschema@.grid_merge(@extschema@.grid) (
 );
 
 COMMENT ON AGGREGATE @extschema@.grid_agg(geometry, pg_catalog.float8) IS
-	'Count of points per square cell of side cell_size (cells as ST_SquareGrid)';
+	'Count of points per square cell of side cell_size (cells as ST_SquareGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.grid_agg(geometry, pg_catalog.float8, pg_catalog.float8) IS
-	'Sum of weight per square cell of side cell_size (cells as ST_SquareGrid)';
+	'Sum of weight per square cell of side cell_size (cells as ST_SquareGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.hex_agg(geometry, pg_catalog.float8) IS
-	'Count of points per hexagonal cell of edge cell_size (cells as ST_HexagonGrid)';
+	'Count of points per hexagonal cell of edge cell_size (cells as ST_HexagonGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.hex_agg(geometry, pg_catalog.float8, pg_catalog.float8) IS
-	'Sum of weight per hexagonal cell of edge cell_size (cells as ST_HexagonGrid)';
+	'Sum of weight per hexagonal cell of edge cell_size (cells as ST_HexagonGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.grid_merge(@extschema@.grid) IS
 	'Cell-wise sum of grids of the same shape, cell size and SRID (rollups of stored partial grids)';
 
