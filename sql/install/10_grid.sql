@@ -21,29 +21,37 @@ COMMENT ON FUNCTION @extschema@.grid_agg_transfn(@extschema@.grid, geometry, pg_
 COMMENT ON FUNCTION @extschema@.grid_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8) IS 'Transition function of safety.grid_agg(geom, cell_size, weight)';
 COMMENT ON FUNCTION @extschema@.hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8) IS 'Transition function of safety.hex_agg(geom, cell_size)';
 COMMENT ON FUNCTION @extschema@.hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8) IS 'Transition function of safety.hex_agg(geom, cell_size, weight)';
+CREATE FUNCTION @extschema@.grid_agg_final(@extschema@.grid)
+	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_grid_agg_final'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.grid_agg_final(@extschema@.grid) IS 'Final function of safety.grid_agg and safety.hex_agg: the grid unchanged, after the unit checks (SRID-0 longitude/latitude is an error; more than 1,000,000 cells over the data''s extent a NOTICE)';
 COMMENT ON FUNCTION @extschema@.grid_combine(@extschema@.grid, @extschema@.grid) IS 'Cell-wise sum of two grids: combine function of the grid aggregates and transition of safety.grid_merge';
 
 CREATE AGGREGATE @extschema@.grid_agg(geom geometry, cell_size pg_catalog.float8) (
 	SFUNC = @extschema@.grid_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.grid_agg(geom geometry, cell_size pg_catalog.float8, weight pg_catalog.float8) (
 	SFUNC = @extschema@.grid_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.hex_agg(geom geometry, cell_size pg_catalog.float8) (
 	SFUNC = @extschema@.hex_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.hex_agg(geom geometry, cell_size pg_catalog.float8, weight pg_catalog.float8) (
 	SFUNC = @extschema@.hex_agg_transfn,
 	STYPE = @extschema@.grid,
+	FINALFUNC = @extschema@.grid_agg_final,
 	COMBINEFUNC = @extschema@.grid_combine,
 	PARALLEL = SAFE
 );
@@ -55,13 +63,13 @@ CREATE AGGREGATE @extschema@.grid_merge(@extschema@.grid) (
 );
 
 COMMENT ON AGGREGATE @extschema@.grid_agg(geometry, pg_catalog.float8) IS
-	'Count of points per square cell of side cell_size (cells as ST_SquareGrid)';
+	'Count of points per square cell of side cell_size (cells as ST_SquareGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.grid_agg(geometry, pg_catalog.float8, pg_catalog.float8) IS
-	'Sum of weight per square cell of side cell_size (cells as ST_SquareGrid)';
+	'Sum of weight per square cell of side cell_size (cells as ST_SquareGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.hex_agg(geometry, pg_catalog.float8) IS
-	'Count of points per hexagonal cell of edge cell_size (cells as ST_HexagonGrid)';
+	'Count of points per hexagonal cell of edge cell_size (cells as ST_HexagonGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.hex_agg(geometry, pg_catalog.float8, pg_catalog.float8) IS
-	'Sum of weight per hexagonal cell of edge cell_size (cells as ST_HexagonGrid)';
+	'Sum of weight per hexagonal cell of edge cell_size (cells as ST_HexagonGrid); SRID-0 points that look like longitude/latitude are refused, more than 1,000,000 cells over the data get a NOTICE';
 COMMENT ON AGGREGATE @extschema@.grid_merge(@extschema@.grid) IS
 	'Cell-wise sum of grids of the same shape, cell size and SRID (rollups of stored partial grids)';
 

@@ -27,7 +27,7 @@ COMMENT ON FUNCTION @extschema@.kde_agg_transfn(@extschema@.grid, geometry, pg_c
 COMMENT ON FUNCTION @extschema@.kde_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS 'Transition function of safety.kde_agg(geom, cell_size, bandwidth, weight, kernel)';
 COMMENT ON FUNCTION @extschema@.kde_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS 'Transition function of safety.kde_agg(geom, cell_size, bandwidth, kernel)';
 COMMENT ON FUNCTION @extschema@.kde_combine(@extschema@.grid, @extschema@.grid) IS 'Combine function of safety.kde_agg: cell-wise sum of partial density grids';
-COMMENT ON FUNCTION @extschema@.kde_final(@extschema@.grid) IS 'Final function of safety.kde_agg: completes the pending events and returns the density grid';
+COMMENT ON FUNCTION @extschema@.kde_final(@extschema@.grid) IS 'Final function of safety.kde_agg: completes the pending events, runs the unit checks once and returns the density grid';
 
 CREATE AGGREGATE @extschema@.kde_agg(geom geometry, cell_size pg_catalog.float8, bandwidth pg_catalog.float8) (
 	SFUNC = @extschema@.kde_agg_transfn, STYPE = @extschema@.grid,
@@ -47,13 +47,13 @@ CREATE AGGREGATE @extschema@.kde_agg(geom geometry, cell_size pg_catalog.float8,
 	PARALLEL = SAFE);
 
 COMMENT ON AGGREGATE @extschema@.kde_agg(geometry, pg_catalog.float8, pg_catalog.float8) IS
-	'Kernel density (quartic kernel) at the centre of every square cell of side cell_size within bandwidth of an event, per square SRID unit';
+	'Kernel density (quartic kernel) at the centre of every square cell of side cell_size within bandwidth of an event, per square SRID unit; SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
 COMMENT ON AGGREGATE @extschema@.kde_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Weighted kernel density (quartic kernel) at square cell centres, per square SRID unit';
+	'Weighted kernel density (quartic kernel) at square cell centres, per square SRID unit; SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
 COMMENT ON AGGREGATE @extschema@.kde_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
-	'Weighted kernel density at square cell centres with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths)';
+	'Weighted kernel density at square cell centres with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths); SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
 COMMENT ON AGGREGATE @extschema@.kde_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
-	'Kernel density at square cell centres with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths)';
+	'Kernel density at square cell centres with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths); SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
 
 CREATE FUNCTION @extschema@.kde_bandwidth(e @extschema@.events) RETURNS pg_catalog.float8
 	AS 'MODULE_PATHNAME', 'safety_kde_bandwidth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -65,7 +65,7 @@ CREATE FUNCTION @extschema@.kde(e @extschema@.events, cell_size pg_catalog.float
 	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_kde_events'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.kde(@extschema@.events, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
-	'Kernel density of an event collection (weights used) on square cells; bandwidth NULL means safety.kde_bandwidth(e)';
+	'Kernel density of an event collection (weights used) on square cells; bandwidth NULL means safety.kde_bandwidth(e); SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
 
 CREATE FUNCTION @extschema@.per_km2(density pg_catalog.float8) RETURNS pg_catalog.float8
 	AS $$ SELECT density OPERATOR(pg_catalog.*) 1e6::pg_catalog.float8 $$

@@ -313,9 +313,10 @@ DECLARE
 	state pg_catalog.text;
 BEGIN
 	-- call names $1: two events in the source's SRID (a geographic SRID is
-	-- refused by the analysis too); its errors are reported under fn
+	-- refused by the analysis too), 200 apart so that at SRID 0 they never
+	-- look like longitude/latitude; its errors are reported under fn
 	EXECUTE 'SELECT FROM ' OPERATOR(pg_catalog.||) call USING pg_catalog.format(
-		'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(1,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events;
+		'SRID=%s;{(0,0,2000-01-01T00:00:00Z,,1,1),(200,0,2000-01-02T00:00:00Z,,1,2)}', coalesce(srid, 0))::@extschema@.events;
 EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limit_exceeded THEN
 	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT, state = RETURNED_SQLSTATE;
 	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety[.][[:alnum:]_]+: ', '')

@@ -4,6 +4,7 @@
  * back-test.  The algorithms are in src/core/sc_forecast.c.
  */
 #include "safety_pg.h"
+#include "units_pg.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -119,6 +120,8 @@ sp_fc_prepare(Datum events, double cell_size, int64 area_before, const char *fna
 
 	*data_start = sp_data_start(&ee->ev, fname);
 	sp_check_as_of(area_before, *data_start, fname, argname);
+	sp_events_check_units(&ee->ev, cell_size, fname, "cell_size");
+	sp_notice_events_cells(&ee->ev, cell_size, 0, fname);
 	st = sc_fc_prepare(&ee->ev, cell_size, area_before, (size_t) safety_max_cells, d, &alloc,
 					   sp_check_interrupts, &err);
 	if (st != SC_OK)

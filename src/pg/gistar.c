@@ -4,6 +4,7 @@
  * spots shares: the analysis set (rectangle or study area) and the rows.
  */
 #include "hotspots_pg.h"
+#include "units_pg.h"
 
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -313,6 +314,7 @@ safety_gi_star(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 		fdr = PG_GETARG_BOOL(3);
 	sp_check_band(fname, &eg->grid, distance);
+	sp_check_units_grid(eg, 0, fname, "g");
 	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
 	{
 		sp_read_area(fcinfo, 2, &area, fname);

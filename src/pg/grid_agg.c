@@ -7,6 +7,8 @@
 
 #include <math.h>
 
+#include "units_pg.h"
+
 /* the state as a read-write grid of ours in aggctx, or NULL */
 static ExpandedGrid *
 grid_state(FunctionCallInfo fcinfo, MemoryContext aggctx)
@@ -129,6 +131,33 @@ Datum
 safety_hex_agg_transfn(PG_FUNCTION_ARGS)
 {
 	return grid_trans(fcinfo, SC_GRID_HEX, PG_NARGS() > 3, "safety.hex_agg");
+}
+
+/*
+ * Final function of grid_agg and hex_agg: the whole grid is known here (on
+ * the leader, after a parallel plan's combine), so the unit checks run once
+ * per aggregate: the error for SRID-0 longitude/latitude and the notice for
+ * more than SC_UNITS_MANY_CELLS cells over the data's extent.  The grid is
+ * handed out unchanged.
+ */
+PG_FUNCTION_INFO_V1(safety_grid_agg_final);
+Datum
+safety_grid_agg_final(PG_FUNCTION_ARGS)
+{
+	ExpandedGrid *eg;
+	const char *fname;
+	const sc_cell *cells;
+	sc_bbox		u;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	eg = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	fname = eg->grid.kind == SC_GRID_HEX ? "safety.hex_agg" : "safety.grid_agg";
+	cells = sp_grid_cells(eg);
+	sp_check_units_grid(eg, 0, fname, "geom");
+	u = sc_grid_cells_bbox(eg->grid.kind, eg->grid.cell_size, cells, eg->grid.count);
+	sp_notice_many_cells(fname, eg->grid.cell_size, sc_units_cells_spanned(cells, eg->grid.count), &u);
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }
 
 void

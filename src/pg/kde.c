@@ -12,6 +12,10 @@
  */
 #include "safety_pg.h"
 
+#include "catalog/pg_type.h"
+#include "nodes/execnodes.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/plannodes.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -19,6 +23,9 @@
 
 #include "sc_kde.h"
 #include "hotspots_pg.h"
+#include "units_pg.h"
+
+#include "nodes/primnodes.h"
 
 typedef struct KdeState
 {
@@ -238,7 +245,125 @@ safety_kde_combine(PG_FUNCTION_ARGS)
 	return safety_grid_combine(fcinfo);
 }
 
-/* final: flush and hand out a flat grid (the state stays intact) */
+/*
+ * The aggregate call as written.  A parallel plan's Finalize Aggregate has
+ * an Aggref whose one argument is a Var of its outer plan (the Gather, a
+ * Sort, ...), down to the Partial Aggregate whose Aggref holds the call's
+ * arguments: follow the Vars down the outer plans; NULL when anything else
+ * is found.
+ */
+static Aggref *
+agg_original_call(FunctionCallInfo fcinfo)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+	Plan	   *plan;
+	Expr	   *e;
+
+	if (agg == NULL || !DO_AGGSPLIT_COMBINE(agg->aggsplit))
+		return agg;
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState) || list_length(agg->args) != 1)
+		return NULL;
+	plan = ((AggState *) fcinfo->context)->ss.ps.plan;
+	e = linitial_node(TargetEntry, agg->args)->expr;
+	for (int depth = 0; depth < 16 && e != NULL && IsA(e, Var); depth++)
+	{
+		Var		   *v = (Var *) e;
+
+		if (v->varno != OUTER_VAR || (plan = outerPlan(plan)) == NULL ||
+			v->varattno < 1 || v->varattno > list_length(plan->targetlist))
+			return NULL;
+		e = list_nth_node(TargetEntry, plan->targetlist, v->varattno - 1)->expr;
+	}
+	if (e != NULL && IsA(e, Aggref) && ((Aggref *) e)->aggfnoid == agg->aggfnoid &&
+		!DO_AGGSPLIT_COMBINE(((Aggref *) e)->aggsplit))
+		return (Aggref *) e;
+	return NULL;
+}
+
+/* argument k (from 0) of the aggregate call, when it is a constant of type typ */
+static bool
+agg_const_arg(FunctionCallInfo fcinfo, int k, Oid typ, Datum *out)
+{
+	Aggref	   *agg = agg_original_call(fcinfo);
+	TargetEntry *tle;
+	Const	   *c;
+
+	if (agg == NULL || k >= list_length(agg->args))
+		return false;
+	tle = list_nth_node(TargetEntry, agg->args, k);
+	if (!IsA(tle->expr, Const))
+		return false;
+	c = (Const *) tle->expr;
+	if (c->consttype != typ || c->constisnull)
+		return false;
+	*out = c->constvalue;
+	return true;
+}
+
+/*
+ * Bandwidth and kernel of a kde_agg call: from the state of a serial plan,
+ * else (a parallel plan's combined grid) from the call's constant
+ * arguments; false when they are not known (arguments that vary by row).
+ */
+static bool
+kde_agg_params(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh, double *h, sc_kernel *kernel)
+{
+	Aggref	   *agg;
+	Datum		d;
+
+	if (eoh->eoh_methods == &kde_methods && ((KdeState *) eoh)->acc_ready)
+	{
+		*h = ((KdeState *) eoh)->acc.h;
+		*kernel = ((KdeState *) eoh)->acc.kernel;
+		return true;
+	}
+	if (!agg_const_arg(fcinfo, 2, FLOAT8OID, &d))
+		return false;
+	*h = DatumGetFloat8(d);
+	*kernel = SC_KERNEL_DEFAULT;
+	agg = agg_original_call(fcinfo);
+	if (list_length(agg->args) > 3 &&
+		exprType((Node *) list_nth_node(TargetEntry, agg->args, list_length(agg->args) - 1)->expr) == TEXTOID)
+	{
+		sc_err		err;
+
+		if (!agg_const_arg(fcinfo, list_length(agg->args) - 1, TEXTOID, &d) ||
+			sc_kernel_parse(TextDatumGetCString(d), kernel, &err) != SC_OK)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The unit checks of kde_agg, once per aggregate on the whole density grid
+ * (the leader's, in a parallel plan): SRID-0 longitude/latitude, the
+ * bandwidth below the cell size, too many cells.
+ */
+static void
+kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
+{
+	const char *fname = "safety.kde_agg";
+	ExpandedGrid *eg = (ExpandedGrid *) eoh;
+	const sc_cell *cells;
+	sc_bbox		u;
+	double		h;
+	sc_kernel	kernel;
+
+	if (eg->magic != SP_GRID_MAGIC)
+		return;
+	if (kde_agg_params(fcinfo, eoh, &h, &kernel))
+	{
+		sp_check_units_grid(eg, sc_kernel_support(kernel) * h, fname, "geom");
+		sp_notice_bandwidth(fname, h, eg->grid.cell_size);
+	}
+	if (eg->grid.count == 0)
+		return;
+	cells = sp_grid_cells(eg);
+	u = sc_grid_cells_bbox(eg->grid.kind, eg->grid.cell_size, cells, eg->grid.count);
+	sp_notice_many_cells(fname, eg->grid.cell_size, sc_units_cells_spanned(cells, eg->grid.count), &u);
+}
+
+/* final: flush, check units and hand out a flat grid (the state stays intact) */
 PG_FUNCTION_INFO_V1(safety_kde_final);
 Datum
 safety_kde_final(PG_FUNCTION_ARGS)
@@ -254,6 +379,7 @@ safety_kde_final(PG_FUNCTION_ARGS)
 	eoh = DatumGetEOHP(PG_GETARG_DATUM(0));
 	if (eoh->eoh_methods == &kde_methods)
 		kde_flush((KdeState *) eoh, "safety.kde_agg");
+	kde_agg_check_units(fcinfo, eoh);
 	size = EOH_get_flat_size(eoh);
 	flat = sp_palloc_huge(size, "safety.kde_agg", "the stored form of the density grid");
 	EOH_flatten_into(eoh, flat, size);
@@ -333,6 +459,9 @@ safety_kde_events(PG_FUNCTION_ARGS)
 		h = PG_GETARG_FLOAT8(2);
 		sp_check_bandwidth(fname, h);
 	}
+	sp_events_check_units(&ee->ev, fmin(cell_size, h), fname, h < cell_size ? "bandwidth" : "cell_size");
+	sp_notice_bandwidth(fname, h, cell_size);
+	sp_notice_events_cells(&ee->ev, cell_size, sc_kernel_support(kernel) * h, fname);
 	eg = sp_grid_new(CurrentMemoryContext, SC_GRID_SQUARE, ee->ev.srid, cell_size);
 	st = sc_kde_add_points(&eg->grid, ee->ev.n, ee->ev.x, ee->ev.y,
 						   (ee->ev.flags & SC_EV_HAS_WEIGHT) ? ee->ev.w : NULL,

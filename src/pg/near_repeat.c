@@ -7,6 +7,7 @@
  * the arguments, hands the events over and turns the result into rows.
  */
 #include "safety_pg.h"
+#include "units_pg.h"
 
 #include <math.h>
 
@@ -171,6 +172,7 @@ nr_read_args(FunctionCallInfo fcinfo, const char *fname, NrArgs *a)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: e must hold at least two events, it holds %zu", fname, a->ee->ev.n),
 						errhint("A near-repeat table counts pairs of events; check the filter that built e.")));
+	sp_events_check_units(&a->ee->ev, a->dist[0], fname, "distance_bands");
 	sp_notice_duplicates(&a->ee->ev, a->same_location, fname, "same_location",
 						 "their %llu pairs 0 days apart all fall in the first time band of the Knox table and inflate its ratios.",
 						 " (safety.create_near_repeat_view: duplicates => 'collapse')");
@@ -477,6 +479,7 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 	sp_events_sort(ee);
 	e = &ee->ev;
 	sp_events_require_projected(e, fname);
+	sp_events_check_units(e, distance, fname, "distance");
 
 	InitMaterializedSRF(fcinfo, 0);
 	sp_polygon_maker_init(&maker, TupleDescAttr(rsinfo->setDesc, 4)->atttypid, CurrentMemoryContext);

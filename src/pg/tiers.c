@@ -4,6 +4,7 @@
  * The algorithms are in src/core/sc_tiers.c.
  */
 #include "safety_pg.h"
+#include "units_pg.h"
 
 #include <math.h>
 
@@ -345,6 +346,8 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	p.data_start = sp_data_start(&ee->ev, fname);
 	sp_check_as_of(p.as_of, p.data_start, fname, "as_of");
+	sp_events_check_units(&ee->ev, cell_size, fname, "cell_size");
+	sp_notice_events_cells(&ee->ev, cell_size, 0, fname);
 	st = sc_risk_cells(&ee->ev, cell_size, &p, &w, &rule, &cells, &nc, &alloc,
 					   sp_check_interrupts, &err);
 	if (st != SC_OK)

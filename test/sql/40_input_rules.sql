@@ -37,7 +37,8 @@ FROM (VALUES ('SRID=4326;POINT(-84.5 39.1)'::geometry)) v(g);
 SELECT safety.utm_srid('SRID=32616;POINT(700000 4330000)'::geometry);
 SELECT safety.utm_srid('SRID=4326;POINT(10 85)'::geometry);
 -- an SRID unknown to spatial_ref_sys (and SRID 0) is taken as projected
-SELECT safety.grid_agg('SRID=0;POINT(5 5)'::geometry, 10), safety.grid_agg('SRID=900913;POINT(5 5)'::geometry, 10);
+-- (SRID 0 unless its points look like longitude/latitude: 84_defaults_units)
+SELECT safety.grid_agg('SRID=0;POINT(500 500)'::geometry, 10), safety.grid_agg('SRID=900913;POINT(5 5)'::geometry, 10);
 -- cell sizes
 SELECT safety.grid_agg('SRID=32616;POINT(0 0)'::geometry, 0);
 \echo :LAST_ERROR_SQLSTATE
