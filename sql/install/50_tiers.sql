@@ -320,6 +320,10 @@ CREATE FUNCTION @extschema@.record_tiers(name pg_catalog.text, e @extschema@.eve
 DECLARE
 	n pg_catalog.int8;
 BEGIN
+	-- a NULL collection is no input: nothing is stored, nor replaced
+	IF e IS NULL THEN
+		RETURN NULL;
+	END IF;
 	IF record_tiers.name IS NULL THEN
 		RAISE EXCEPTION 'safety.record_tiers: name must not be NULL'
 			USING ERRCODE = '22004', HINT = 'Name the series of snapshots, e.g. ''burglary-250m''.';
@@ -341,7 +345,7 @@ BEGIN
 	RETURN n;
 END $$;
 COMMENT ON FUNCTION @extschema@.record_tiers(pg_catalog.text, @extschema@.events, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.interval, pg_catalog.text) IS
-	'Store the tiered cells of safety.risk_tiers at as_of (score: their priority) in safety.tier_history under name (replacing a snapshot of the same name and as_of); returns the rows stored';
+	'Store the tiered cells of safety.risk_tiers at as_of (score: their priority) in safety.tier_history under name (replacing a snapshot of the same name and as_of); returns the rows stored; a NULL e stores and replaces nothing and returns NULL';
 
 CREATE FUNCTION @extschema@.tier_changes(name pg_catalog.text, from_as_of pg_catalog.timestamptz,
 	to_as_of pg_catalog.timestamptz)

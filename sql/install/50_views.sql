@@ -43,13 +43,16 @@ CREATE TABLE @extschema@.refresh_log (
 	rows pg_catalog.int8,
 	duration pg_catalog.interval,
 	status pg_catalog.text NOT NULL CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['running', 'ok', 'failed'])),
-	error pg_catalog.text
+	error pg_catalog.text,
+	note pg_catalog.text
 );
 ALTER SEQUENCE @extschema@.refresh_log_id_seq OWNED BY @extschema@.refresh_log.id;
 CREATE INDEX refresh_log_view_idx ON @extschema@.refresh_log (schema, view, started);
 COMMENT ON TABLE @extschema@.refresh_log IS
 	'One row per refresh of a safety view: when, how long, rows, ok or failed with the error';
 COMMENT ON SEQUENCE @extschema@.refresh_log_id_seq IS 'Ids of safety.refresh_log';
+COMMENT ON COLUMN @extschema@.refresh_log.note IS
+	'What an ok refresh found worth saying (safety.view_window_note): the window held no events, with the latest event of the source; NULL otherwise';
 
 -- kept by pg_dump (the extension's own rows: none)
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.views', '');
@@ -327,19 +330,68 @@ COMMENT ON FUNCTION @extschema@.check_view_call(pg_catalog.text, pg_catalog.int4
 
 -- the SQL of the views ------------------------------------------------------
 
-CREATE FUNCTION @extschema@.view_as_of_sql(parameters pg_catalog.jsonb)
-	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	-- the end of the window: a fixed time, or the time of each refresh
+CREATE FUNCTION @extschema@.view_source_sql(source pg_catalog.regclass)
+	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN (SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
+		FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+		WHERE c.oid OPERATOR(pg_catalog.=) source);
+COMMENT ON FUNCTION @extschema@.view_source_sql(pg_catalog.regclass) IS
+	'The schema-qualified, quoted name of a view''s source table';
+
+CREATE FUNCTION @extschema@.view_as_of_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
+	-- the end of the window: a fixed time, the time of each refresh, or the
+	-- time of the source's last event that passes the filter (at each refresh;
+	-- the filter stands on lines of its own, as in view_events_sql)
 	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' IS NULL THEN 'pg_catalog.now()'
+		WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' OPERATOR(pg_catalog.=) 'latest' THEN pg_catalog.format(
+$sql$(SELECT pg_catalog.max(l.t) FROM (SELECT %1$I AS t FROM %2$s WHERE (
+%3$s
+	)) l)$sql$,
+			parameters OPERATOR(pg_catalog.->>) 'time_column', @extschema@.view_source_sql(source),
+			coalesce(parameters OPERATOR(pg_catalog.->>) 'filter', 'true'))
 		ELSE pg_catalog.format('%L::pg_catalog.timestamptz', parameters OPERATOR(pg_catalog.->>) 'as_of') END;
-COMMENT ON FUNCTION @extschema@.view_as_of_sql(pg_catalog.jsonb) IS
-	'SQL of the as_of of a view''s parameters: the fixed time, or now() (the time of each refresh)';
+COMMENT ON FUNCTION @extschema@.view_as_of_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
+	'SQL of the as_of of a view''s parameters: the fixed time, now() (the time of each refresh), or for ''latest'' the time of the last event of source that passes the filter (at each refresh)';
+
+CREATE FUNCTION @extschema@.view_as_of(fn pg_catalog.text, as_of pg_catalog.text, "window" pg_catalog.interval)
+	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	at pg_catalog.timestamptz;
+BEGIN
+	IF as_of IS NULL THEN
+		PERFORM @extschema@.check_view_window(fn, "window", NULL);
+		RETURN 'null'::pg_catalog.jsonb;
+	ELSIF pg_catalog.lower(pg_catalog.btrim(as_of)) OPERATOR(pg_catalog.=) 'latest' THEN
+		PERFORM @extschema@.check_view_window(fn, "window", NULL);
+		RETURN '"latest"'::pg_catalog.jsonb;
+	END IF;
+	BEGIN
+		at := as_of::pg_catalog.timestamptz;
+	EXCEPTION WHEN data_exception THEN
+		RAISE EXCEPTION '%: as_of must be ''latest'' or a time, not "%"', fn, as_of
+			USING ERRCODE = 'invalid_parameter_value',
+			HINT = 'Leave it out for now() at each refresh, or pass e.g. ''2018-07-01 00:00+00'' or ''latest'' (the last event).';
+	END;
+	PERFORM @extschema@.check_view_window(fn, "window", at);
+	RETURN pg_catalog.to_jsonb(at);
+END $$;
+COMMENT ON FUNCTION @extschema@.view_as_of(pg_catalog.text, pg_catalog.text, pg_catalog.interval) IS
+	'The as_of of a view as stored in its parameters (JSON null: now() at each refresh; "latest": the last event at each refresh; else the time), after checking it and the window (errors name fn)';
+
+CREATE FUNCTION @extschema@.view_as_of_text(parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' IS NULL THEN 'each refresh'
+		WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' OPERATOR(pg_catalog.=) 'latest' THEN 'the latest event'
+		ELSE ((parameters OPERATOR(pg_catalog.->>) 'as_of')::pg_catalog.timestamptz)::pg_catalog.text END;
+COMMENT ON FUNCTION @extschema@.view_as_of_text(pg_catalog.jsonb) IS
+	'The as_of of a view''s parameters in words, for its comment';
 
 CREATE FUNCTION @extschema@.view_events_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb, columns pg_catalog.text)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := view_events_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(view_events_sql.source, p);
 BEGIN
 	-- the filter stands on lines of its own (a trailing comment ends with
 	-- it) inside a subquery of its own
@@ -407,7 +459,7 @@ CREATE FUNCTION @extschema@.hotspot_view_sql(source pg_catalog.regclass, paramet
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := hotspot_view_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(hotspot_view_sql.source, p);
 	cell_size pg_catalog.float8 := (p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8;
 	-- stored by create_hotspot_view; older entries have neither
 	distance pg_catalog.float8 := coalesce((p OPERATOR(pg_catalog.->>) 'distance')::pg_catalog.float8,
@@ -462,7 +514,7 @@ CREATE FUNCTION @extschema@.near_repeat_view_sql(source pg_catalog.regclass, par
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := near_repeat_view_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(near_repeat_view_sql.source, p);
 	-- the arguments of near_repeat after the events, as stored
 	-- (numbers as quoted literals: -9223372036854775808::int8 would be
 	-- -(9223372036854775808::int8), out of range)
@@ -515,7 +567,7 @@ CREATE FUNCTION @extschema@.tier_view_sql(source pg_catalog.regclass, parameters
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	p pg_catalog.jsonb := tier_view_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(p);
+	as_of pg_catalog.text := @extschema@.view_as_of_sql(tier_view_sql.source, p);
 BEGIN
 	-- every column of safety.risk_tiers, cells with fewer than min_count
 	-- events in the last year left out after ranking
@@ -545,6 +597,46 @@ CREATE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
 		(parameters OPERATOR(pg_catalog.->>) 'lookback')::pg_catalog.int4);
 COMMENT ON FUNCTION @extschema@.tier_view_args(pg_catalog.jsonb) IS
 	'SQL of the arguments of safety.risk_tiers after the events and as_of, from a tier view''s parameters';
+
+CREATE FUNCTION @extschema@.view_window_note(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE
+	-- the window, and the last event, as the session writes times and intervals
+	AS $$
+DECLARE
+	p pg_catalog.jsonb := view_window_note.parameters;
+	at pg_catalog.timestamptz;
+	latest pg_catalog.timestamptz;
+	n pg_catalog.int8;
+BEGIN
+	-- a tier view has no window: its cells are counted over the last year
+	IF NOT p OPERATOR(pg_catalog.?) 'window' THEN
+		p := p OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('window', '365 days'::pg_catalog.text);
+	END IF;
+	EXECUTE @extschema@.view_events_sql(view_window_note.source, p, 'pg_catalog.count(*)') INTO n;
+	IF n OPERATOR(pg_catalog.>) 0 THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT ' OPERATOR(pg_catalog.||) @extschema@.view_as_of_sql(view_window_note.source, p) INTO at;
+	EXECUTE pg_catalog.format(E'SELECT pg_catalog.max(%I) FROM %s WHERE (\n%s\n\t)',
+		p OPERATOR(pg_catalog.->>) 'time_column', @extschema@.view_source_sql(view_window_note.source),
+		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true')) INTO latest;
+	IF latest IS NULL THEN
+		RETURN pg_catalog.format('no events in the window: %s has no events%s', view_window_note.source,
+			CASE WHEN p OPERATOR(pg_catalog.?) 'filter' AND p OPERATOR(pg_catalog.->>) 'filter' IS NOT NULL
+				THEN ' that pass the filter' ELSE '' END);
+	END IF;
+	RETURN pg_catalog.format('no events in the window (%s, %s]; the latest event of %s%s is at %s',
+		at OPERATOR(pg_catalog.-) (p OPERATOR(pg_catalog.->>) 'window')::pg_catalog.interval, at, view_window_note.source,
+		CASE WHEN p OPERATOR(pg_catalog.->>) 'filter' IS NOT NULL THEN ' (filtered)' ELSE '' END, latest);
+END $$;
+COMMENT ON FUNCTION @extschema@.view_window_note(pg_catalog.regclass, pg_catalog.jsonb) IS
+	'NULL when the window of a view (for a tier view, the year before as_of) holds events of source; else a note naming the window and the source''s latest event (what safety.refresh logs and notices)';
+
+CREATE FUNCTION @extschema@.view_window_hint() RETURNS pg_catalog.text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN 'The view''s as_of (now() at each refresh, unless given) lies outside the data: create it with as_of => ''latest'' to end the window at the last event, or with a fixed time.';
+COMMENT ON FUNCTION @extschema@.view_window_hint() IS
+	'The hint of the notice of a view whose window holds no events';
 
 -- create and drop -----------------------------------------------------------
 
@@ -580,7 +672,7 @@ CREATE FUNCTION @extschema@.create_hotspot_view(
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
 	min_count pg_catalog.int4 DEFAULT NULL,
-	as_of pg_catalog.timestamptz DEFAULT NULL,
+	as_of pg_catalog.anycompatible DEFAULT NULL::pg_catalog.text,
 	distance pg_catalog.float8 DEFAULT NULL,
 	fdr pg_catalog.bool DEFAULT true)
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql
@@ -596,6 +688,8 @@ DECLARE
 	mc pg_catalog.int4 := create_hotspot_view.min_count;
 	dist pg_catalog.float8 := coalesce(create_hotspot_view.distance, 3 OPERATOR(pg_catalog.*) create_hotspot_view.cell_size);
 	params pg_catalog.jsonb;
+	at pg_catalog.jsonb;
+	note pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL
@@ -606,7 +700,7 @@ BEGIN
 	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
 	PERFORM @extschema@.check_view_size(fn, 'bandwidth', bandwidth);
 	PERFORM @extschema@.check_view_size(fn, 'distance', dist);
-	PERFORM @extschema@.check_view_window(fn, "window", as_of);
+	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, "window");
 	mc := @extschema@.view_min_count(fn, mc);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
@@ -614,22 +708,26 @@ BEGIN
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column,
 		'cell_size', cell_size, 'bandwidth', bandwidth, 'window', "window"::pg_catalog.text,
-		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid, 'shape', 'square',
+		'filter', filter, 'min_count', mc, 'as_of', at, 'srid', srid, 'shape', 'square',
 		'distance', dist, 'fdr', fdr);
 	view := @extschema@.create_view_relation(vschema, vname, @extschema@.hotspot_view_sql(src, params),
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
 		'safety hotspot view: events, kernel density (bandwidth %s) and Gi* (distance %s%s) per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
 		bandwidth, dist, CASE WHEN fdr THEN ', FDR' ELSE '' END,
-		cell_size, src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
+		cell_size, src, "window"::pg_catalog.text, @extschema@.view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
 	VALUES (vschema, vname, 'hotspot', src, params);
+	note := @extschema@.view_window_note(src, params);
+	IF note IS NOT NULL THEN
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@.view_window_hint();
+	END IF;
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
-	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz,
+	pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.anycompatible,
 	pg_catalog.float8, pg_catalog.bool) IS
-	'Create a materialized view of events, kernel density, Gi* z, class and tier per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views';
+	'Create a materialized view of events, kernel density, Gi* z, class and tier per square cell in a sliding time window (one row per cell with at least min_count events), listed in safety.views; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; an empty window gives a NOTICE';
 
 CREATE FUNCTION @extschema@.create_near_repeat_view(
 	name pg_catalog.text,
@@ -645,7 +743,7 @@ CREATE FUNCTION @extschema@.create_near_repeat_view(
 	"window" pg_catalog.interval DEFAULT '1 year',
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
-	as_of pg_catalog.timestamptz DEFAULT NULL,
+	as_of pg_catalog.anycompatible DEFAULT NULL::pg_catalog.text,
 	duplicates pg_catalog.text DEFAULT 'keep')
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql
 	-- the window is stored as text: one style whatever the session's
@@ -660,6 +758,8 @@ DECLARE
 	srid pg_catalog.int4;
 	id_col record;
 	params pg_catalog.jsonb;
+	at pg_catalog.jsonb;
+	note pg_catalog.text;
 	what pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
@@ -674,7 +774,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			HINT = '''collapse'' keeps one event per place and time (safety.collapse_duplicates), for tables with one row per victim or offense.';
 	END IF;
-	PERFORM @extschema@.check_view_window(fn, "window", as_of);
+	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, "window");
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
 	-- types by oid: their names print qualified when another schema on the
@@ -693,10 +793,10 @@ BEGIN
 		'geom_column', geom_column, 'time_column', time_column, 'id_column', id_column,
 		'distance_bands', pg_catalog.to_jsonb(distance_bands), 'time_bands', pg_catalog.to_jsonb(time_bands),
 		'permutations', permutations, 'seed', seed, 'metric', pg_catalog.lower(metric),
-		'window', "window"::pg_catalog.text, 'filter', filter, 'as_of', as_of, 'srid', srid,
+		'window', "window"::pg_catalog.text, 'filter', filter, 'as_of', at, 'srid', srid,
 		'duplicates', pg_catalog.lower(duplicates));
 	what := pg_catalog.format('of %s in the %s up to %s%s (distance bands %s, time bands %s days, %s permutations, seed %s, %s%s)',
-		src, "window"::pg_catalog.text, coalesce(as_of::pg_catalog.text, 'each refresh'),
+		src, "window"::pg_catalog.text, @extschema@.view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END,
 		distance_bands, time_bands, permutations, seed, pg_catalog.lower(metric),
 		CASE WHEN pg_catalog.lower(duplicates) OPERATOR(pg_catalog.=) 'collapse' THEN ', duplicates collapsed' ELSE '' END);
@@ -707,12 +807,16 @@ BEGIN
 			vname) OPERATOR(pg_catalog.||) what);
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters, companions)
 	VALUES (vschema, vname, 'near_repeat', src, params, ARRAY[wname]::pg_catalog.name[]);
+	note := @extschema@.view_window_note(src, params);
+	IF note IS NOT NULL THEN
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@.view_window_hint();
+	END IF;
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
 	pg_catalog.name, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text,
-	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz, pg_catalog.text) IS
-	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone (the event''s point when the zone is the same location only); duplicates ''collapse'' analyses one event per place and time (safety.collapse_duplicates); listed in safety.views as one entry';
+	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.anycompatible, pg_catalog.text) IS
+	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone (the event''s point when the zone is the same location only); duplicates ''collapse'' analyses one event per place and time (safety.collapse_duplicates); listed in safety.views as one entry; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; an empty window gives a NOTICE';
 
 CREATE FUNCTION @extschema@.create_tier_view(
 	name pg_catalog.text,
@@ -727,7 +831,7 @@ CREATE FUNCTION @extschema@.create_tier_view(
 	lookback pg_catalog.int4 DEFAULT 4,
 	filter pg_catalog.text DEFAULT NULL,
 	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
-	as_of pg_catalog.timestamptz DEFAULT NULL,
+	as_of pg_catalog.anycompatible DEFAULT NULL::pg_catalog.text,
 	min_count pg_catalog.int4 DEFAULT NULL)
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql
 	-- the intervals are stored as text: one style whatever the session's
@@ -742,6 +846,8 @@ DECLARE
 	mc pg_catalog.int4;
 	offense_col record;
 	params pg_catalog.jsonb;
+	at pg_catalog.jsonb;
+	note pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
@@ -754,7 +860,7 @@ BEGIN
 	IF horizon OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
 		RAISE EXCEPTION '%: horizon must be a positive interval, not %', fn, horizon USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	PERFORM @extschema@.check_view_window(fn, horizon, as_of);
+	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, horizon);
 	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
 	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
@@ -770,7 +876,7 @@ BEGIN
 		'geom_column', geom_column, 'time_column', time_column, 'offense_column', offense_column,
 		'cell_size', cell_size, 'horizon', horizon::pg_catalog.text, 'model', model,
 		'keep', keep, 'lookback', lookback,
-		'filter', filter, 'min_count', mc, 'as_of', as_of, 'srid', srid);
+		'filter', filter, 'min_count', mc, 'as_of', at, 'srid', srid);
 	-- the tier parameters, checked by safety.risk_tiers itself
 	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format('@extschema@.risk_tiers($1, %L::pg_catalog.timestamptz, %s)',
 		'2000-01-03 00:00+00', @extschema@.tier_view_args(params)));
@@ -778,16 +884,20 @@ BEGIN
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
 		'safety tier view: safety.risk_tiers per %s cell of %s (offense weights from %I, model %s, horizon %s, keep %s, lookback %s) at %s%s; cells with fewer than %s events in the last year are left out',
 		cell_size, src, offense_column, model, horizon::pg_catalog.text, keep, lookback,
-		coalesce(as_of::pg_catalog.text, 'each refresh'),
+		@extschema@.view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
 	VALUES (vschema, vname, 'tier', src, params);
+	note := @extschema@.view_window_note(src, params);
+	IF note IS NOT NULL THEN
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@.view_window_hint();
+	END IF;
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
 	pg_catalog.name, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.int4,
-	pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz, pg_catalog.int4) IS
-	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the last year), listed in safety.views';
+	pg_catalog.text, pg_catalog.name, pg_catalog.anycompatible, pg_catalog.int4) IS
+	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the last year), listed in safety.views; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; a last year without events gives a NOTICE';
 
 CREATE FUNCTION @extschema@.view_relations(v @extschema@.views) RETURNS pg_catalog.text[]
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -849,6 +959,7 @@ DECLARE
 	k pg_catalog.int4;
 	msg pg_catalog.text;
 	state pg_catalog.text;
+	window_note pg_catalog.text;
 BEGIN
 	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
 		RAISE EXCEPTION 'safety.refresh: must be owner of materialized view %', qname USING ERRCODE = 'insufficient_privilege';
@@ -884,12 +995,16 @@ BEGIN
 			EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', rels[k]) INTO n;
 			counts := counts OPERATOR(pg_catalog.||) n;
 		END LOOP;
+		-- a window without events (as_of past the data): said, and logged
+		window_note := @extschema@.view_window_note(v.source, v.parameters);
 		t1 := pg_catalog.clock_timestamp();
-		UPDATE @extschema@.refresh_log l SET finished = t1, rows = u.n, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'ok'
+		UPDATE @extschema@.refresh_log l SET finished = t1, rows = u.n, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'ok',
+			note = window_note
 		FROM ROWS FROM (pg_catalog.unnest(log_ids), pg_catalog.unnest(counts)) AS u(id, n)
 		WHERE l.id OPERATOR(pg_catalog.=) u.id;
 	EXCEPTION WHEN OTHERS THEN
 		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+		window_note := NULL;
 		t1 := pg_catalog.clock_timestamp();
 		UPDATE @extschema@.refresh_log l SET finished = t1, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'failed',
 			error = state OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) msg
@@ -897,9 +1012,12 @@ BEGIN
 		RAISE WARNING 'safety.refresh: refresh of % failed: %', qname, msg
 			USING HINT = 'The previous contents stay readable; safety.refresh_log has the error.';
 	END;
+	IF window_note IS NOT NULL THEN
+		RAISE NOTICE 'safety.refresh: %: %', qname, window_note USING HINT = @extschema@.view_window_hint();
+	END IF;
 END $$;
 COMMENT ON PROCEDURE @extschema@.refresh(pg_catalog.text, pg_catalog.name) IS
-	'Refresh a safety view and its companions together (concurrently once populated, one refresh per view at a time), logged in safety.refresh_log (a row per relation); a failure is logged and leaves the old contents';
+	'Refresh a safety view and its companions together (concurrently once populated, one refresh per view at a time), logged in safety.refresh_log (a row per relation); a failure is logged and leaves the old contents; a window without events is noticed and noted in the log';
 
 CREATE PROCEDURE @extschema@.refresh_all()
 	LANGUAGE plpgsql AS $$

@@ -33,7 +33,7 @@ BEGIN
 			cell_size => (p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8,
 			filter => p OPERATOR(pg_catalog.->>) 'filter',
 			schema => v OPERATOR(pg_catalog.->>) 'schema',
-			as_of => (p OPERATOR(pg_catalog.->>) 'as_of')::pg_catalog.timestamptz,
+			as_of => p OPERATOR(pg_catalog.->>) 'as_of',
 			min_count => (p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4);
 		-- made inside this script, it would become part of the extension
 		EXECUTE pg_catalog.format('ALTER EXTENSION safety DROP MATERIALIZED VIEW %s', rel);

@@ -22,6 +22,14 @@ DROP FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8[], pg_
 DROP FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
 DROP FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
 
+-- --- views: as_of is text ('latest', a time, or NULL), refreshes get a note ---
+
+ALTER TABLE @extschema@.refresh_log ADD COLUMN note pg_catalog.text;
+COMMENT ON COLUMN @extschema@.refresh_log.note IS
+	'What an ok refresh found worth saying (safety.view_window_note): the window held no events, with the latest event of the source; NULL otherwise';
+DROP FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.bool);
+DROP FUNCTION @extschema@.view_as_of_sql(pg_catalog.jsonb);
+
 -- --- tier_policy: the share that sets each tier's cut-off, and a cap ----------
 
 -- the guard would mark the shipped rows as changed (and so dumped)

@@ -15,6 +15,20 @@ sc_rt_rule_default(sc_rt_rule *r)
 	r->lookback = SC_RT_LOOKBACK;
 }
 
+bool
+sc_rt_stale(const sc_fc_data *d, int64_t as_of, int64_t *last)
+{
+	size_t		k = d->n;
+
+	/* d->t ascends: the last event before as_of */
+	while (k > 0 && d->t[k - 1] >= as_of)
+		k--;
+	if (k == 0)
+		return false;
+	*last = d->t[k - 1];
+	return as_of - *last > SC_RT_SEVERITY_WINDOW;
+}
+
 sc_status
 sc_rt_check_rule(const sc_rt_rule *r, sc_err *err)
 {

@@ -37,6 +37,14 @@ typedef struct sc_rt_rule
 void		sc_rt_rule_default(sc_rt_rule *r);
 sc_status	sc_rt_check_rule(const sc_rt_rule *r, sc_err *err);
 
+/*
+ * Whether as_of is stale for tiering: the last year before it
+ * (SC_RT_SEVERITY_WINDOW, where a cell's events are counted) holds no event
+ * of d, though earlier ones exist.  *last: the time of the last event before
+ * as_of (an event at as_of is not before it), when there is one.
+ */
+bool		sc_rt_stale(const sc_fc_data *d, int64_t as_of, int64_t *last);
+
 typedef struct sc_rt_cell
 {
 	double		expected;

@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "funcapi.h"
 #include "utils/timestamp.h"
 
 #include "sc_tiers.h"
@@ -18,6 +19,21 @@ sp_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const cha
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						errmsg("%s: %s must not be NULL", fname, argname),
 						errhint("Pass a value, or leave the argument out to use its default.")));
+}
+
+/*
+ * A NULL collection (safety.events or safety.grid) is no input, as for a
+ * STRICT function: a set-returning function returns no rows, whatever its
+ * other arguments (docs/reference.md, "NULL and empty inputs").  An aggregate
+ * over no rows gives NULL, so an empty filter gives an empty result.
+ */
+bool
+sp_null_collection_srf(FunctionCallInfo fcinfo, int argno)
+{
+	if (!PG_ARGISNULL(argno))
+		return false;
+	InitMaterializedSRF(fcinfo, 0);
+	return true;
 }
 
 /* an interval argument as microseconds (a year 365.25 days, a month 30), > 0 */

@@ -216,6 +216,8 @@ safety_forecast(PG_FUNCTION_ARGS)
 	SpPolygonMaker maker;
 	TupleDesc	tupdesc;
 
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	sp_arg_not_null(fcinfo, 4, fname, "model");
 	spec = sp_fc_parse_model(text_to_cstring(PG_GETARG_TEXT_PP(4)), fname);
@@ -278,6 +280,8 @@ safety_forecast_fit(PG_FUNCTION_ARGS)
 	bool		nulls[12] = {false};
 	Interval   *hist = palloc0(sizeof(Interval));
 
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
 	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	if (!PG_ARGISNULL(4))
 		spec.window = sp_arg_interval(fcinfo, 4, fname, "history");
@@ -369,7 +373,8 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	cell_size = sp_arg_float(fcinfo, 1, fname, "cell_size");
 	sp_check_cell_size(fname, cell_size);
 	start = sp_arg_time(fcinfo, 2, fname, "start");

@@ -301,10 +301,8 @@ safety_gi_star(PG_FUNCTION_ARGS)
 	bool		has_area = false;
 	SpCellSet	set;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("%s: g must not be NULL", fname),
-						errhint("An aggregate over no rows gives NULL: check the WHERE clause.")));
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	if (PG_ARGISNULL(1))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						errmsg("%s: distance must not be NULL", fname),

@@ -30,10 +30,8 @@ safety_optimized_hotspots(PG_FUNCTION_ARGS)
 	sc_status	st;
 	double		extra[2];
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("%s: e must not be NULL", fname),
-						errhint("An aggregate over no rows gives NULL: check the WHERE clause.")));
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	if (ee->ev.n < need)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -26,11 +26,9 @@ safety_nni(PG_FUNCTION_ARGS)
 	Datum		values[8];
 	bool		nulls[8] = {false};
 
-	/* not STRICT (a NULL area means the convex hull), so e is checked here */
+	/* not STRICT (a NULL area means the convex hull): a NULL e is no input */
 	if (PG_ARGISNULL(0))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("%s: e must not be NULL", fname),
-						errhint("An aggregate over no rows gives NULL: check the WHERE clause.")));
+		PG_RETURN_NULL();
 	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
 	if (!PG_ARGISNULL(1))
 	{

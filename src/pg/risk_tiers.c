@@ -90,7 +90,8 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int64		as_of,
 				horizon,
-				data_start;
+				data_start,
+				last;
 	double		cell_size;
 	sc_fc_spec	spec;
 	sc_rt_rule	rule;
@@ -102,10 +103,21 @@ safety_forecast_tiers(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	sp_fc_common_args(fcinfo, fname, &as_of, &cell_size, &horizon);
 	spec = model_arg(fcinfo, 4, fname);
 	rule = rule_args(fcinfo, 5, fname);
 	d = sp_fc_prepare(PG_GETARG_DATUM(0), cell_size, as_of, fname, "as_of", &data_start);
+	if (sc_rt_stale(d, as_of, &last))
+	{
+		/* timestamptz_to_str returns a static buffer */
+		char	   *as_of_str = pstrdup(timestamptz_to_str(as_of));
+
+		ereport(NOTICE, (errmsg("%s: as_of %s is more than a year after the last event (%s): no cell has events in the last year",
+								fname, as_of_str, timestamptz_to_str(last)),
+						 errhint("The tiers grade the last year: pass an as_of within the data, e.g. the time of the last event.")));
+	}
 	cells = sp_palloc_huge(sizeof(sc_rt_cell) * d->ncells, fname, "the tiers");
 	st = sc_rt_tiers(d, &spec, as_of, horizon, &rule, cells, NULL, sp_check_interrupts, &err);
 	if (st != SC_OK)
@@ -165,7 +177,8 @@ safety_tier_backtest(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	cell_size = sp_arg_float(fcinfo, 1, fname, "cell_size");
 	sp_check_cell_size(fname, cell_size);
 	start = sp_arg_time(fcinfo, 2, fname, "start");

@@ -171,6 +171,8 @@ void		sp_tier_oids(Oid typ, Oid out[4]);
 
 /* argument readers (args.c): each raises an error naming the argument */
 void		sp_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
+/* a NULL collection is no input: true, with an empty result set, when argno is NULL */
+bool		sp_null_collection_srf(FunctionCallInfo fcinfo, int argno);
 /* an interval as microseconds (a year 365.25 days, a month 30), > 0 and at most SC_INTERVAL_MAX_USEC */
 int64		sp_arg_interval(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
 /* error unless us is at most SC_INTERVAL_MAX_USEC (10000 years) */

@@ -274,7 +274,8 @@ safety_risk_components(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
 	p.as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
 	p.window = sp_arg_interval(fcinfo, 2, fname, "window");
 	p.baseline = sp_arg_interval(fcinfo, 3, fname, "baseline");
@@ -334,7 +335,8 @@ safety_risk_scores(PG_FUNCTION_ARGS)
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, 0, fname, "e");
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
 	p.as_of = sp_arg_time(fcinfo, 1, fname, "as_of");
 	cell_size = sp_arg_float(fcinfo, 2, fname, "cell_size");
 	sp_check_cell_size(fname, cell_size);

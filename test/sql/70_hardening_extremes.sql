@@ -7,7 +7,7 @@
 SET extra_float_digits = 0;
 SET timezone = 'UTC';
 
--- 1. nni of NULL and of an empty collection: an error, not signal 11 --------
+-- 1. nni of NULL (no input: a NULL row) and of an empty collection (an error), not signal 11 --------
 SELECT * FROM safety.nni(NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM safety.nni((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false));

@@ -16,6 +16,7 @@
 #include "sc_test.h"
 #include "sc_test_util.h"
 #include "sc_forecast.h"
+#include "sc_risk_tiers.h"
 
 static const sc_alloc *A = &sc_malloc_allocator;
 
@@ -1562,6 +1563,30 @@ test_enomem(void)
 
 /* ---- 6. the interrupt hook ---------------------------------------------- */
 
+/* sc_rt_stale: the last event before as_of, and whether a year lies between */
+static void
+test_stale(void)
+{
+	sc_events	e;
+	sc_fc_data	d;
+	sc_err		err = {{0}};
+	int64_t		last = -1;
+
+	load(&e, hand, NHAND);
+	CHECK(sc_fc_prepare(&e, 100, 150 * DAY, 0, &d, A, NULL, &err) == SC_OK);
+	/* event 4 lies exactly at 200 days: not before as_of; event 12 (199 days) is */
+	CHECK(!sc_rt_stale(&d, 200 * DAY, &last) && last == 199 * DAY);
+	CHECK(!sc_rt_stale(&d, 146 * DAY, &last) && last == 145 * DAY);
+	CHECK(!sc_rt_stale(&d, 200 * DAY + SC_RT_SEVERITY_WINDOW, &last) && last == 200 * DAY);
+	CHECK(sc_rt_stale(&d, 200 * DAY + SC_RT_SEVERITY_WINDOW + 1, &last) && last == 200 * DAY);
+	CHECK(sc_rt_stale(&d, 3000 * DAY, &last) && last == 200 * DAY);
+	/* nothing before the first event (10 days + 5 hours): not stale, last untouched */
+	last = -1;
+	CHECK(!sc_rt_stale(&d, 10 * DAY + 5 * 3600000000LL, &last) && last == -1);
+	sc_fc_free(&d);
+	sc_events_free(&e);
+}
+
 static void
 test_interrupt(void)
 {
@@ -1638,5 +1663,6 @@ main(void)
 	test_sepp();
 	test_enomem();
 	test_interrupt();
+	test_stale();
 	TEST_DONE("forecast");
 }

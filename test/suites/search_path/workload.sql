@@ -15,6 +15,8 @@
 -- safety.default_rows_guard safety.hotspot_view_sql safety.near_repeat_view_sql
 -- safety.source_column safety.tier_view_args safety.tier_view_sql
 -- safety.view_as_of_sql safety.view_events_sql safety.view_geom_sql
+-- safety.view_as_of safety.view_as_of_text safety.view_source_sql
+-- safety.view_window_note safety.view_window_hint
 -- safety.view_gi_star safety.view_min_count safety.view_relations
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
@@ -137,7 +139,7 @@ SELECT safety.create_hotspot_view(:'hf', 'public.incidents', 'geom', 'occurred_a
 SELECT safety.create_near_repeat_view(:'nr', 'public.incidents', 'geom', 'occurred_at', 'id', '{100,200}', '{7,14}',
 	permutations => 19, "window" => '60 days', schema => :'vschema', as_of => '2018-07-01', duplicates => 'collapse');
 SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at', 'offense', 500, model => 'naive',
-	schema => :'vschema', as_of => '2018-07-01', min_count => 1);
+	schema => :'vschema', as_of => 'latest', min_count => 1);
 SELECT safety.owns_view(:'vschema', :'hv'), safety.view_entry(:'hv', :'vschema');
 -- also the insert policy of safety.views, for a role it binds
 SELECT safety.owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
