@@ -31,6 +31,7 @@ INSERT INTO nulls VALUES
   ('repeats', (SELECT count(*) FROM safety.repeats(NULL))::text),
   ('repeat_summary', (SELECT safety.repeat_summary(NULL) IS NULL)::text),
   ('repeat_gaps', (SELECT count(*) FROM safety.repeat_gaps(NULL, 0))::text),
+  ('collapse_duplicates', (SELECT safety.collapse_duplicates(NULL) IS NULL)::text),
   ('kde', (SELECT safety.kde(NULL::safety.events, 250) IS NULL)::text),
   ('kde_bandwidth', (SELECT safety.kde_bandwidth(NULL) IS NULL)::text),
   ('gi_star', (SELECT count(*) FROM safety.gi_star(NULL::safety.grid, 750))::text),
