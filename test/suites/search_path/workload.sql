@@ -20,7 +20,7 @@
 -- safety.view_gi_star safety.view_min_count safety.view_relations
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
--- safety.kde_combine safety.kde_final
+-- safety.kde_combine safety.kde_final safety.grid_agg_final
 -- Type I/O: safety.grid_in safety.grid_out safety.grid_send safety.grid_recv
 -- safety.events_in safety.events_out safety.events_send safety.events_recv
 -- (text casts below; binary through \copy ... (FORMAT binary), in the current directory).
