@@ -269,6 +269,19 @@ test_limits(void)
 							  &sc_malloc_allocator, &err) == SC_EINVAL);
 	CHECK(sc_near_event_cells(SC_GRID_SQUARE, 1.0, 1.0, 2, ev, 1, 0, 0, 1, 0, &out, &n, NULL,
 							  &sc_malloc_allocator, &err) == SC_EINVAL);
+	/* extreme sizes stay bounded by the rectangle (no overflow, no endless search) */
+	{
+		sc_cell		big[4] = {{0, 0, 1.0}, {0, 1, 3.0}, {1, 0, 2.0}, {1, 1, 5.0}};
+
+		CHECK(sc_near_event_cells(SC_GRID_SQUARE, 1e308, 1e308, 4, big, 0, 1, 0, 1, 0, &out, &n, NULL,
+								  &sc_malloc_allocator, &err) == SC_OK);
+		CHECK(n == 4);
+		free(out);
+		CHECK(sc_near_event_cells(SC_GRID_HEX, 1e-300, 1.0, 1, big, -1, 1, -1, 1, 0, &out, &n, NULL,
+								  &sc_malloc_allocator, &err) == SC_OK);
+		CHECK(n == 9);
+		free(out);
+	}
 	/* every allocation failure is reported and frees what it took */
 	ENOMEM_SWEEP(ctx, 20, failures, run_and_free(ev, &fa, &err));
 	CHECK(failures >= 4);
