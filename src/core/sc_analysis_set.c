@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-/* half the height of a hexagon of edge 1, as sc_grid.c (only for estimates) */
+/* half the height of a hexagon of edge 1, as sc_grid.c rounds it */
 #define HEX_HALF_HEIGHT 0.8660254037844387
 
 /* rows j0..j1 of column i */
@@ -54,18 +54,31 @@ tick(sc_interrupt_fn interrupt, size_t *t)
 		interrupt();
 }
 
-/* is the centre of (p + di, dj) within lim2 (squared) of the centre of (p, 0)? */
+/*
+ * Is the centre of (p + di, dj) within lim2 (squared) of the centre of
+ * (p, 0)?  The arithmetic of sc_grid_cell_center, in int64 and double so
+ * that offsets as wide as the index range cannot overflow.
+ */
 static bool
 within(sc_grid_kind kind, double s, int32_t p, int64_t di, int64_t dj, double lim2)
 {
-	double		x0,
-				y0,
-				x1,
-				y1;
+	double		dx,
+				dy;
 
-	sc_grid_cell_center(kind, s, p, 0, &x0, &y0);
-	sc_grid_cell_center(kind, s, (int32_t) (p + di), (int32_t) dj, &x1, &y1);
-	return (x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0) <= lim2;
+	if (kind == SC_GRID_SQUARE)
+	{
+		dx = (double) di * s;
+		dy = (double) dj * s;
+	}
+	else
+	{
+		double		height = s * 2 * HEX_HALF_HEIGHT;
+		int64_t		i1 = (int64_t) p + di;
+
+		dx = s * (1.5 * (double) i1) - s * (1.5 * (double) p);
+		dy = height * ((double) dj + 0.5 * (i1 % 2 != 0)) - height * (0.5 * (p % 2 != 0));
+	}
+	return dx * dx + dy * dy <= lim2;
 }
 
 /*
@@ -75,7 +88,7 @@ within(sc_grid_kind kind, double s, int32_t p, int64_t di, int64_t dj, double li
  */
 static void
 column_offsets(sc_grid_kind kind, double s, int32_t p, int64_t di, double limit,
-			   int64_t *lo, int64_t *hi)
+			   int64_t maxrow, int64_t *lo, int64_t *hi)
 {
 	double		lim2 = limit * limit,
 				xstep = kind == SC_GRID_HEX ? 1.5 * s : s,
@@ -90,14 +103,15 @@ column_offsets(sc_grid_kind kind, double s, int32_t p, int64_t di, double limit,
 		*hi = 0;
 		return;
 	}
-	reach = sqrt(fmax(0.0, lim2 - dx * dx)) / ystep;
+	/* no run is longer than the rectangle is high (maxrow): that bounds the steps */
+	reach = fmin(sqrt(fmax(0.0, lim2 - dx * dx)) / ystep, (double) maxrow);
 	*lo = (int64_t) ceil(-reach - half);
 	*hi = (int64_t) floor(reach - half);
-	while (within(kind, s, p, di, *lo - 1, lim2))
+	while (*lo > -maxrow - 1 && within(kind, s, p, di, *lo - 1, lim2))
 		(*lo)--;
 	while (*lo <= *hi && !within(kind, s, p, di, *lo, lim2))
 		(*lo)++;
-	while (within(kind, s, p, di, *hi + 1, lim2))
+	while (*hi < maxrow + 1 && within(kind, s, p, di, *hi + 1, lim2))
 		(*hi)++;
 	while (*hi >= *lo && !within(kind, s, p, di, *hi, lim2))
 		(*hi)--;
@@ -160,12 +174,10 @@ sc_near_event_cells(sc_grid_kind kind, double cell_size, double band,
 	}
 	sc_sort(nz, nz + nnz, nnz, sizeof(sc_cell), cell_cmp, interrupt);
 	/* Gi*'s comparison: band plus a few ulps of the coordinates reached */
-	limit = band + SC_BAND_TOLERANCE * (maxabs + 2 * band);
+	limit = band + SC_BAND_TOLERANCE * maxabs + 2 * SC_BAND_TOLERANCE * band;
 
 	/* column offsets: none can reach past the rectangle's width */
-	ncol = (int64_t) ceil(limit / xstep) + 1;
-	if (ncol > width)
-		ncol = width;
+	ncol = limit / xstep + 1 < (double) width ? (int64_t) ceil(limit / xstep) + 1 : width;
 	lo = sc_alloc_array(alloc, (size_t) (2 * ncol + 1) * nparity, sizeof(int64_t), err, "column offsets");
 	hi = lo ? sc_alloc_array(alloc, (size_t) (2 * ncol + 1) * nparity, sizeof(int64_t), err, "column offsets") : NULL;
 	if (!hi)
@@ -179,7 +191,7 @@ sc_near_event_cells(sc_grid_kind kind, double cell_size, double band,
 			size_t		k = (size_t) p * (2 * ncol + 1) + (size_t) (di + ncol);
 
 			tick(interrupt, &t);
-			column_offsets(kind, s, p, di, limit, &lo[k], &hi[k]);
+			column_offsets(kind, s, p, di, limit, (int64_t) jmax - jmin, &lo[k], &hi[k]);
 		}
 
 	/* one run per (non-zero cell, column), clipped to the rectangle */
