@@ -75,14 +75,15 @@ COMMENT ON FUNCTION @extschema@.per_km2(pg_catalog.float8) IS
 
 CREATE FUNCTION @extschema@.gi_star(g @extschema@.grid, distance pg_catalog.float8,
 	study_area geometry DEFAULT NULL, fdr pg_catalog.bool DEFAULT false,
+	analysis_set pg_catalog.text DEFAULT 'near_events',
 	OUT cell_id pg_catalog.int8, OUT i pg_catalog.int4, OUT j pg_catalog.int4,
 	OUT value pg_catalog.float8, OUT neighbors pg_catalog.int4,
 	OUT z pg_catalog.float8, OUT p pg_catalog.float8, OUT class pg_catalog.int2,
 	OUT geom geometry)
 	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_gi_star'
 	LANGUAGE C STABLE PARALLEL SAFE ROWS 1000;
-COMMENT ON FUNCTION @extschema@.gi_star(@extschema@.grid, pg_catalog.float8, geometry, pg_catalog.bool) IS
-	'Getis-Ord Gi* hot and cold spots over the cells of a grid (zeros included) with a fixed distance band: z, p and class -3..3 (optionally FDR-corrected) per cell';
+COMMENT ON FUNCTION @extschema@.gi_star(@extschema@.grid, pg_catalog.float8, geometry, pg_catalog.bool, pg_catalog.text) IS
+	'Getis-Ord Gi* hot and cold spots over the cells of a grid (zeros included) with a fixed distance band: z, p and class -3..3 (optionally FDR-corrected) per cell. Analysis set: the cells of a study_area if given, else by default (analysis_set near_events) the cells within the band of a cell with events, or with rectangle every cell of the grid''s bounding rectangle';
 
 CREATE FUNCTION @extschema@.nni(e @extschema@.events, area pg_catalog.float8 DEFAULT NULL,
 	OUT n pg_catalog.int8, OUT area pg_catalog.float8, OUT observed pg_catalog.float8,

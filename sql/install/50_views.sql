@@ -453,7 +453,7 @@ EXCEPTION WHEN invalid_parameter_value THEN
 	END IF;
 END $$;
 COMMENT ON FUNCTION @extschema@.view_gi_star(@extschema@.grid, pg_catalog.float8, pg_catalog.bool) IS
-	'safety.gi_star(g, distance, NULL, fdr) for a hotspot view: no rows when g is NULL, has fewer than 3 cells or no variation';
+	'safety.gi_star(g, distance, NULL, fdr) for a hotspot view (the default analysis set: the cells within the band of a cell with events): no rows when g is NULL, has fewer than 3 cells or no variation';
 
 CREATE FUNCTION @extschema@.hotspot_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$

@@ -10,6 +10,9 @@
 --   columns, filter, cell size, min_count and as_of, with the new defaults
 --   (owner, privileges and creation time kept);
 -- * create_near_repeat_view takes duplicates ('keep' | 'collapse');
+-- * gi_star takes analysis_set: by default the cells within the distance
+--   band of a cell with events, no longer the whole bounding rectangle
+--   (analysis_set => 'rectangle' keeps the 0.1.0 set);
 -- * every other function is re-created as 0.2.0 defines it (the replay at
 --   the end), so an upgraded database equals a fresh 0.2.0 install
 --   (test/suites/upgrade.sh checks this object by object).
@@ -88,6 +91,12 @@ DROP FUNCTION @extschema@.risk_tiers(@extschema@.events, pg_catalog.timestamptz,
 -- near-repeat views made by 0.1.0 keep their definition (a polygon zone
 -- column, duplicates kept); docs/upgrading.md
 DROP FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.timestamptz);
+
+-- --- gi_star gains analysis_set (default: the cells near events) -------------
+
+-- view_gi_star calls it by name (plpgsql), so nothing depends on the old one;
+-- hotspot views refreshed after the upgrade use the new default
+DROP FUNCTION @extschema@.gi_star(@extschema@.grid, pg_catalog.float8, geometry, pg_catalog.bool);
 
 -- --- every function, procedure and aggregate as 0.2.0 defines it ------------
 

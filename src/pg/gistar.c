@@ -1,7 +1,8 @@
 /*
- * gistar.c — safety.gi_star(grid, distance, study_area, fdr): Getis–Ord Gi*
- * hot and cold spots over the cells of a grid, and the pieces optimized hot
- * spots shares: the analysis set (rectangle or study area) and the rows.
+ * gistar.c — safety.gi_star(grid, distance, study_area, fdr, analysis_set):
+ * Getis–Ord Gi* hot and cold spots over the cells of a grid, and the pieces
+ * optimized hot spots shares: the analysis set (cells near events, rectangle
+ * or study area) and the rows.
  */
 #include "hotspots_pg.h"
 #include "units_pg.h"
@@ -13,6 +14,7 @@
 
 #include <math.h>
 
+#include "sc_analysis_set.h"
 #include "sc_ewkb.h"
 
 #define SQRT3 1.7320508075688772
@@ -237,6 +239,139 @@ sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only, SpCellSet
 	}
 }
 
+/* index rectangle of a grid's cells; the grid must not be empty */
+static void
+grid_bounds(const sc_cell *cells, size_t n, int32 *imin, int32 *imax, int32 *jmin, int32 *jmax)
+{
+	*imin = *jmin = PG_INT32_MAX;
+	*imax = *jmax = PG_INT32_MIN;
+	for (size_t k = 0; k < n; k++)
+	{
+		*imin = Min(*imin, cells[k].i);
+		*imax = Max(*imax, cells[k].i);
+		*jmin = Min(*jmin, cells[k].j);
+		*jmax = Max(*jmax, cells[k].j);
+	}
+}
+
+/* the core's cells near events of g within [imin, imax] × [jmin, jmax] */
+static sc_cell *
+near_event_cells(const sc_grid *g, const sc_cell *cells, double distance,
+				 int32 imin, int32 imax, int32 jmin, int32 jmax, size_t *n, const char *fname)
+{
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_cell    *out;
+	sc_err		err;
+	sc_status	st;
+
+	st = sc_near_event_cells(g->kind, g->cell_size, distance, g->count, cells,
+							 imin, imax, jmin, jmax, (size_t) safety_max_cells, &out, n,
+							 sp_check_interrupts, &alloc, &err);
+	if (st == SC_ELIMIT)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("%s: more than safety.max_cells (%d) cells lie within the distance band of an event",
+							   fname, safety_max_cells),
+						errhint("Use a larger cell size or a smaller distance, or raise safety.max_cells.")));
+	if (st != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	return out;
+}
+
+void
+sp_near_event_set(const sc_grid *g, double distance, SpCellSet *set, const char *fname)
+{
+	sc_cell    *cells,
+			   *near;
+	sc_err		err;
+	sc_status	st;
+	size_t		n;
+	int32		imin,
+				imax,
+				jmin,
+				jmax;
+
+	memset(set, 0, sizeof(*set));
+	if (g->count == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: the grid has no cells", fname),
+						errhint("Aggregate some points first, e.g. safety.grid_agg(geom, 250).")));
+	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	grid_bounds(cells, g->count, &imin, &imax, &jmin, &jmax);
+	near = near_event_cells(g, cells, distance, imin, imax, jmin, jmax, &n, fname);
+	pfree(cells);
+	sp_check_memory(fname, n * SP_CELL_SET_BYTES,
+					psprintf("the %zu cells near events", n),
+					"Use a larger cell size or a smaller distance.");
+	set->cap = Max(n, 1);
+	set->i = palloc_extended(set->cap * sizeof(int32), MCXT_ALLOC_HUGE);
+	set->j = palloc_extended(set->cap * sizeof(int32), MCXT_ALLOC_HUGE);
+	set->cx = palloc_extended(set->cap * sizeof(double), MCXT_ALLOC_HUGE);
+	set->cy = palloc_extended(set->cap * sizeof(double), MCXT_ALLOC_HUGE);
+	set->x = palloc_extended(set->cap * sizeof(double), MCXT_ALLOC_HUGE);
+	for (size_t k = 0; k < n; k++)
+	{
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
+		set->i[k] = near[k].i;
+		set->j[k] = near[k].j;
+		sc_grid_cell_center(g->kind, g->cell_size, near[k].i, near[k].j, &set->cx[k], &set->cy[k]);
+		set->x[k] = near[k].value;
+	}
+	set->n = n;
+	pfree(near);
+}
+
+size_t
+sp_far_from_events(const sc_grid *g, const SpCellSet *set, double distance, const char *fname)
+{
+	sc_cell    *cells,
+			   *near;
+	sc_err		err;
+	sc_status	st;
+	size_t		n,
+				far = 0;
+	int32		imin = PG_INT32_MAX,
+				imax = PG_INT32_MIN,
+				jmin = PG_INT32_MAX,
+				jmax = PG_INT32_MIN;
+
+	if (set->n == 0 || g->count == 0)
+		return set->n;
+	for (size_t k = 0; k < set->n; k++)
+	{
+		imin = Min(imin, set->i[k]);
+		imax = Max(imax, set->i[k]);
+		jmin = Min(jmin, set->j[k]);
+		jmax = Max(jmax, set->j[k]);
+	}
+	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	near = near_event_cells(g, cells, distance, imin, imax, jmin, jmax, &n, fname);
+	pfree(cells);
+	/* near ascends by (i, j): a binary search per cell of the set */
+	for (size_t k = 0; k < set->n; k++)
+	{
+		size_t		lo = 0,
+					hi = n;
+
+		if (k % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
+		while (lo < hi)
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (near[mid].i < set->i[k] || (near[mid].i == set->i[k] && near[mid].j < set->j[k]))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		far += !(lo < n && near[lo].i == set->i[k] && near[lo].j == set->j[k]);
+	}
+	pfree(near);
+	return far;
+}
+
 void
 sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 			   double distance, bool fdr, const double *extra, int nextra, const char *fname)
@@ -299,6 +434,7 @@ safety_gi_star(PG_FUNCTION_ARGS)
 	bool		fdr = false;
 	sc_area		area;
 	bool		has_area = false;
+	bool		rectangle = false;
 	SpCellSet	set;
 
 	if (sp_null_collection_srf(fcinfo, 0))
@@ -311,6 +447,18 @@ safety_gi_star(PG_FUNCTION_ARGS)
 	distance = PG_GETARG_FLOAT8(1);
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 		fdr = PG_GETARG_BOOL(3);
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+	{
+		char	   *as = text_to_cstring(PG_GETARG_TEXT_PP(4));
+
+		if (strcmp(as, "rectangle") == 0)
+			rectangle = true;
+		else if (strcmp(as, "near_events") != 0)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: analysis_set must be 'near_events' or 'rectangle', not '%s'", fname, as),
+							errhint("'near_events' (the default) analyses the cells within the distance band of a cell with events; "
+									"'rectangle' every cell of the grid's bounding rectangle.")));
+	}
 	sp_check_band(fname, &eg->grid, distance);
 	sp_check_units_grid(eg, 0, fname, "g");
 	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
@@ -323,7 +471,31 @@ safety_gi_star(PG_FUNCTION_ARGS)
 							errhint("Transform the study area: ST_Transform(study_area, %d).", eg->grid.srid)));
 		has_area = true;
 	}
-	sp_cell_set(&eg->grid, has_area ? &area : NULL, false, &set, fname);
+	if (has_area)
+		sp_cell_set(&eg->grid, &area, false, &set, fname);
+	else if (rectangle)
+		sp_cell_set(&eg->grid, NULL, false, &set, fname);
+	else
+		sp_near_event_set(&eg->grid, distance, &set, fname);
+
+	/*
+	 * Warn when most of the set is cells whose whole neighbourhood is empty:
+	 * their zeros pull the mean down, so that any cell with a few events
+	 * becomes a hot spot.  The default set has none (without a study area).
+	 */
+	if (set.n >= 3 && (has_area || rectangle))
+	{
+		size_t		far = sp_far_from_events(&eg->grid, &set, distance, fname);
+
+		if (far > set.n / 2)
+			ereport(NOTICE,
+					(errmsg("%s: %zu of the %zu cells analysed (%.0f%%) have no event within the distance band %g",
+							fname, far, set.n, 100.0 * (double) far / (double) set.n, distance),
+					 errdetail("Their zeros pull the mean down, so that cells with a few events look like strong hot spots."),
+					 errhint(has_area
+							 ? "Draw the study_area around where incidents are possible, or use a smaller distance or larger cells."
+							 : "Give a study_area of where incidents are possible, keep the default analysis_set => 'near_events', or use a smaller distance or larger cells.")));
+	}
 	sp_gistar_rows(fcinfo, &eg->grid, &set, distance, fdr, NULL, 0, fname);
 	return (Datum) 0;
 }

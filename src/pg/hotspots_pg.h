@@ -38,6 +38,19 @@ typedef struct SpCellSet
 void		sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only,
 						SpCellSet *set, const char *fname);
 
+/*
+ * Default analysis set of gi_star: the cells of that rectangle whose centre
+ * lies within distance of a non-zero cell's centre (sc_near_event_cells),
+ * i.e. whose Gi* neighbourhood holds an event.  Checked against
+ * safety.max_cells and the memory budget.
+ */
+void		sp_near_event_set(const sc_grid *g, double distance, SpCellSet *set,
+							  const char *fname);
+
+/* how many cells of set have no non-zero cell of g within distance */
+size_t		sp_far_from_events(const sc_grid *g, const SpCellSet *set, double distance,
+							   const char *fname);
+
 /* spacing of neighbouring cell centres: s for squares, √3·s for hexagons */
 double		sp_cell_spacing(const sc_grid *g);
 

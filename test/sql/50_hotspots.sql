@@ -90,9 +90,11 @@ SELECT abs(z - 4 / sqrt(34)) < 1e-12 AS z00_exact
 FROM safety.gi_star('SRID=32616;SQUARE(10){(0,0,1),(0,1,2),(1,0,3),(2,2,6)}', 10) WHERE i = 0 AND j = 0;
 
 -- Gi* equals the formula written in SQL (self-join within the band) on a
--- 500 m grid of the bundled data, zeros of the spanned rectangle included
+-- 500 m grid of the bundled data, every cell of the spanned rectangle
+-- included (analysis_set => 'rectangle'; the default set is checked the same
+-- way in 80_defaults_analysis_set)
 CREATE TEMP TABLE g500 AS SELECT safety.grid_agg(geom, 500) AS g FROM incidents;
-CREATE TEMP TABLE gi AS SELECT r.* FROM g500, safety.gi_star(g500.g, 1200) r;
+CREATE TEMP TABLE gi AS SELECT r.* FROM g500, safety.gi_star(g500.g, 1200, analysis_set => 'rectangle') r;
 WITH c AS (SELECT cell_id, value AS x, ST_Centroid(geom) AS pt FROM gi),
      s AS (SELECT count(*) AS n, avg(x) AS m, sqrt(avg(x * x) - avg(x) ^ 2) AS sd FROM c),
      w AS (SELECT a.cell_id, count(*) AS nb, sum(b.x) AS sx FROM c a JOIN c b ON ST_DWithin(a.pt, b.pt, 1200) GROUP BY 1),
@@ -109,7 +111,7 @@ SELECT class, count(*) FROM gi GROUP BY class ORDER BY class;
 -- 4. FDR: Benjamini-Hochberg written out — rank p ascending among all N
 --    cells; per level α the cut-off is the p of the largest rank k with
 --    p_(k) <= k/N·α; a cell is significant at α when p <= that cut-off.
-CREATE TEMP TABLE gif AS SELECT r.* FROM g500, safety.gi_star(g500.g, 1200, fdr => true) r;
+CREATE TEMP TABLE gif AS SELECT r.* FROM g500, safety.gi_star(g500.g, 1200, fdr => true, analysis_set => 'rectangle') r;
 WITH ranked AS (SELECT cell_id, p, z, row_number() OVER (ORDER BY p NULLS LAST, cell_id) AS k, count(*) OVER () AS n FROM gif),
      cut AS (SELECT a.alpha, max(p) FILTER (WHERE p <= k::float8 / n * a.alpha) AS cutoff
              FROM ranked, (VALUES (0.10), (0.05), (0.01)) a(alpha) GROUP BY a.alpha),
@@ -125,9 +127,11 @@ SELECT count(*) AS cells, count(*) FILTER (WHERE e.class <> f.class) AS fdr_clas
 FROM expect e JOIN gif f USING (cell_id) JOIN gi g USING (cell_id);
 SELECT class, count(*) FROM gif GROUP BY class ORDER BY class;
 
--- hexagons: neighbours by centre distance (√3·s apart)
+-- hexagons: neighbours by centre distance (√3·s apart), over the default
+-- analysis set (the cells within the band of a cell with events)
 SELECT neighbors, count(*) FROM safety.gi_star((SELECT safety.hex_agg(geom, 300) FROM incidents), 520) GROUP BY 1 ORDER BY 1;
--- a density grid works too
+-- a density grid works too (default set: cells within the band of a
+-- non-zero density)
 SELECT count(*) AS cells, count(*) FILTER (WHERE class = 3) AS hot_99
 FROM safety.gi_star((SELECT safety.kde_agg(geom, 250, 750) FROM incidents), 750);
 -- a study area: every cell whose centre is inside (a 4 x 3 km rectangle

@@ -54,11 +54,12 @@ ALTER ROLE regress_safety_mem SET safety.memory_limit = '100GB';
 SHOW safety.memory_limit;
 -- ... but may raise the size limits, which the budget still bounds: a grid
 -- whose rectangle spans 40 million cells asks 1.2 GB for the cells of gi_star
+-- over that rectangle
 SET safety.max_cells = 50000000;
 SELECT * FROM pg_temp.try($$
 	SELECT count(*) FROM safety.gi_star(
 		(SELECT safety.grid_agg(ST_SetSRID(ST_MakePoint(x, y), 32616), 1)
-		 FROM (VALUES (0, 0), (7999, 4999), (3, 7)) v(x, y)), 1.5)$$);
+		 FROM (VALUES (0, 0), (7999, 4999), (3, 7)) v(x, y)), 1.5, analysis_set => 'rectangle')$$);
 -- 10,000 events at one place make 49,995,000 close pairs: the core's
 -- request of 191 MB for them is refused past a 128 MB budget (set by the
 -- superuser below), naming what it wanted
