@@ -9,6 +9,8 @@
 -- * tier views made by 0.1.0 are rebuilt here from their stored source,
 --   columns, filter, cell size, min_count and as_of, with the new defaults
 --   (owner, privileges and creation time kept);
+-- * the view builders' as_of takes 'latest' (anycompatible), refresh_log
+--   gains note (an empty window), a NULL collection is no input everywhere;
 -- * create_near_repeat_view takes duplicates ('keep' | 'collapse');
 -- * gi_star takes analysis_set: by default the cells within the distance
 --   band of a cell with events, no longer the whole bounding rectangle
@@ -25,7 +27,7 @@ DROP FUNCTION @extschema@.calibrate(@extschema@.events, pg_catalog.float8[], pg_
 DROP FUNCTION @extschema@.backtest_summary(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
 DROP FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.interval, pg_catalog.interval);
 
--- --- views: as_of is text ('latest', a time, or NULL), refreshes get a note ---
+-- --- views: as_of takes 'latest', a time or NULL; refreshes get a note --------
 
 ALTER TABLE @extschema@.refresh_log ADD COLUMN note pg_catalog.text;
 COMMENT ON COLUMN @extschema@.refresh_log.note IS
