@@ -86,9 +86,13 @@ FROM (VALUES ('incidents'), ('bench_events')) AS tabs(tb),
        format('SELECT safety.grid_agg(geom, $cell) FROM %I', tb),
        format('SELECT safety.grid_agg(geom::geometry, $cell) FROM %I', tb)], 11) WITH ORDINALITY AS r(q, median_ms, min_ms, over_first, k)
 JOIN (VALUES (1, 'count(geom)'), (2, 'grid_agg $cell m'), (3, 'grid_agg $cell m, plain geometry')) AS b(k, bench) ON b.k = r.k;
--- gi_star on the $gcell m count grid of all events (rectangle with zeros)
+-- gi_star on the $gcell m count grid of all events: every cell of the
+-- rectangle (zeros included), and the default analysis set (the cells
+-- within the band of a cell with events, which gi_star finds first)
 CREATE TEMP TABLE g AS SELECT safety.grid_agg(geom, $gcell) AS g FROM bench_events;
-INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m', 'bench_events', 0,
+INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m, rectangle', 'bench_events', 0,
+  bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band, analysis_set => ''rectangle'')', 3), NULL, NULL;
+INSERT INTO t SELECT 'gi_star $gcell m cells, band $band m, near events', 'bench_events', 0,
   bench.time_ms('SELECT count(*) FROM safety.gi_star((SELECT g FROM g), $band)', 3), NULL, NULL;
 -- serial against 2 parallel workers (with and without the leader scanning
 -- too), taking turns (bench.parallel_ms)
@@ -108,7 +112,9 @@ FROM t ORDER BY table_name, workers, bench;
 SELECT table_name, bench, workers, leader, round(ms::numeric, 1) AS ms, round(min_ms::numeric, 1) AS min_ms
 FROM par ORDER BY 1, 2, 3, 4 DESC;
 \echo 'gi_star grid size'
-SELECT count(*) AS analysed_cells, sum(value)::bigint AS events FROM safety.gi_star((SELECT g FROM g), $band);
+SELECT s.analysis_set, count(*) AS analysed_cells, sum(value)::bigint AS events
+FROM (VALUES ('rectangle'), ('near_events')) AS s(analysis_set),
+     LATERAL safety.gi_star((SELECT g FROM g), $band, analysis_set => s.analysis_set) GROUP BY 1 ORDER BY 1 DESC;
 \echo 'parallel plan check'
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
