@@ -237,3 +237,10 @@ sc_collapse_duplicates(const sc_events *e, double tolerance, const sc_alloc *all
 	sc_free(alloc, wmax);
 	return st;
 }
+
+bool
+sc_duplicates_matter(const sc_dup_counts *counts)
+{
+	return counts->n_duplicates > 0 &&
+		(double) counts->n_duplicates >= SC_DUP_NOTICE_SHARE * (double) counts->n_events;
+}

@@ -50,6 +50,15 @@ sc_status	sc_duplicate_groups(const sc_events *e, double tolerance, const sc_all
 								sc_dup_counts *counts, sc_err *err);
 
 /*
+ * Whether duplicates are worth a NOTICE: at least 1 % of the events (and at
+ * least one).  A handful of coincidences among thousands of events barely
+ * moves a Knox table; copies of whole incidents (one row per victim or
+ * offense) are many more.
+ */
+#define SC_DUP_NOTICE_SHARE 0.01
+bool		sc_duplicates_matter(const sc_dup_counts *counts);
+
+/*
  * Append to out (initialised by the caller, same SRID) one event per group:
  * the survivors in input order, each with its group's largest weight.
  */

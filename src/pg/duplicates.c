@@ -40,7 +40,7 @@ sp_notice_duplicates(const sc_events *e, double tolerance, const char *fname,
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
 	pfree(keep);
-	if (c.n_duplicates == 0)
+	if (!sc_duplicates_matter(&c))
 		return;
 	ereport(NOTICE,
 			(errmsg("%s: %zu of %zu events repeat another event at the same place and time (%zu groups)",

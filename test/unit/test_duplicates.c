@@ -263,9 +263,33 @@ test_failing_allocator(void)
 	sc_events_free(&e);
 }
 
+/* the NOTICE threshold: at least 1 % of the events, and at least one */
+static void
+test_matter(void)
+{
+	sc_dup_counts c = {0};
+
+	c.n_events = 1000;
+	c.n_duplicates = 0;
+	CHECK(!sc_duplicates_matter(&c));
+	c.n_duplicates = 9;
+	CHECK(!sc_duplicates_matter(&c));
+	c.n_duplicates = 10;
+	CHECK(sc_duplicates_matter(&c));
+	c.n_events = 3;
+	c.n_duplicates = 1;
+	CHECK(sc_duplicates_matter(&c));
+	c.n_events = 8297;			/* the bundled burglaries: 176 copies within 25 m, 3 once per incident */
+	c.n_duplicates = 176;
+	CHECK(sc_duplicates_matter(&c));
+	c.n_duplicates = 3;
+	CHECK(!sc_duplicates_matter(&c));
+}
+
 int
 main(void)
 {
+	test_matter();
 	test_vs_brute();
 	test_by_hand();
 	test_collapse_idempotent();
