@@ -162,13 +162,28 @@ area_cells(const sc_grid *g, const sc_area *area, SpCellSet *set, const char *fn
 	pfree(c);
 }
 
+/* the grid's cells in (i, j) order; an empty grid is an error */
+static sc_cell *
+sorted_cells(const sc_grid *g, const char *fname)
+{
+	sc_cell    *cells;
+	sc_err		err;
+	sc_status	st;
+
+	if (g->count == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: the grid has no cells", fname),
+						errhint("Aggregate some points first, e.g. safety.grid_agg(geom, 250).")));
+	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
+		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	return cells;
+}
+
 void
 sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only, SpCellSet *set,
 			const char *fname)
 {
 	sc_cell    *cells;
-	sc_err		err;
-	sc_status	st;
 	int32		imin = PG_INT32_MAX,
 				imax = PG_INT32_MIN,
 				jmin = PG_INT32_MAX,
@@ -181,12 +196,7 @@ sp_cell_set(const sc_grid *g, const sc_area *area, bool nonempty_only, SpCellSet
 		area_cells(g, area, set, fname);
 		return;
 	}
-	if (g->count == 0)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: the grid has no cells", fname),
-						errhint("Aggregate some points first, e.g. safety.grid_agg(geom, 250).")));
-	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	cells = sorted_cells(g, fname);
 	if (nonempty_only)
 	{
 		for (size_t k = 0; k < g->count; k++)
@@ -282,8 +292,6 @@ sp_near_event_set(const sc_grid *g, double distance, SpCellSet *set, const char 
 {
 	sc_cell    *cells,
 			   *near;
-	sc_err		err;
-	sc_status	st;
 	size_t		n;
 	int32		imin,
 				imax,
@@ -291,12 +299,7 @@ sp_near_event_set(const sc_grid *g, double distance, SpCellSet *set, const char 
 				jmax;
 
 	memset(set, 0, sizeof(*set));
-	if (g->count == 0)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: the grid has no cells", fname),
-						errhint("Aggregate some points first, e.g. safety.grid_agg(geom, 250).")));
-	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	cells = sorted_cells(g, fname);
 	grid_bounds(cells, g->count, &imin, &imax, &jmin, &jmax);
 	near = near_event_cells(g, cells, distance, imin, imax, jmin, jmax, &n, fname);
 	pfree(cells);
@@ -327,8 +330,6 @@ sp_far_from_events(const sc_grid *g, const SpCellSet *set, double distance, cons
 {
 	sc_cell    *cells,
 			   *near;
-	sc_err		err;
-	sc_status	st;
 	size_t		n,
 				far = 0;
 	int32		imin = PG_INT32_MAX,
@@ -345,8 +346,7 @@ sp_far_from_events(const sc_grid *g, const SpCellSet *set, double distance, cons
 		jmin = Min(jmin, set->j[k]);
 		jmax = Max(jmax, set->j[k]);
 	}
-	if ((st = sc_grid_sorted(g, &cells, &err)) != SC_OK)
-		sp_raise(st, &err, fname, ERRCODE_INTERNAL_ERROR);
+	cells = sorted_cells(g, fname);
 	near = near_event_cells(g, cells, distance, imin, imax, jmin, jmax, &n, fname);
 	pfree(cells);
 	/* near ascends by (i, j): a binary search per cell of the set */
