@@ -18,7 +18,7 @@ CREATE FUNCTION @extschema@.near_repeat(e @extschema@.events,
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 30;
 COMMENT ON FUNCTION @extschema@.near_repeat(@extschema@.events, pg_catalog.float8[], pg_catalog.float8[],
 	pg_catalog.int4, pg_catalog.int8, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
-	'Knox near-repeat table: pairs of events per distance band (SRID units; same location, then up to each edge, then open) and time band (days), with the mean and median count when times are permuted over the locations, Knox ratios and Monte Carlo p-values; a NOTICE counts events at the same place (within same_location) and identical time, which safety.collapse_duplicates merges';
+	'Knox near-repeat table: pairs of events per distance band (SRID units; same location, then up to each edge, then open) and time band (days), with the mean and median count when times are permuted over the locations, Knox ratios and Monte Carlo p-values; a NOTICE counts, when they are at least 1% of the events, the copies of one incident (the same id, or the same place within same_location and identical time), which safety.collapse_duplicates merges';
 
 CREATE FUNCTION @extschema@.near_repeat_zone(e @extschema@.events,
 	distance_bands pg_catalog.float8[], time_bands pg_catalog.float8[],
@@ -70,7 +70,7 @@ CREATE FUNCTION @extschema@.repeats(e @extschema@.events, tolerance pg_catalog.f
 	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_repeats'
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION @extschema@.repeats(@extschema@.events, pg_catalog.float8, pg_catalog.interval) IS
-	'One row per location hit at least twice (events within tolerance, chained, share a location): its first event''s point, events, first and last time, repeats within the window, shortest and median time between consecutive events; a NOTICE counts events at the same place and identical time, which safety.collapse_duplicates merges';
+	'One row per location hit at least twice (events within tolerance, chained, share a location): its first event''s point, events, first and last time, repeats within the window, shortest and median time between consecutive events; a NOTICE counts, when they are at least 1% of the events, the copies of one incident (the same id, or the same place within tolerance and identical time), which safety.collapse_duplicates merges';
 
 CREATE FUNCTION @extschema@.repeat_summary(e @extschema@.events, tolerance pg_catalog.float8 DEFAULT 0,
 	within pg_catalog.interval DEFAULT '1 year',
@@ -95,4 +95,4 @@ CREATE FUNCTION @extschema@.collapse_duplicates(e @extschema@.events, tolerance 
 	RETURNS @extschema@.events AS 'MODULE_PATHNAME', 'safety_collapse_duplicates'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.collapse_duplicates(@extschema@.events, pg_catalog.float8) IS
-	'One event per place and time: events with identical times (occurred time and window end) whose points are linked within tolerance (0: identical coordinates) become their event with the smallest id (without ids: the first in canonical order), with the largest weight of the group';
+	'One event per incident: events with the same id, and events with identical times (occurred time and window end) whose points are linked within tolerance (0: identical coordinates), chained, become their earliest event (ties: the smallest id, then the first in canonical order), with the largest weight of the group';

@@ -525,7 +525,7 @@ DECLARE
 		(p OPERATOR(pg_catalog.->>) 'seed')::pg_catalog.int8,
 		p OPERATOR(pg_catalog.->>) 'metric');
 	events pg_catalog.text := @extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
-	-- the events analysed: as collected, or one per place and time
+	-- the events analysed: as collected, or one per incident (id, or place and time)
 	-- (parameters of views made before 0.2.0 have no 'duplicates': keep)
 	e pg_catalog.text := CASE WHEN p OPERATOR(pg_catalog.->>) 'duplicates' OPERATOR(pg_catalog.=) 'collapse'
 		THEN '@extschema@.collapse_duplicates(g.e)' ELSE 'g.e' END;
@@ -772,7 +772,7 @@ BEGIN
 	IF pg_catalog.lower(duplicates) OPERATOR(pg_catalog.<>) ALL (ARRAY['keep', 'collapse']) THEN
 		RAISE EXCEPTION '%: duplicates must be ''keep'' or ''collapse'', not %', fn, pg_catalog.quote_literal(duplicates)
 			USING ERRCODE = 'invalid_parameter_value',
-			HINT = '''collapse'' keeps one event per place and time (safety.collapse_duplicates), for tables with one row per victim or offense.';
+			HINT = '''collapse'' keeps one event per incident: per id_column value, and per place and time (safety.collapse_duplicates), for tables with one row per victim or offense.';
 	END IF;
 	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, "window");
 	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
@@ -816,7 +816,7 @@ END $$;
 COMMENT ON FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
 	pg_catalog.name, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int8, pg_catalog.text,
 	pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.anycompatible, pg_catalog.text) IS
-	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone (the event''s point when the zone is the same location only); duplicates ''collapse'' analyses one event per place and time (safety.collapse_duplicates); listed in safety.views as one entry; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; an empty window gives a NOTICE';
+	'Create two materialized views over the events in a sliding time window: name, the Knox near-repeat table, and name_windows, the risk windows open at as_of in its zone (the event''s point when the zone is the same location only); duplicates ''collapse'' analyses one event per incident: per id_column value, and per place and time (safety.collapse_duplicates); listed in safety.views as one entry; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; an empty window gives a NOTICE';
 
 CREATE FUNCTION @extschema@.create_tier_view(
 	name pg_catalog.text,

@@ -1,6 +1,8 @@
 /*
- * sc_duplicates.c — events at the same place and the same time: one sort by
- * (t, tend, x, y), then runs of equal times grouped by place.
+ * sc_duplicates.c — copies of one incident: events at the same place and the
+ * same time (one sort by (t, tend, x, y), then runs of equal times grouped
+ * by place) and events with the same id (one sort by id), joined by
+ * union–find.
  */
 #include "sc_duplicates.h"
 #include "sc_repeats.h"
@@ -28,10 +30,33 @@ ev_less(const sc_events *e, uint32_t a, uint32_t b)
 #define SH_LESS(e, a, b) ev_less(e, a, b)
 #include "sc_heapsort.h"
 
-/* whether event a is a better survivor than b: smallest id, then lowest index */
+/* events with ids by (id, index): runs of one id are adjacent */
+static inline bool
+id_less(const sc_events *e, uint32_t a, uint32_t b)
+{
+	if (e->id[a] != e->id[b])
+		return e->id[a] < e->id[b];
+	return a < b;
+}
+
+#define SH_NAME sort_by_id
+#define SH_ELEM uint32_t
+#define SH_ARG const sc_events *
+#define SH_LESS(e, a, b) id_less(e, a, b)
+#include "sc_heapsort.h"
+
+/*
+ * whether event a is a better survivor than b: the earliest time (start,
+ * then window end), then the smallest id (ids before none), then the lowest
+ * index
+ */
 static inline bool
 better_survivor(const sc_events *e, uint32_t a, uint32_t b)
 {
+	if (e->t[a] != e->t[b])
+		return e->t[a] < e->t[b];
+	if (e->tend[a] != e->tend[b])
+		return e->tend[a] < e->tend[b];
 	if (e->has_id[a] != e->has_id[b])
 		return e->has_id[a];
 	if (e->has_id[a] && e->id[a] != e->id[b])
@@ -51,23 +76,35 @@ same_point(const sc_events *e, uint32_t a, uint32_t b)
 	return e->x[a] == e->x[b] && e->y[a] == e->y[b];
 }
 
-/* the survivor of members[0..m) into keep, and the counts of this group */
-static void
-settle_group(const sc_events *e, const uint32_t *members, size_t m, uint32_t *keep,
-			 sc_dup_counts *c)
+/* union–find over parent[] (path halving; the smaller index becomes the root) */
+static inline uint32_t
+uf_find(uint32_t *parent, uint32_t i)
 {
-	uint32_t	best = members[0];
+	while (parent[i] != i)
+	{
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
 
-	if (m < 2)
-		return;
+static inline void
+uf_union(uint32_t *parent, uint32_t a, uint32_t b)
+{
+	a = uf_find(parent, a);
+	b = uf_find(parent, b);
+	if (a < b)
+		parent[b] = a;
+	else if (b < a)
+		parent[a] = b;
+}
+
+/* members[0..m) are one incident: join them */
+static void
+join_group(uint32_t *parent, const uint32_t *members, size_t m)
+{
 	for (size_t k = 1; k < m; k++)
-		if (better_survivor(e, members[k], best))
-			best = members[k];
-	for (size_t k = 0; k < m; k++)
-		keep[members[k]] = best;
-	c->n_groups++;
-	c->n_duplicates += m - 1;
-	c->n_pairs += (uint64_t) m * (uint64_t) (m - 1) / 2;
+		uf_union(parent, members[0], members[k]);
 }
 
 /* working arrays for runs of equal times when tolerance > 0 */
@@ -80,11 +117,11 @@ typedef struct run_work
 	uint32_t   *start;			/* first position of each group in order */
 } run_work;
 
-/* group run[0..m) (equal times) by place within tolerance */
+/* join run[0..m) (equal times) by place within tolerance */
 static sc_status
-settle_run_tolerance(const sc_events *e, const uint32_t *run, size_t m, double tolerance,
-					 run_work *w, const sc_alloc *alloc, sc_interrupt_fn interrupt,
-					 uint32_t *keep, sc_dup_counts *c, sc_err *err)
+join_run_tolerance(const sc_events *e, const uint32_t *run, size_t m, double tolerance,
+				   run_work *w, const sc_alloc *alloc, sc_interrupt_fn interrupt,
+				   uint32_t *parent, sc_err *err)
 {
 	size_t		ng = 0;
 	sc_status	st;
@@ -110,10 +147,87 @@ settle_run_tolerance(const sc_events *e, const uint32_t *run, size_t m, double t
 	/* start[g] now holds the end of group g */
 	for (size_t g = 0, from = 0; g < ng; g++)
 	{
-		settle_group(e, w->order + from, w->start[g] - from, keep, c);
+		join_group(parent, w->order + from, w->start[g] - from);
 		from = w->start[g];
 	}
 	return SC_OK;
+}
+
+/* join the events of equal times at one place (sorted idx[0..n)) */
+static sc_status
+join_same_place(const sc_events *e, double tolerance, const sc_alloc *alloc,
+				sc_interrupt_fn interrupt, const uint32_t *idx, uint32_t *parent, sc_err *err)
+{
+	size_t		n = e->n;
+	run_work	w = {NULL, NULL, NULL, NULL, NULL};
+	sc_status	st = SC_OK;
+
+	for (size_t a = 0, b; a < n && st == SC_OK; a = b)
+	{
+		if (interrupt && a % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		for (b = a + 1; b < n && same_time(e, idx[a], idx[b]); b++)
+			;
+		if (b - a < 2)
+			continue;
+		if (tolerance == 0)
+		{
+			/* sorted by (x, y) inside the run: identical points are adjacent */
+			for (size_t p = a, q; p < b; p = q)
+			{
+				for (q = p + 1; q < b && same_point(e, idx[p], idx[q]); q++)
+					;
+				join_group(parent, idx + p, q - p);
+			}
+			continue;
+		}
+		if (!w.x)
+		{
+			w.x = sc_alloc_array(alloc, n, sizeof(double), err, "duplicate events");
+			w.y = sc_alloc_array(alloc, n, sizeof(double), err, "duplicate events");
+			w.group = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "duplicate events");
+			w.order = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "duplicate events");
+			w.start = sc_alloc_array(alloc, n + 1, sizeof(uint32_t), err, "duplicate events");
+			if (!w.x || !w.y || !w.group || !w.order || !w.start)
+			{
+				st = sc_fail(err, SC_ENOMEM, "out of memory finding duplicate events");
+				break;
+			}
+		}
+		st = join_run_tolerance(e, idx + a, b - a, tolerance, &w, alloc, interrupt, parent, err);
+	}
+	sc_free(alloc, w.x);
+	sc_free(alloc, w.y);
+	sc_free(alloc, w.group);
+	sc_free(alloc, w.order);
+	sc_free(alloc, w.start);
+	return st;
+}
+
+/*
+ * join the events of one id; returns the events beyond the first of each id
+ * (idx: n entries of scratch)
+ */
+static size_t
+join_same_id(const sc_events *e, sc_interrupt_fn interrupt, uint32_t *idx, uint32_t *parent)
+{
+	size_t		m = 0,
+				dups = 0;
+
+	for (size_t i = 0; i < e->n; i++)
+		if (e->has_id[i])
+			idx[m++] = (uint32_t) i;
+	sort_by_id(e, idx, m, interrupt);
+	for (size_t a = 0, b; a < m; a = b)
+	{
+		if (interrupt && a % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		for (b = a + 1; b < m && e->id[idx[b]] == e->id[idx[a]]; b++)
+			;
+		join_group(parent, idx + a, b - a);
+		dups += b - a - 1;
+	}
+	return dups;
 }
 
 sc_status
@@ -123,8 +237,7 @@ sc_duplicate_groups(const sc_events *e, double tolerance, const sc_alloc *alloc,
 {
 	size_t		n = e->n;
 	uint32_t   *idx;
-	run_work	w = {NULL, NULL, NULL, NULL, NULL};
-	sc_status	st = SC_OK;
+	sc_status	st;
 
 	memset(counts, 0, sizeof(*counts));
 	counts->n_events = n;
@@ -145,54 +258,58 @@ sc_duplicate_groups(const sc_events *e, double tolerance, const sc_alloc *alloc,
 	idx = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "events");
 	if (!idx)
 		return sc_fail(err, SC_ENOMEM, "out of memory finding duplicate events");
+
+	/* keep serves as the union–find forest until the survivors are known */
 	for (size_t i = 0; i < n; i++)
 		idx[i] = (uint32_t) i;
 	sort_by_time_place(e, idx, n, interrupt);
-
-	for (size_t a = 0, b; a < n && st == SC_OK; a = b)
-	{
-		if (interrupt && a % SC_INTERRUPT_EVERY == 0)
-			interrupt();
-		for (b = a + 1; b < n && same_time(e, idx[a], idx[b]); b++)
-			;
-		if (b - a < 2)
-			continue;
-		if (tolerance == 0)
-		{
-			/* sorted by (x, y) inside the run: identical points are adjacent */
-			for (size_t p = a, q; p < b; p = q)
-			{
-				for (q = p + 1; q < b && same_point(e, idx[p], idx[q]); q++)
-					;
-				settle_group(e, idx + p, q - p, keep, counts);
-			}
-			continue;
-		}
-		if (!w.x)
-		{
-			w.x = sc_alloc_array(alloc, n, sizeof(double), err, "duplicate events");
-			w.y = sc_alloc_array(alloc, n, sizeof(double), err, "duplicate events");
-			w.group = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "duplicate events");
-			w.order = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "duplicate events");
-			w.start = sc_alloc_array(alloc, n + 1, sizeof(uint32_t), err, "duplicate events");
-			if (!w.x || !w.y || !w.group || !w.order || !w.start)
-			{
-				st = sc_fail(err, SC_ENOMEM, "out of memory finding duplicate events");
-				break;
-			}
-		}
-		st = settle_run_tolerance(e, idx + a, b - a, tolerance, &w, alloc, interrupt,
-								  keep, counts, err);
-	}
-	sc_free(alloc, w.x);
-	sc_free(alloc, w.y);
-	sc_free(alloc, w.group);
-	sc_free(alloc, w.order);
-	sc_free(alloc, w.start);
-	sc_free(alloc, idx);
+	st = join_same_place(e, tolerance, alloc, interrupt, idx, keep, err);
 	if (st != SC_OK)
+	{
+		sc_free(alloc, idx);
 		memset(counts, 0, sizeof(*counts));
-	return st;
+		return st;
+	}
+	counts->n_same_id = join_same_id(e, interrupt, idx, keep);
+
+	/* every event to its root; idx becomes each root's survivor */
+	for (size_t i = 0; i < n; i++)
+	{
+		if (interrupt && i % SC_INTERRUPT_EVERY == 0)
+			interrupt();
+		keep[i] = uf_find(keep, (uint32_t) i);
+		idx[i] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < n; i++)
+	{
+		uint32_t	r = keep[i];
+
+		if (idx[r] == UINT32_MAX || better_survivor(e, (uint32_t) i, idx[r]))
+			idx[r] = (uint32_t) i;
+	}
+	for (size_t i = 0; i < n; i++)
+		keep[i] = idx[keep[i]];
+	/* idx becomes the size of each survivor's group */
+	memset(idx, 0, sizeof(uint32_t) * n);
+	for (size_t i = 0; i < n; i++)
+		idx[keep[i]]++;
+	for (size_t i = 0; i < n; i++)
+		if (idx[i] >= 2)
+		{
+			counts->n_groups++;
+			counts->n_duplicates += idx[i] - 1;
+			counts->n_pairs += (uint64_t) idx[i] * (uint64_t) (idx[i] - 1) / 2;
+		}
+	counts->n_same_place = counts->n_duplicates - counts->n_same_id;
+	sc_free(alloc, idx);
+	return SC_OK;
+}
+
+bool
+sc_duplicates_notable(const sc_dup_counts *c)
+{
+	return c->n_duplicates >= 1 &&
+		(uint64_t) c->n_duplicates * 100 >= (uint64_t) c->n_events * SC_DUP_NOTICE_PERCENT;
 }
 
 sc_status
@@ -236,11 +353,4 @@ sc_collapse_duplicates(const sc_events *e, double tolerance, const sc_alloc *all
 	sc_free(alloc, keep);
 	sc_free(alloc, wmax);
 	return st;
-}
-
-bool
-sc_duplicates_matter(const sc_dup_counts *counts)
-{
-	return counts->n_duplicates > 0 &&
-		(double) counts->n_duplicates >= SC_DUP_NOTICE_SHARE * (double) counts->n_events;
 }

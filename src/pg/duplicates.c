@@ -1,8 +1,8 @@
 /*
- * duplicates.c — events at the same place and the same time:
- * safety.collapse_duplicates, and the NOTICE that near_repeat,
- * near_repeat_zone and the repeat functions give when their events hold
- * such copies (sp_notice_duplicates).
+ * duplicates.c — copies of one incident (the same id, or the same place and
+ * time): safety.collapse_duplicates, and the NOTICE that near_repeat,
+ * near_repeat_zone and the repeat functions give when at least 1% of their
+ * events are such copies (sp_notice_duplicates).
  *
  * The grouping is sc_duplicate_groups (src/core/sc_duplicates.c).
  */
@@ -40,18 +40,20 @@ sp_notice_duplicates(const sc_events *e, double tolerance, const char *fname,
 	if (st != SC_OK)
 		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
 	pfree(keep);
-	if (!sc_duplicates_matter(&c))
+	/* a handful of coincidences among thousands of events: no NOTICE */
+	if (!sc_duplicates_notable(&c))
 		return;
 	ereport(NOTICE,
-			(errmsg("%s: %zu of %zu events repeat another event at the same place and time (%zu groups)",
-					fname, c.n_duplicates, c.n_events, c.n_groups),
-			 errdetail("Events with identical times at most %s (%g) apart count as one place and time; %s",
+			(errmsg("%s: %zu of %zu events are copies of another event (%zu groups): %zu by id, %zu by place and time",
+					fname, c.n_duplicates, c.n_events, c.n_groups, c.n_same_id, c.n_same_place),
+			 errdetail("Events with the same id count as one incident, and so do events with identical times at most %s (%g) apart; %s",
 					   argname, tolerance, psprintf(effect, (unsigned long long) c.n_pairs)),
 			 errhint("If they are one incident recorded once per victim or per offense, keep one event of each: "
-					 "pass safety.collapse_duplicates(e, %g) instead of e%s.", tolerance, hint)));
+					 "pass safety.collapse_duplicates(e, %g) instead of e%s; with the incident number as the events' id, "
+					 "the rows of one incident merge wherever they lie.", tolerance, hint)));
 }
 
-/* collapse_duplicates(e, tolerance): one event per place and time */
+/* collapse_duplicates(e, tolerance): one event per incident (id, or place and time) */
 PG_FUNCTION_INFO_V1(safety_collapse_duplicates);
 Datum
 safety_collapse_duplicates(PG_FUNCTION_ARGS)
@@ -67,7 +69,7 @@ safety_collapse_duplicates(PG_FUNCTION_ARGS)
 
 	check_tolerance(tolerance, fname, "tolerance");
 	in = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-	/* survivors without an id: the first in canonical order */
+	/* ties of time and id: the first in canonical order */
 	sp_events_sort(in);
 	if (tolerance > 0)
 		sp_events_require_projected(&in->ev, fname);

@@ -174,7 +174,7 @@ nr_read_args(FunctionCallInfo fcinfo, const char *fname, NrArgs *a)
 						errhint("A near-repeat table counts pairs of events; check the filter that built e.")));
 	sp_events_check_units(&a->ee->ev, a->dist[0], fname, "distance_bands");
 	sp_notice_duplicates(&a->ee->ev, a->same_location, fname, "same_location",
-						 "their %llu pairs 0 days apart all fall in the first time band of the Knox table and inflate its ratios.",
+						 "their %llu pairs inside the groups count in the Knox table as if the incident had struck again (copies at one time fall in the first time band) and inflate its ratios.",
 						 " (safety.create_near_repeat_view: duplicates => 'collapse')");
 }
 

@@ -72,7 +72,7 @@ repeat_run(FunctionCallInfo fcinfo, const char *fname, double tolerance, int64 w
 	for (size_t k = 0; k < e->n; k++)
 		t[k] = sp_event_time(e, k);
 	sp_notice_duplicates(e, tolerance, fname, "tolerance",
-						 "each copy counts as a repeat after 0 days (%llu same-time pairs).", "");
+						 "copies at one location count as repeats of their incident (%llu pairs inside the groups).", "");
 	st = sc_repeat_groups(e->x, e->y, e->n, tolerance, &alloc, sp_check_interrupts,
 						  run->group, &run->n_groups, &err);
 	if (st != SC_OK)

@@ -222,9 +222,10 @@ sp_event_time(const sc_events *e, size_t k)
 void		sp_events_require_projected(const sc_events *e, const char *fname);
 
 /*
- * NOTICE when e holds events at the same place and time (duplicates.c):
- * argname names the tolerance (same_location, tolerance), effect is a
- * format with one %llu (the same-time pairs) saying what the copies do to
+ * NOTICE when at least 1% of e are copies of another event, by id or by
+ * place and time (duplicates.c): argname names the tolerance
+ * (same_location, tolerance), effect is a format with one %llu (the pairs
+ * inside the groups) saying what the copies do to
  * the result, hint is appended to the hint (may be "").
  */
 void		sp_notice_duplicates(const sc_events *e, double tolerance, const char *fname,

@@ -3,7 +3,11 @@
 --       repeat_windows, create_near_repeat_view and refresh;
 --   (b) events at the same place and the same time (one row per victim)
 --       draw a NOTICE, and safety.collapse_duplicates gives the Knox table
---       and the repeats of the de-duplicated data.
+--       and the repeats of the de-duplicated data;
+--   (c) rows of one incident with one incident number as id and jittered
+--       points (one row per offense) too: NOTICE, and collapsing equals the
+--       data de-duplicated in plain SQL (DISTINCT ON the incident number);
+--       a handful of copies (under 1% of the events) draws no NOTICE.
 SET client_min_messages = notice;
 \set SHOW_CONTEXT never
 \set VERBOSITY default
@@ -139,4 +143,81 @@ SELECT safety.create_near_repeat_view('nr82_bad', 'nr82_victims', 'geom', 'occur
 
 SELECT (SELECT count(*) FROM nr82_kept WHERE distance_band = 0 AND time_band = 0 AND observed = 695) AS kept_copies;
 SELECT safety.drop_view('nr82_view'), safety.drop_view('nr82_victims_view'), safety.drop_view('nr82_kept');
-DROP TABLE nr82, nr82_victims;
+
+-- (c) one row per offense, the incident number as id: every third incident
+-- has one more row, every ninth two more, at its time but 40-170 m from its
+-- first row, the other way for the second (never at one point: same place
+-- and time cannot find them)
+CREATE TABLE nr82_offenses AS
+SELECT id * 10 + c AS row_id, id AS incident, occurred_at,
+       CASE WHEN c = 0 THEN geom
+            ELSE ST_Translate(geom, (CASE WHEN c = 1 THEN 1 ELSE -1 END) * (40 + (id * 37) % 131), (id * 11) % 23) END AS geom
+FROM nr82, generate_series(0, 2) c
+WHERE c = 0 OR (id % 3 = 0 AND c = 1) OR (id % 9 = 0 AND c = 2);
+SELECT count(*) AS rows, count(DISTINCT incident) AS incidents,
+       (SELECT count(*) FROM nr82_offenses a JOIN nr82_offenses b ON a.row_id < b.row_id AND a.occurred_at = b.occurred_at AND a.geom ~= b.geom) AS same_point_same_time_pairs,
+       (SELECT round(min(ST_Distance(a.geom, b.geom))) FROM nr82_offenses a JOIN nr82_offenses b ON a.incident = b.incident AND a.row_id < b.row_id) AS closest_copies_m,
+       (SELECT round(max(ST_Distance(a.geom, b.geom))) FROM nr82_offenses a JOIN nr82_offenses b ON a.incident = b.incident AND a.row_id < b.row_id) AS farthest_copies_m
+FROM nr82_offenses;
+CREATE TEMP TABLE oev82 AS SELECT safety.events_agg(geom, occurred_at, incident) AS e FROM nr82_offenses;
+-- de-duplicated separately: one row per incident, the survivor's rule (earliest, then x, then y)
+CREATE TEMP TABLE doev82 AS
+SELECT safety.events_agg(geom, occurred_at, incident) AS e
+FROM (SELECT DISTINCT ON (incident) incident, occurred_at, geom FROM nr82_offenses
+      ORDER BY incident, occurred_at, ST_X(geom), ST_Y(geom)) d;
+
+-- 9. with the row id the copies go unnoticed (no NOTICE); with the incident number, a NOTICE
+SELECT observed, round(knox_ratio::numeric, 2) AS ratio_by_row
+FROM safety.near_repeat((SELECT safety.events_agg(geom, occurred_at, row_id) FROM nr82_offenses), '{100,200,400}', '{7,14,21,28}', 99)
+WHERE distance_band = 1 AND time_band = 0;
+CREATE TEMP TABLE k_offenses AS
+SELECT * FROM safety.near_repeat((SELECT e FROM oev82), '{100,200,400}', '{7,14,21,28}', 99);
+SELECT count(*) AS repeat_locations FROM safety.repeats((SELECT e FROM oev82), 200);
+
+-- 10. collapsing: the events and the Knox table of the de-duplicated rows, exactly
+SELECT safety.num_events(safety.collapse_duplicates(e)) AS collapsed,
+       safety.collapse_duplicates(e)::text = (SELECT e::text FROM doev82) AS same_events
+FROM oev82;
+CREATE TEMP TABLE k_incident AS
+SELECT * FROM safety.near_repeat(safety.collapse_duplicates((SELECT e FROM oev82)), '{100,200,400}', '{7,14,21,28}', 99);
+CREATE TEMP TABLE k_incident_sql AS
+SELECT * FROM safety.near_repeat((SELECT e FROM doev82), '{100,200,400}', '{7,14,21,28}', 99);
+SELECT (SELECT count(*) FROM (TABLE k_incident EXCEPT TABLE k_incident_sql) x) AS only_collapsed,
+       (SELECT count(*) FROM (TABLE k_incident_sql EXCEPT TABLE k_incident) x) AS only_distinct;
+-- the first distance band (0 to 100 m) under 7 days before and after, and the
+-- observed pairs after in plain SQL (manhattan, 0 < d < 100, |dt| < 7 days)
+SELECT b.observed AS observed_with_copies, round(b.knox_ratio::numeric, 2) AS ratio_with_copies,
+       a.observed AS observed_collapsed, round(a.knox_ratio::numeric, 2) AS ratio_collapsed,
+       (SELECT count(*)
+        FROM (SELECT DISTINCT ON (incident) incident, occurred_at, geom FROM nr82_offenses
+              ORDER BY incident, occurred_at, ST_X(geom), ST_Y(geom)) i
+        JOIN (SELECT DISTINCT ON (incident) incident, occurred_at, geom FROM nr82_offenses
+              ORDER BY incident, occurred_at, ST_X(geom), ST_Y(geom)) j ON i.incident < j.incident
+        WHERE abs(ST_X(i.geom) - ST_X(j.geom)) + abs(ST_Y(i.geom) - ST_Y(j.geom)) > 0
+          AND abs(ST_X(i.geom) - ST_X(j.geom)) + abs(ST_Y(i.geom) - ST_Y(j.geom)) < 100
+          AND abs(extract(epoch FROM i.occurred_at - j.occurred_at)) < 7 * 86400) AS observed_plain_sql
+FROM k_offenses b JOIN k_incident a USING (distance_band, time_band)
+WHERE distance_band = 1 AND time_band = 0;
+
+-- 11. survivor across times: the earliest row of the incident, with the largest weight;
+--     id 4 shares place and time with a row of id 3, so all four rows are one incident
+SELECT id, x, y, occurred_from, weight FROM safety.event_rows(safety.collapse_duplicates(
+  'SRID=32616;{(5,5,2018-01-02T00:00:00Z,,1,3),(80,5,2018-01-01T00:00:00Z,,2,3),(5,5,2018-01-03T00:00:00Z,,4,3),(5,5,2018-01-03T00:00:00Z,,1,4)}'::safety.events)) ORDER BY id;
+
+-- 12. the view over the incident number: duplicates => 'collapse' gives the de-duplicated table
+SELECT safety.create_near_repeat_view('nr82_offenses_view', 'nr82_offenses', 'geom', 'occurred_at', 'incident', '{100,200,400}', '{7,14,21,28}',
+  "window" => '2 years', as_of => '2019-01-01 00:00+00', duplicates => 'collapse');
+SELECT (SELECT count(*) FROM (SELECT distance_band, time_band, observed, expected, p_value FROM nr82_offenses_view
+                              EXCEPT SELECT distance_band, time_band, observed, expected, p_value FROM k_incident_sql) x) AS only_view,
+       (SELECT count(*) FROM (SELECT distance_band, time_band, observed, expected, p_value FROM k_incident_sql
+                              EXCEPT SELECT distance_band, time_band, observed, expected, p_value FROM nr82_offenses_view) x) AS only_distinct;
+SELECT safety.drop_view('nr82_offenses_view');
+-- 13. the threshold: a NOTICE when the copies are at least 1% of the events;
+--     560 incidents and 5 copies (0.88%): none; 6 copies of 566 (1.06%): a NOTICE
+SELECT count(*) AS cells FROM safety.near_repeat((SELECT safety.events_agg(geom, occurred_at, id) FROM
+  (SELECT id, occurred_at, geom FROM nr82 UNION ALL SELECT -id, occurred_at, geom FROM nr82 WHERE id BETWEEN 1001 AND 1005) s),
+  '{100,200,400}', '{7,14,21,28}', 9);
+SELECT count(*) AS cells FROM safety.near_repeat((SELECT safety.events_agg(geom, occurred_at, id) FROM
+  (SELECT id, occurred_at, geom FROM nr82 UNION ALL SELECT -id, occurred_at, geom FROM nr82 WHERE id BETWEEN 1001 AND 1006) s),
+  '{100,200,400}', '{7,14,21,28}', 9);
+DROP TABLE nr82, nr82_victims, nr82_offenses;

@@ -1,7 +1,7 @@
 /*
- * test_duplicates.c — same-place same-time groups against an O(n²)
- * union–find, the survivor rule, collapsing (weights, count, order),
- * validation and allocation failure.
+ * test_duplicates.c — same-id and same-place same-time groups against an
+ * O(n²) union–find, the survivor rule, collapsing (weights, count, order),
+ * the NOTICE threshold, validation and allocation failure.
  */
 #include "sc_duplicates.h"
 #include "sc_test.h"
@@ -25,7 +25,7 @@ make_events(sc_events *e, size_t n, int places, int times, bool windows, bool id
 		int64_t		t = (int64_t) (urand() * times) * DAY;
 		bool		has_end = windows && urand() < 0.3;
 		bool		has_id = ids && urand() < 0.8;
-		int64_t		id = (int64_t) (urand() * 50) - 10;
+		int64_t		id = (int64_t) (urand() * (double) (n / 3 + 10)) - 10;
 		double		w = 1 + (int) (urand() * 4);
 
 		CHECK(sc_events_add(e, x, y, t, has_end, t + (has_end ? DAY : 0), w, has_id, id, NULL) == SC_OK);
@@ -40,42 +40,70 @@ root_of(size_t *parent, size_t i)
 	return i;
 }
 
-/* all pairs: same t and tend, within tol (Euclidean) → one group */
+static void
+join(size_t *parent, size_t i, size_t j)
+{
+	size_t		a = root_of(parent, i),
+				b = root_of(parent, j);
+
+	if (a != b)
+		parent[a > b ? a : b] = a < b ? a : b;
+}
+
+/* a is a better survivor than b: earliest t, tend, ids before none, smallest id, lowest index */
+static bool
+brute_better(const sc_events *e, size_t a, size_t b)
+{
+	if (e->t[a] != e->t[b])
+		return e->t[a] < e->t[b];
+	if (e->tend[a] != e->tend[b])
+		return e->tend[a] < e->tend[b];
+	if (e->has_id[a] != e->has_id[b])
+		return e->has_id[a];
+	if (e->has_id[a] && e->id[a] != e->id[b])
+		return e->id[a] < e->id[b];
+	return a < b;
+}
+
+/*
+ * all pairs: the same id, or the same t and tend within tol (Euclidean) →
+ * one group; n_same_id from a second forest of the id pairs alone
+ */
 static void
 brute(const sc_events *e, double tol, uint32_t *keep, sc_dup_counts *c)
 {
 	size_t		n = e->n;
-	size_t	   *parent = malloc(n * sizeof(size_t));
-	size_t	   *size = calloc(n, sizeof(size_t));
+	size_t	   *parent = malloc((n + 1) * sizeof(size_t));
+	size_t	   *idp = malloc((n + 1) * sizeof(size_t));
+	size_t	   *size = calloc(n + 1, sizeof(size_t));
 
 	memset(c, 0, sizeof(*c));
 	c->n_events = n;
 	for (size_t i = 0; i < n; i++)
-		parent[i] = i;
+		parent[i] = idp[i] = i;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
-			if (e->t[i] == e->t[j] && e->tend[i] == e->tend[j] &&
-				hypot(e->x[i] - e->x[j], e->y[i] - e->y[j]) <= tol)
-			{
-				size_t		a = root_of(parent, i),
-							b = root_of(parent, j);
+		{
+			bool		same_id = e->has_id[i] && e->has_id[j] && e->id[i] == e->id[j];
 
-				if (a != b)
-					parent[a > b ? a : b] = a < b ? a : b;
-			}
-	/* survivor of each root: smallest id, ids before none, then lowest index */
+			if (same_id ||
+				(e->t[i] == e->t[j] && e->tend[i] == e->tend[j] &&
+				 hypot(e->x[i] - e->x[j], e->y[i] - e->y[j]) <= tol))
+				join(parent, i, j);
+			if (same_id)
+				join(idp, i, j);
+		}
 	for (size_t i = 0; i < n; i++)
 		keep[i] = UINT32_MAX;
 	for (size_t i = 0; i < n; i++)
 	{
 		size_t		r = root_of(parent, i);
-		uint32_t	b = keep[r];
 
 		size[r]++;
-		if (b == UINT32_MAX ||
-			(e->has_id[i] && !e->has_id[b]) ||
-			(e->has_id[i] && e->has_id[b] && e->id[i] < e->id[b]))
+		if (keep[r] == UINT32_MAX || brute_better(e, i, keep[r]))
 			keep[r] = (uint32_t) i;
+		if (root_of(idp, i) != i)
+			c->n_same_id++;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (root_of(parent, i) != i)
@@ -87,7 +115,9 @@ brute(const sc_events *e, double tol, uint32_t *keep, sc_dup_counts *c)
 			c->n_duplicates += size[i] - 1;
 			c->n_pairs += size[i] * (size[i] - 1) / 2;
 		}
+	c->n_same_place = c->n_duplicates - c->n_same_id;
 	free(parent);
+	free(idp);
 	free(size);
 }
 
@@ -98,7 +128,8 @@ test_vs_brute(void)
 	static const size_t sizes[] = {0, 1, 2, 40, 600};
 	int			mismatches = 0,
 				configs = 0,
-				with_dups = 0;
+				with_dups = 0,
+				with_ids = 0;
 
 	for (size_t si = 0; si < 5; si++)
 		for (int shape = 0; shape < 3; shape++)
@@ -125,8 +156,10 @@ test_vs_brute(void)
 				brute(&e, tols[ti], want, &cw);
 				mismatches += memcmp(got, want, n * sizeof(uint32_t)) != 0;
 				mismatches += cg.n_events != cw.n_events || cg.n_groups != cw.n_groups ||
-					cg.n_duplicates != cw.n_duplicates || cg.n_pairs != cw.n_pairs;
+					cg.n_duplicates != cw.n_duplicates || cg.n_pairs != cw.n_pairs ||
+					cg.n_same_id != cw.n_same_id || cg.n_same_place != cw.n_same_place;
 				with_dups += cg.n_duplicates > 0;
+				with_ids += cg.n_same_id > 0 && cg.n_same_place > 0;
 				configs++;
 			}
 			sc_events_free(&e);
@@ -136,6 +169,7 @@ test_vs_brute(void)
 	CHECK(configs == 75);
 	CHECK(mismatches == 0);
 	CHECK(with_dups > 30);		/* the data sets do hold duplicates */
+	CHECK(with_ids > 15);		/* of both kinds together */
 }
 
 /* by hand: three copies of one incident, a near copy, a later visit */
@@ -190,6 +224,85 @@ test_by_hand(void)
 	CHECK(sc_collapse_duplicates(&e, 0, &sc_malloc_allocator, NULL, &out, &c, NULL) == SC_EINVAL);
 	sc_events_free(&out);
 	sc_events_free(&e);
+}
+
+/*
+ * by hand: one incident per offense with jittered points and one id; an id
+ * chains two place-and-time groups; the survivor is the earliest
+ */
+static void
+test_same_id(void)
+{
+	sc_events	e,
+				out;
+	uint32_t	keep[8];
+	sc_dup_counts c;
+
+	sc_events_init(&e, 32616, 0, &sc_malloc_allocator);
+	/* 0, 1, 2: incident 42, three offenses, 40–170 m apart, one time */
+	CHECK(sc_events_add(&e, 1000, 2000, 10 * DAY, false, 0, 1, true, 42, NULL) == SC_OK);
+	CHECK(sc_events_add(&e, 1040, 2000, 10 * DAY, false, 0, 5, true, 42, NULL) == SC_OK);
+	CHECK(sc_events_add(&e, 1000, 2170, 10 * DAY, false, 0, 2, true, 42, NULL) == SC_OK);
+	/* 3: incident 43 at 0's point and time (same place and time, another id) */
+	CHECK(sc_events_add(&e, 1000, 2000, 10 * DAY, false, 0, 1, true, 43, NULL) == SC_OK);
+	/* 4: incident 43 recorded again a day earlier elsewhere: joins all of 0–3 */
+	CHECK(sc_events_add(&e, 9000, 9000, 9 * DAY, false, 0, 1, true, 43, NULL) == SC_OK);
+	/* 5: incident 7 alone; 6, 7: incident 8 at two times, no place in common */
+	CHECK(sc_events_add(&e, 1000, 2000, 12 * DAY, false, 0, 1, true, 7, NULL) == SC_OK);
+	CHECK(sc_events_add(&e, 500, 500, 12 * DAY, false, 0, 1, true, 8, NULL) == SC_OK);
+	CHECK(sc_events_add(&e, 600, 500, 11 * DAY, true, 13 * DAY, 1, true, 8, NULL) == SC_OK);
+
+	CHECK(sc_duplicate_groups(&e, 0, &sc_malloc_allocator, NULL, keep, &c, NULL) == SC_OK);
+	/* group {0..4}: earliest is 4; group {6, 7}: 7 is earlier */
+	CHECK(keep[0] == 4 && keep[1] == 4 && keep[2] == 4 && keep[3] == 4 && keep[4] == 4);
+	CHECK(keep[5] == 5 && keep[6] == 7 && keep[7] == 7);
+	/* ids alone: 42 ×3, 43 ×2, 8 ×2 → 2 + 1 + 1; the place joins 42 with 43 → 1 more */
+	CHECK(c.n_groups == 2 && c.n_duplicates == 5 && c.n_same_id == 4 && c.n_same_place == 1);
+	CHECK(c.n_pairs == 10 + 1);
+
+	/* without ids, only 0 and 3 are one (same point and time) */
+	for (size_t i = 0; i < e.n; i++)
+		e.has_id[i] = false;
+	CHECK(sc_duplicate_groups(&e, 0, &sc_malloc_allocator, NULL, keep, &c, NULL) == SC_OK);
+	CHECK(keep[3] == 0 && keep[0] == 0 && keep[1] == 1 && keep[4] == 4);
+	CHECK(c.n_groups == 1 && c.n_duplicates == 1 && c.n_same_id == 0 && c.n_same_place == 1);
+	for (size_t i = 0; i < e.n; i++)
+		e.has_id[i] = true;
+
+	/* collapse: survivors 4, 5, 7 in input order; 4 takes weight 5 of event 1 */
+	sc_events_init(&out, 32616, 0, &sc_malloc_allocator);
+	CHECK(sc_collapse_duplicates(&e, 0, &sc_malloc_allocator, NULL, &out, &c, NULL) == SC_OK);
+	CHECK(out.n == 3);
+	CHECK(out.id[0] == 43 && out.x[0] == 9000 && out.t[0] == 9 * DAY && out.w[0] == 5);
+	CHECK(out.id[1] == 7 && out.id[2] == 8 && out.x[2] == 600 && out.tend[2] == 13 * DAY);
+	sc_events_free(&out);
+	sc_events_free(&e);
+}
+
+/* the NOTICE threshold: at least one duplicate and at least 1 % of the events */
+static void
+test_notable(void)
+{
+	sc_dup_counts c;
+
+	memset(&c, 0, sizeof(c));
+	c.n_events = 8297;
+	c.n_duplicates = 0;
+	CHECK(!sc_duplicates_notable(&c));
+	c.n_duplicates = 82;		/* 0.988 % */
+	CHECK(!sc_duplicates_notable(&c));
+	c.n_duplicates = 83;		/* 1.0004 % */
+	CHECK(sc_duplicates_notable(&c));
+	c.n_events = 100;
+	c.n_duplicates = 1;
+	CHECK(sc_duplicates_notable(&c));
+	c.n_events = 101;
+	CHECK(!sc_duplicates_notable(&c));
+	c.n_events = 2;				/* few events: one copy is enough */
+	CHECK(sc_duplicates_notable(&c));
+	c.n_events = 0;
+	c.n_duplicates = 0;
+	CHECK(!sc_duplicates_notable(&c));
 }
 
 /* collapsing leaves no duplicates and keeps every (time, place) once */
@@ -263,35 +376,13 @@ test_failing_allocator(void)
 	sc_events_free(&e);
 }
 
-/* the NOTICE threshold: at least 1 % of the events, and at least one */
-static void
-test_matter(void)
-{
-	sc_dup_counts c = {0};
-
-	c.n_events = 1000;
-	c.n_duplicates = 0;
-	CHECK(!sc_duplicates_matter(&c));
-	c.n_duplicates = 9;
-	CHECK(!sc_duplicates_matter(&c));
-	c.n_duplicates = 10;
-	CHECK(sc_duplicates_matter(&c));
-	c.n_events = 3;
-	c.n_duplicates = 1;
-	CHECK(sc_duplicates_matter(&c));
-	c.n_events = 8297;			/* the bundled burglaries: 176 copies within 25 m, 3 once per incident */
-	c.n_duplicates = 176;
-	CHECK(sc_duplicates_matter(&c));
-	c.n_duplicates = 3;
-	CHECK(!sc_duplicates_matter(&c));
-}
-
 int
 main(void)
 {
-	test_matter();
 	test_vs_brute();
 	test_by_hand();
+	test_same_id();
+	test_notable();
 	test_collapse_idempotent();
 	test_invalid();
 	test_failing_allocator();
