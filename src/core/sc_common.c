@@ -187,13 +187,24 @@ sc_sort(void *base, void *tmp, size_t n, size_t size,
 						j = mid,
 						k = lo;
 
-			/* the left element first on ties: stable */
+			/*
+			 * The left element first on ties: stable.  The last passes
+			 * merge millions of elements at once: the interrupt hook is
+			 * called within a merge too.
+			 */
 			while (i < mid && j < hi)
 			{
-				if (cmp(src + j * size, src + i * size) < 0)
-					memcpy(dst + k++ * size, src + j++ * size, size);
-				else
-					memcpy(dst + k++ * size, src + i++ * size, size);
+				size_t		stop = k + SC_INTERRUPT_EVERY;
+
+				while (i < mid && j < hi && k < stop)
+				{
+					if (cmp(src + j * size, src + i * size) < 0)
+						memcpy(dst + k++ * size, src + j++ * size, size);
+					else
+						memcpy(dst + k++ * size, src + i++ * size, size);
+				}
+				if (interrupt)
+					interrupt();
 			}
 			memcpy(dst + k * size, src + i * size, (mid - i) * size);
 			k += mid - i;

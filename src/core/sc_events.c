@@ -328,28 +328,50 @@ sc_events_flat_write(void *dst, const sc_events *e)
 #undef PUT
 }
 
+/*
+ * memcpy in pieces with the interrupt hook between them: a column of 12
+ * million events is 96 MB, first touched here
+ */
+static void
+copy_polled(void *dst, const void *src, size_t bytes, const sc_alloc *alloc)
+{
+	const size_t piece = (size_t) 4 << 20;
+
+	for (size_t off = 0; off < bytes; off += piece)
+	{
+		sc_alloc_poll(alloc, 0);
+		memcpy((char *) dst + off, (const char *) src + off, bytes - off < piece ? bytes - off : piece);
+	}
+}
+
 /* copy the n (> 0) events' columns out of a flat body */
 static void
 flat_read_columns(sc_events *e, const unsigned char *p, size_t n, uint8_t flags)
 {
-#define GET(arr, type) do { memcpy(arr, p, n * sizeof(type)); p += n * sizeof(type); } while (0)
+#define GET(arr, type) do { copy_polled(arr, p, n * sizeof(type), &e->alloc); p += n * sizeof(type); } while (0)
 	GET(e->x, double);
 	GET(e->y, double);
 	GET(e->t, int64_t);
 	if (flags & SC_EV_HAS_END)
 		GET(e->tend, int64_t);
 	else
-		memcpy(e->tend, e->t, n * sizeof(int64_t));
+		copy_polled(e->tend, e->t, n * sizeof(int64_t), &e->alloc);
 	if (flags & SC_EV_HAS_WEIGHT)
 		GET(e->w, double);
 	else
 		for (size_t k = 0; k < n; k++)
+		{
+			sc_alloc_poll(&e->alloc, k);
 			e->w[k] = 1.0;
+		}
 	if (flags & SC_EV_HAS_ID)
 	{
 		GET(e->id, int64_t);
 		for (size_t k = 0; k < n; k++)
+		{
+			sc_alloc_poll(&e->alloc, k);
 			e->has_id[k] = (p[k / 8] >> (k % 8)) & 1;
+		}
 	}
 	else
 	{
@@ -379,6 +401,7 @@ flat_check_canonical(const sc_events *e, const unsigned char *bitmap, uint8_t fl
 
 	for (size_t k = 0; k < e->n; k++)
 	{
+		sc_alloc_poll(&e->alloc, k);
 		if (e->tend[k] != e->t[k])
 			used |= SC_EV_HAS_END;
 		if (e->w[k] != 1.0)

@@ -720,6 +720,7 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 	{
 		double		wk = w ? w[k] : 1.0;
 
+		sc_alloc_poll(alloc, k);
 		mx += wk * x[k];
 		my += wk * y[k];
 	}
@@ -739,6 +740,7 @@ sc_kde_bandwidth(size_t n, const double *x, const double *y, const double *w,
 		double		dx = x[k] - mx,
 					dy = y[k] - my;
 
+		sc_alloc_poll(alloc, k);
 		if (wk == 0)
 			continue;			/* no weight: no say in SD or the median */
 		ss += wk * (dx * dx + dy * dy);

@@ -51,13 +51,16 @@ kd_free(kd_tree *t)
  * squares of coordinates near 1e300 would overflow, of tiny ones vanish.
  */
 static double
-coord_scale(size_t n, const double *x, const double *y)
+coord_scale(size_t n, const double *x, const double *y, const sc_alloc *alloc)
 {
 	double		m = 0;
 	int			e;
 
 	for (size_t i = 0; i < n; i++)
+	{
+		sc_alloc_poll(alloc, i);
 		m = fmax(m, fmax(fabs(x[i]), fabs(y[i])));
+	}
 	if (!(m > 0) || !isfinite(m))
 		return 1;
 	frexp(m, &e);
@@ -145,7 +148,10 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y, double scale,
 		return SC_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
+	{
+		sc_alloc_poll(alloc, i);
 		t->perm[i] = i;
+	}
 
 	t->nodes[0].lo = 0;
 	t->nodes[0].hi = n;
@@ -194,6 +200,7 @@ kd_build(kd_tree *t, size_t n, const double *x, const double *y, double scale,
 	}
 	for (size_t k = 0; k < n; k++)
 	{
+		sc_alloc_poll(alloc, k);
 		t->px[k] = x[t->perm[k]] * scale;
 		t->py[k] = y[t->perm[k]] * scale;
 	}
@@ -273,11 +280,14 @@ kd_knn(const kd_tree *t, size_t self, double qx, double qy, size_t k, double *be
 }
 
 static sc_status
-check_coords(size_t n, const double *x, const double *y, sc_err *err)
+check_coords(size_t n, const double *x, const double *y, const sc_alloc *alloc, sc_err *err)
 {
 	for (size_t i = 0; i < n; i++)
+	{
+		sc_alloc_poll(alloc, i);
 		if (!isfinite(x[i]) || !isfinite(y[i]))
 			return sc_fail(err, SC_EINVAL, "point coordinates must be finite");
+	}
 	return SC_OK;
 }
 
@@ -295,9 +305,9 @@ knn_run(size_t n, const double *x, const double *y, size_t k, double *dist,
 	if (n <= k)
 		return sc_fail(err, SC_EINVAL,
 					   "%zu nearest neighbours need at least %zu points, got %zu", k, k + 1, n);
-	if ((st = check_coords(n, x, y, err)) != SC_OK)
+	if ((st = check_coords(n, x, y, alloc, err)) != SC_OK)
 		return st;
-	scale = coord_scale(n, x, y);
+	scale = coord_scale(n, x, y, alloc);
 	if ((st = kd_build(&t, n, x, y, scale, alloc, err)) != SC_OK)
 		return st;
 	best = sc_alloc_array(alloc, k, sizeof(double), err, "neighbours");
@@ -390,7 +400,7 @@ convex_hull(size_t n, const double *x, const double *y, double scale, pt **hull,
 
 	if (n < 3)
 		return sc_fail(err, SC_EINVAL, "a study area needs at least 3 points, got %zu", n);
-	if ((st = check_coords(n, x, y, err)) != SC_OK)
+	if ((st = check_coords(n, x, y, alloc, err)) != SC_OK)
 		return st;
 	p = sc_alloc_array(alloc, n, sizeof(pt), err, "points");
 	H = p ? sc_alloc_array(alloc, 2 * n, sizeof(pt), err, "hull vertices") : NULL;
@@ -401,6 +411,7 @@ convex_hull(size_t n, const double *x, const double *y, double scale, pt **hull,
 	}
 	for (size_t i = 0; i < n; i++)
 	{
+		sc_alloc_poll(alloc, i);
 		p[i].x = x[i] * scale;
 		p[i].y = y[i] * scale;
 	}
@@ -408,12 +419,14 @@ convex_hull(size_t n, const double *x, const double *y, double scale, pt **hull,
 	sc_sort(p, H, n, sizeof(pt), pt_cmp, alloc->interrupt);
 	for (size_t i = 0; i < n; i++)		/* lower hull */
 	{
+		sc_alloc_poll(alloc, i);
 		while (k >= 2 && cross(H[k - 2], H[k - 1], p[i]) <= 0)
 			k--;
 		H[k++] = p[i];
 	}
 	for (size_t i = n - 1, t = k + 1; i-- > 0;)	/* upper hull */
 	{
+		sc_alloc_poll(alloc, i);
 		while (k >= t && cross(H[k - 2], H[k - 1], p[i]) <= 0)
 			k--;
 		H[k++] = p[i];
@@ -456,7 +469,7 @@ sc_convex_hull_area(size_t n, const double *x, const double *y, double *area,
 	pt		   *H;
 	size_t		h;
 	double		a,
-				scale = n >= 3 ? coord_scale(n, x, y) : 1;
+				scale = n >= 3 ? coord_scale(n, x, y, alloc) : 1;
 	sc_status	st = convex_hull(n, x, y, scale, &H, &h, alloc, err);
 
 	if (st != SC_OK)
@@ -485,7 +498,7 @@ sc_min_rectangle_area(size_t n, const double *x, const double *y, double *area,
 				top = 1,
 				l = 1;
 	double		best = INFINITY,
-				scale = n >= 3 ? coord_scale(n, x, y) : 1;
+				scale = n >= 3 ? coord_scale(n, x, y, alloc) : 1;
 	sc_status	st = convex_hull(n, x, y, scale, &H, &h, alloc, err);
 
 	if (st != SC_OK)
@@ -564,7 +577,10 @@ sc_nni(size_t n, const double *x, const double *y, double area,
 	st = sc_knn_distances(n, x, y, 1, d, interrupt, alloc, err);
 	if (st == SC_OK)
 		for (size_t i = 0; i < n; i++)
+		{
+			sc_alloc_poll(alloc, i);
 			sum += d[i];
+		}
 	mean = sum / dn;
 	/* distances near 1e308 add up past it: average them piecewise instead */
 	if (st == SC_OK && !isfinite(sum))

@@ -94,7 +94,7 @@ sp_events_from_datum(Datum d, MemoryContext parent)
 			elog(ERROR, "safety.events: expanded value of another type");
 		return ee;
 	}
-	v = PG_DETOAST_DATUM(d);
+	v = sp_detoast(d, "safety.events");
 	ee = sp_events_new(parent, 0);
 	ee->ev.max_events = 0;		/* the limit guards new collections only */
 	if (VARSIZE(v) < SP_FLAT_OFFSET)

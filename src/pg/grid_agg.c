@@ -172,7 +172,7 @@ sp_grid_add_datum(ExpandedGrid *dst, Datum d, const char *fname)
 		st = sc_grid_merge(&dst->grid, &sp_grid_from_datum(d, CurrentMemoryContext)->grid, &err);
 	else
 	{
-		struct varlena *v = PG_DETOAST_DATUM(d);
+		struct varlena *v = sp_detoast(d, fname);
 		sc_grid_view view;
 
 		st = sc_grid_flat_read((char *) v + SP_FLAT_OFFSET, VARSIZE(v) - SP_FLAT_OFFSET,

@@ -133,7 +133,7 @@ sp_grid_from_datum(Datum d, MemoryContext parent)
 		sp_grid_settle(eg);
 		return eg;
 	}
-	v = PG_DETOAST_DATUM(d);
+	v = sp_detoast(d, "safety.grid");
 	if (VARSIZE(v) < SP_FLAT_OFFSET)
 		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("safety.grid: stored value is corrupt")));
 	/* a stored value exists already: the cell limit guards new grids only */

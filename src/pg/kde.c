@@ -12,6 +12,8 @@
  */
 #include "safety_pg.h"
 
+#include "miscadmin.h"
+
 #include "catalog/pg_type.h"
 #include "nodes/execnodes.h"
 #include "nodes/nodeFuncs.h"
@@ -401,10 +403,14 @@ events_bandwidth(ExpandedEvents *ee, const char *fname, sc_kde_bandwidth_info *i
 						errmsg("%s: the default bandwidth needs at least 2 events, got %zu", fname, ee->ev.n),
 						errhint("Give the bandwidth explicitly.")));
 	for (size_t k = 0; k < ee->ev.n; k++)
+	{
+		if (k % 4096 == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (ee->ev.w[k] < 0)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: the default bandwidth needs weights >= 0", fname),
 							errhint("Give the bandwidth explicitly.")));
+	}
 	st = sc_kde_bandwidth(ee->ev.n, ee->ev.x, ee->ev.y,
 						  (ee->ev.flags & SC_EV_HAS_WEIGHT) ? ee->ev.w : NULL,
 						  &h, info, &alloc, &err);

@@ -48,6 +48,11 @@ void		sp_raise_if_refused(const char *fname, const char *msg, const char *hint);
 /* palloc of any size, checked against the budget first */
 void	   *sp_palloc_huge(Size size, const char *fname, const char *what);
 
+/* --- stored values (detoast.c) ------------------------------------- */
+
+/* PG_DETOAST_DATUM that notices a cancel while a large value is fetched */
+struct varlena *sp_detoast(Datum d, const char *fname);
+
 /*
  * Report a core failure.  what names the function and argument
  * ("safety.grid_agg: cell_size"); code is used for SC_EINVAL.

@@ -100,8 +100,9 @@ errors() {
 "$bindir/dropdb" --if-exists --force "$db" 2>/dev/null
 "$bindir/createdb" "$db" || { echo "cancel: 0 passed, 1 failed"; exit 1; }
 setup_start=$(now_ms)
-# Inputs, stored uncompressed (detoasting is PostgreSQL's, not ours to
-# interrupt): 4,000,000 events (16 copies of 250,000 on a 500 x 500 lattice),
+# Inputs, stored uncompressed out of line, as large values that do not
+# compress are (safety fetches those in slices, noticing a cancel between
+# them: src/pg/detoast.c): 4,000,000 events (16 copies of 250,000 on a 500 x 500 lattice),
 # 12,000,000 (three times those), the 250,000, 2,000,000 events at one spot and a grid of 3,000,000 cells
 # whose values need 17 digits.
 psql_ -v ON_ERROR_STOP=1 -d "$db" <<'SQL' || { echo "cancel: setup failed"; echo "cancel: 0 passed, 1 failed"; "$bindir/dropdb" --force "$db"; exit 1; }
