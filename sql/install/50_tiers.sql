@@ -33,7 +33,7 @@ COMMENT ON COLUMN @extschema@.offense_weights.is_default IS 'true for a shipped 
 -- names the key column.  A user row replaces the shipped default with the
 -- same key (also on restore; keys compare case-insensitively), and a changed
 -- default becomes the user's row, which pg_dump keeps.
-CREATE FUNCTION @extschema@.default_rows_guard() RETURNS trigger
+CREATE FUNCTION @extschema@._default_rows_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	-- operators qualified: a trigger runs with the search_path of whoever
@@ -52,10 +52,12 @@ BEGIN
 	END IF;
 	RETURN NEW;
 END $$;
-COMMENT ON FUNCTION @extschema@.default_rows_guard() IS
+COMMENT ON FUNCTION @extschema@._default_rows_guard() IS
 	'Trigger of safety.offense_weights and safety.tier_policy (argument: the key column): user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
+-- fired by its triggers only: no role needs to call it
+REVOKE EXECUTE ON FUNCTION @extschema@._default_rows_guard() FROM PUBLIC;
 CREATE TRIGGER offense_weights_guard BEFORE INSERT OR UPDATE ON @extschema@.offense_weights
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.default_rows_guard('offense');
+	FOR EACH ROW EXECUTE FUNCTION @extschema@._default_rows_guard('offense');
 
 INSERT INTO @extschema@.offense_weights (offense, weight, source, notes, is_default) VALUES
 	('homicide', 5475, 'CCHI method: E&W Sentencing Council starting point', 'murder: 15-year minimum term starting point', true),
@@ -117,7 +119,7 @@ COMMENT ON COLUMN @extschema@.tier_policy.max_cells IS 'Most cells this tier may
 COMMENT ON COLUMN @extschema@.tier_policy.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
 
 CREATE TRIGGER tier_policy_guard BEFORE INSERT OR UPDATE ON @extschema@.tier_policy
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.default_rows_guard('tier');
+	FOR EACH ROW EXECUTE FUNCTION @extschema@._default_rows_guard('tier');
 
 INSERT INTO @extschema@.tier_policy (tier, action, respond_within, review_every, lead, share, is_default) VALUES
 	('red', 'Joint multi-agency operation (police, council, housing, victim services) with a problem-solving plan', '24 hours', '7 days', 'Area commander with partner agencies', 0.01, true),

@@ -52,7 +52,7 @@ COMMENT ON TABLE @extschema@.refresh_log IS
 	'One row per refresh of a safety view: when, how long, rows, ok or failed with the error';
 COMMENT ON SEQUENCE @extschema@.refresh_log_id_seq IS 'Ids of safety.refresh_log';
 COMMENT ON COLUMN @extschema@.refresh_log.note IS
-	'What an ok refresh found worth saying (safety.view_window_note): the window held no events, with the latest event of the source; NULL otherwise';
+	'What an ok refresh found worth saying (safety._view_window_note): the window held no events, with the latest event of the source; NULL otherwise';
 
 -- kept by pg_dump (the extension's own rows: none)
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.views', '');
@@ -68,38 +68,38 @@ GRANT USAGE ON SEQUENCE @extschema@.refresh_log_id_seq TO PUBLIC;
 ALTER TABLE @extschema@.views ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.refresh_log ENABLE ROW LEVEL SECURITY;
 
-CREATE FUNCTION @extschema@.owns_view(schema pg_catalog.name, name pg_catalog.name) RETURNS pg_catalog.bool
+CREATE FUNCTION @extschema@._owns_view(schema pg_catalog.name, name pg_catalog.name) RETURNS pg_catalog.bool
 	LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN EXISTS (
 		SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-		WHERE n.nspname OPERATOR(pg_catalog.=) owns_view.schema AND c.relname OPERATOR(pg_catalog.=) owns_view.name
+		WHERE n.nspname OPERATOR(pg_catalog.=) _owns_view.schema AND c.relname OPERATOR(pg_catalog.=) _owns_view.name
 		  AND pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE'));
-COMMENT ON FUNCTION @extschema@.owns_view(pg_catalog.name, pg_catalog.name) IS
+COMMENT ON FUNCTION @extschema@._owns_view(pg_catalog.name, pg_catalog.name) IS
 	'True when the current user has the rights of the owner of relation schema.name (may refresh and drop it)';
 
-CREATE FUNCTION @extschema@.owns_views(schema pg_catalog.name, names pg_catalog.name[]) RETURNS pg_catalog.bool
+CREATE FUNCTION @extschema@._owns_views(schema pg_catalog.name, names pg_catalog.name[]) RETURNS pg_catalog.bool
 	LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN NOT EXISTS (
-		SELECT FROM pg_catalog.unnest(owns_views.names) AS u(r)
+		SELECT FROM pg_catalog.unnest(_owns_views.names) AS u(r)
 		WHERE NOT EXISTS (
 			SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-			WHERE n.nspname OPERATOR(pg_catalog.=) owns_views.schema AND c.relname OPERATOR(pg_catalog.=) u.r
+			WHERE n.nspname OPERATOR(pg_catalog.=) _owns_views.schema AND c.relname OPERATOR(pg_catalog.=) u.r
 			  AND c.relkind OPERATOR(pg_catalog.=) 'm' AND pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')));
-COMMENT ON FUNCTION @extschema@.owns_views(pg_catalog.name, pg_catalog.name[]) IS
+COMMENT ON FUNCTION @extschema@._owns_views(pg_catalog.name, pg_catalog.name[]) IS
 	'True when every one of names is a materialized view in schema whose owner''s rights the current user has (what a safety.views row may list)';
 
 CREATE POLICY views_read ON @extschema@.views FOR SELECT USING (true);
 -- every relation a row names, companions too: drop_view and refresh act on
 -- them, and a name listed cannot be created by the builders
 CREATE POLICY views_insert ON @extschema@.views FOR INSERT
-	WITH CHECK (@extschema@.owns_views(schema, ARRAY[name] OPERATOR(pg_catalog.||) companions));
+	WITH CHECK (@extschema@._owns_views(schema, ARRAY[name] OPERATOR(pg_catalog.||) companions));
 -- an entry whose view no longer exists names nobody's view: anyone may remove it
 CREATE POLICY views_delete ON @extschema@.views FOR DELETE
-	USING (@extschema@.owns_view(schema, name) OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, name)) IS NULL);
+	USING (@extschema@._owns_view(schema, name) OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, name)) IS NULL);
 CREATE POLICY refresh_log_read ON @extschema@.refresh_log FOR SELECT USING (true);
-CREATE POLICY refresh_log_insert ON @extschema@.refresh_log FOR INSERT WITH CHECK (@extschema@.owns_view(schema, view));
+CREATE POLICY refresh_log_insert ON @extschema@.refresh_log FOR INSERT WITH CHECK (@extschema@._owns_view(schema, view));
 CREATE POLICY refresh_log_update ON @extschema@.refresh_log FOR UPDATE
-	USING (@extschema@.owns_view(schema, view)) WITH CHECK (@extschema@.owns_view(schema, view));
+	USING (@extschema@._owns_view(schema, view)) WITH CHECK (@extschema@._owns_view(schema, view));
 COMMENT ON POLICY views_read ON @extschema@.views IS 'Everyone may read the catalog';
 COMMENT ON POLICY views_insert ON @extschema@.views IS 'A role registers only materialized views it owns, the view and every companion';
 COMMENT ON POLICY views_delete ON @extschema@.views IS 'A role unregisters only views it owns, or entries whose view no longer exists';
@@ -109,55 +109,55 @@ COMMENT ON POLICY refresh_log_update ON @extschema@.refresh_log IS 'A role compl
 
 -- helpers ---------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.postgis_schema() RETURNS pg_catalog.name
+CREATE FUNCTION @extschema@._postgis_schema() RETURNS pg_catalog.name
 	LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN (SELECT n.nspname FROM pg_catalog.pg_extension e
 		JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
 		WHERE e.extname OPERATOR(pg_catalog.=) 'postgis');
-COMMENT ON FUNCTION @extschema@.postgis_schema() IS
+COMMENT ON FUNCTION @extschema@._postgis_schema() IS
 	'Schema of the PostGIS extension, to qualify PostGIS names in generated SQL';
 
-CREATE FUNCTION @extschema@.view_entry(name pg_catalog.text, schema pg_catalog.name DEFAULT NULL)
+CREATE FUNCTION @extschema@._view_entry(name pg_catalog.text, schema pg_catalog.name DEFAULT NULL)
 	RETURNS @extschema@.views LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	entry @extschema@.views;
 	n pg_catalog.int4;
 BEGIN
-	IF view_entry.name IS NULL THEN
+	IF _view_entry.name IS NULL THEN
 		RAISE EXCEPTION 'safety: the view name is NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT pg_catalog.count(*) INTO n FROM @extschema@.views v
-	WHERE v.name OPERATOR(pg_catalog.=) view_entry.name
-	  AND (view_entry.schema IS NULL OR v.schema OPERATOR(pg_catalog.=) view_entry.schema);
+	WHERE v.name OPERATOR(pg_catalog.=) _view_entry.name
+	  AND (_view_entry.schema IS NULL OR v.schema OPERATOR(pg_catalog.=) _view_entry.schema);
 	IF n OPERATOR(pg_catalog.>) 1 THEN
 		-- the one in the current schema, if any
 		SELECT * INTO entry FROM @extschema@.views v
-		WHERE v.name OPERATOR(pg_catalog.=) view_entry.name AND v.schema OPERATOR(pg_catalog.=) pg_catalog.current_schema();
+		WHERE v.name OPERATOR(pg_catalog.=) _view_entry.name AND v.schema OPERATOR(pg_catalog.=) pg_catalog.current_schema();
 		IF NOT FOUND THEN
-			RAISE EXCEPTION 'safety: view name "%" is ambiguous', view_entry.name
+			RAISE EXCEPTION 'safety: view name "%" is ambiguous', _view_entry.name
 				USING ERRCODE = 'ambiguous_alias', HINT = 'Pass the schema as the second argument.';
 		END IF;
 		RETURN entry;
 	END IF;
 	SELECT * INTO entry FROM @extschema@.views v
-	WHERE v.name OPERATOR(pg_catalog.=) view_entry.name
-	  AND (view_entry.schema IS NULL OR v.schema OPERATOR(pg_catalog.=) view_entry.schema);
+	WHERE v.name OPERATOR(pg_catalog.=) _view_entry.name
+	  AND (_view_entry.schema IS NULL OR v.schema OPERATOR(pg_catalog.=) _view_entry.schema);
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'safety: no view "%"%', view_entry.name,
-			CASE WHEN view_entry.schema IS NULL THEN '' ELSE ' in schema "' OPERATOR(pg_catalog.||) view_entry.schema OPERATOR(pg_catalog.||) '"' END
+		RAISE EXCEPTION 'safety: no view "%"%', _view_entry.name,
+			CASE WHEN _view_entry.schema IS NULL THEN '' ELSE ' in schema "' OPERATOR(pg_catalog.||) _view_entry.schema OPERATOR(pg_catalog.||) '"' END
 			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view, safety.create_near_repeat_view and safety.create_tier_view.';
 	END IF;
 	RETURN entry;
 END $$;
-COMMENT ON FUNCTION @extschema@.view_entry(pg_catalog.text, pg_catalog.name) IS
+COMMENT ON FUNCTION @extschema@._view_entry(pg_catalog.text, pg_catalog.name) IS
 	'The safety.views row of a view by name (and schema, when the name alone is ambiguous); an error when there is none';
 
 -- checks shared by the builders --------------------------------------------
 
-CREATE FUNCTION @extschema@.check_view_target(fn pg_catalog.text, schema pg_catalog.name, names pg_catalog.text[])
+CREATE FUNCTION @extschema@._check_view_target(fn pg_catalog.text, schema pg_catalog.name, names pg_catalog.text[])
 	RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	vschema pg_catalog.name := check_view_target.schema;
+	vschema pg_catalog.name := _check_view_target.schema;
 	nsp pg_catalog.oid;
 	r pg_catalog.text;
 BEGIN
@@ -186,10 +186,10 @@ BEGIN
 		END IF;
 	END LOOP;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_view_target(pg_catalog.text, pg_catalog.name, pg_catalog.text[]) IS
+COMMENT ON FUNCTION @extschema@._check_view_target(pg_catalog.text, pg_catalog.name, pg_catalog.text[]) IS
 	'Error (naming fn) unless the relations names can be created in schema: short enough, schema exists and allows CREATE, no such relation, not in safety.views';
 
-CREATE FUNCTION @extschema@.check_view_window(fn pg_catalog.text, "window" pg_catalog.interval, as_of pg_catalog.timestamptz)
+CREATE FUNCTION @extschema@._check_view_window(fn pg_catalog.text, "window" pg_catalog.interval, as_of pg_catalog.timestamptz)
 	RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
 	IF "window" OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
@@ -199,10 +199,10 @@ BEGIN
 		RAISE EXCEPTION '%: as_of must be finite', fn USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_view_window(pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz) IS
+COMMENT ON FUNCTION @extschema@._check_view_window(pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz) IS
 	'Error (naming fn) unless window is positive and as_of finite or NULL';
 
-CREATE FUNCTION @extschema@.check_view_size(fn pg_catalog.text, what pg_catalog.text, size pg_catalog.float8)
+CREATE FUNCTION @extschema@._check_view_size(fn pg_catalog.text, what pg_catalog.text, size pg_catalog.float8)
 	RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
 	IF NOT (size OPERATOR(pg_catalog.>) 0 AND size OPERATOR(pg_catalog.<) 'Infinity') THEN
@@ -210,10 +210,10 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Sizes are in the units of the points'' SRID (metres for UTM).';
 	END IF;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_view_size(pg_catalog.text, pg_catalog.text, pg_catalog.float8) IS
+COMMENT ON FUNCTION @extschema@._check_view_size(pg_catalog.text, pg_catalog.text, pg_catalog.float8) IS
 	'Error (naming fn and the parameter what) unless size is positive and finite';
 
-CREATE FUNCTION @extschema@.view_min_count(fn pg_catalog.text, min_count pg_catalog.int4)
+CREATE FUNCTION @extschema@._view_min_count(fn pg_catalog.text, min_count pg_catalog.int4)
 	RETURNS pg_catalog.int4 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	mc pg_catalog.int4;
@@ -227,10 +227,10 @@ BEGIN
 	END IF;
 	RETURN mc;
 END $$;
-COMMENT ON FUNCTION @extschema@.view_min_count(pg_catalog.text, pg_catalog.int4) IS
+COMMENT ON FUNCTION @extschema@._view_min_count(pg_catalog.text, pg_catalog.int4) IS
 	'The min_count a view stores: min_count, or the setting safety.min_count (default 3) when NULL; an error (naming fn) when below 1';
 
-CREATE FUNCTION @extschema@.source_column(fn pg_catalog.text, source pg_catalog.regclass, col pg_catalog.name,
+CREATE FUNCTION @extschema@._source_column(fn pg_catalog.text, source pg_catalog.regclass, col pg_catalog.name,
 	OUT typid pg_catalog.oid, OUT typmod pg_catalog.int4, OUT type pg_catalog.text)
 	RETURNS record LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -242,15 +242,15 @@ BEGIN
 		RAISE EXCEPTION '%: column "%" of % does not exist', fn, col, source USING ERRCODE = 'undefined_column';
 	END IF;
 END $$;
-COMMENT ON FUNCTION @extschema@.source_column(pg_catalog.text, pg_catalog.regclass, pg_catalog.name) IS
+COMMENT ON FUNCTION @extschema@._source_column(pg_catalog.text, pg_catalog.regclass, pg_catalog.name) IS
 	'Type of column col of source (an error naming fn when there is none)';
 
-CREATE FUNCTION @extschema@.check_view_source(fn pg_catalog.text, source pg_catalog.regclass,
+CREATE FUNCTION @extschema@._check_view_source(fn pg_catalog.text, source pg_catalog.regclass,
 	geom_column pg_catalog.name, time_column pg_catalog.name, filter pg_catalog.text)
 	-- volatile: it runs EXPLAIN
 	RETURNS pg_catalog.int4 LANGUAGE plpgsql AS $$
 DECLARE
-	src pg_catalog.regclass := check_view_source.source;
+	src pg_catalog.regclass := _check_view_source.source;
 	geom_type pg_catalog.oid;
 	att record;
 	srid pg_catalog.int4;
@@ -266,8 +266,8 @@ BEGIN
 	END IF;
 	SELECT t.oid INTO geom_type FROM pg_catalog.pg_type t
 	WHERE t.typname OPERATOR(pg_catalog.=) 'geometry'
-	  AND t.typnamespace OPERATOR(pg_catalog.=) pg_catalog.to_regnamespace(pg_catalog.quote_ident(@extschema@.postgis_schema()));
-	att := @extschema@.source_column(fn, src, geom_column);
+	  AND t.typnamespace OPERATOR(pg_catalog.=) pg_catalog.to_regnamespace(pg_catalog.quote_ident(@extschema@._postgis_schema()));
+	att := @extschema@._source_column(fn, src, geom_column);
 	IF att.typid OPERATOR(pg_catalog.<>) geom_type THEN
 		RAISE EXCEPTION '%: geom_column "%" of % has type %, not geometry', fn, geom_column, src, att.type
 			USING ERRCODE = 'datatype_mismatch';
@@ -282,7 +282,7 @@ BEGIN
 		END IF;
 		srid := pg_catalog.substring(att.type, ',([[:digit:]]+)[)]')::pg_catalog.int4;
 	END IF;
-	att := @extschema@.source_column(fn, src, time_column);
+	att := @extschema@._source_column(fn, src, time_column);
 	IF att.typid OPERATOR(pg_catalog.<>) 'pg_catalog.timestamptz'::pg_catalog.regtype THEN
 		RAISE EXCEPTION '%: time_column "%" of % has type %, not timestamp with time zone', fn, time_column, src, att.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'Convert it in a view over the table, e.g. occurred AT TIME ZONE ''UTC''.';
@@ -304,10 +304,10 @@ BEGIN
 	-- the SRID of geometry(Point, SRID), else NULL
 	RETURN srid;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_view_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.text) IS
+COMMENT ON FUNCTION @extschema@._check_view_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.text) IS
 	'Error (naming fn) unless source is a readable table or view with a point geom_column, a timestamptz time_column and filter is one valid condition on it; returns the SRID of geom_column''s typmod, if any';
 
-CREATE FUNCTION @extschema@.check_view_call(fn pg_catalog.text, srid pg_catalog.int4, call pg_catalog.text)
+CREATE FUNCTION @extschema@._check_view_call(fn pg_catalog.text, srid pg_catalog.int4, call pg_catalog.text)
 	-- volatile: it runs call; the two test events draw no fallback notices
 	RETURNS void LANGUAGE plpgsql SET client_min_messages = 'warning' AS $$
 DECLARE
@@ -325,45 +325,45 @@ EXCEPTION WHEN invalid_parameter_value OR null_value_not_allowed OR program_limi
 	RAISE EXCEPTION '%: %', fn, pg_catalog.regexp_replace(msg, '^safety[.][[:alnum:]_]+: ', '')
 		USING ERRCODE = state, HINT = hint;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_view_call(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
+COMMENT ON FUNCTION @extschema@._check_view_call(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
 	'Run the analysis call on two events ($1) in SRID srid, so that its parameters are checked before a view is created; its errors are raised naming fn';
 
 -- the SQL of the views ------------------------------------------------------
 
-CREATE FUNCTION @extschema@.view_source_sql(source pg_catalog.regclass)
+CREATE FUNCTION @extschema@._view_source_sql(source pg_catalog.regclass)
 	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN (SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
 		FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
 		WHERE c.oid OPERATOR(pg_catalog.=) source);
-COMMENT ON FUNCTION @extschema@.view_source_sql(pg_catalog.regclass) IS
+COMMENT ON FUNCTION @extschema@._view_source_sql(pg_catalog.regclass) IS
 	'The schema-qualified, quoted name of a view''s source table';
 
-CREATE FUNCTION @extschema@.view_as_of_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+CREATE FUNCTION @extschema@._view_as_of_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
 	-- the end of the window: a fixed time, the time of each refresh, or the
 	-- time of the source's last event that passes the filter (at each refresh;
-	-- the filter stands on lines of its own, as in view_events_sql)
+	-- the filter stands on lines of its own, as in _view_events_sql)
 	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' IS NULL THEN 'pg_catalog.now()'
 		WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' OPERATOR(pg_catalog.=) 'latest' THEN pg_catalog.format(
 $sql$(SELECT pg_catalog.max(l.t) FROM (SELECT %1$I AS t FROM %2$s WHERE (
 %3$s
 	)) l)$sql$,
-			parameters OPERATOR(pg_catalog.->>) 'time_column', @extschema@.view_source_sql(source),
+			parameters OPERATOR(pg_catalog.->>) 'time_column', @extschema@._view_source_sql(source),
 			coalesce(parameters OPERATOR(pg_catalog.->>) 'filter', 'true'))
 		ELSE pg_catalog.format('%L::pg_catalog.timestamptz', parameters OPERATOR(pg_catalog.->>) 'as_of') END;
-COMMENT ON FUNCTION @extschema@.view_as_of_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
+COMMENT ON FUNCTION @extschema@._view_as_of_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'SQL of the as_of of a view''s parameters: the fixed time, now() (the time of each refresh), or for ''latest'' the time of the last event of source that passes the filter (at each refresh)';
 
-CREATE FUNCTION @extschema@.view_as_of(fn pg_catalog.text, as_of pg_catalog.text, "window" pg_catalog.interval)
+CREATE FUNCTION @extschema@._view_as_of(fn pg_catalog.text, as_of pg_catalog.text, "window" pg_catalog.interval)
 	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	at pg_catalog.timestamptz;
 BEGIN
 	IF as_of IS NULL THEN
-		PERFORM @extschema@.check_view_window(fn, "window", NULL);
+		PERFORM @extschema@._check_view_window(fn, "window", NULL);
 		RETURN 'null'::pg_catalog.jsonb;
 	ELSIF pg_catalog.lower(pg_catalog.btrim(as_of)) OPERATOR(pg_catalog.=) 'latest' THEN
-		PERFORM @extschema@.check_view_window(fn, "window", NULL);
+		PERFORM @extschema@._check_view_window(fn, "window", NULL);
 		RETURN '"latest"'::pg_catalog.jsonb;
 	END IF;
 	BEGIN
@@ -373,25 +373,25 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			HINT = 'Leave it out for now() at each refresh, or pass e.g. ''2018-07-01 00:00+00'' or ''latest'' (the last event).';
 	END;
-	PERFORM @extschema@.check_view_window(fn, "window", at);
+	PERFORM @extschema@._check_view_window(fn, "window", at);
 	RETURN pg_catalog.to_jsonb(at);
 END $$;
-COMMENT ON FUNCTION @extschema@.view_as_of(pg_catalog.text, pg_catalog.text, pg_catalog.interval) IS
+COMMENT ON FUNCTION @extschema@._view_as_of(pg_catalog.text, pg_catalog.text, pg_catalog.interval) IS
 	'The as_of of a view as stored in its parameters (JSON null: now() at each refresh; "latest": the last event at each refresh; else the time), after checking it and the window (errors name fn)';
 
-CREATE FUNCTION @extschema@.view_as_of_text(parameters pg_catalog.jsonb)
+CREATE FUNCTION @extschema@._view_as_of_text(parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' IS NULL THEN 'each refresh'
 		WHEN parameters OPERATOR(pg_catalog.->>) 'as_of' OPERATOR(pg_catalog.=) 'latest' THEN 'the latest event'
 		ELSE ((parameters OPERATOR(pg_catalog.->>) 'as_of')::pg_catalog.timestamptz)::pg_catalog.text END;
-COMMENT ON FUNCTION @extschema@.view_as_of_text(pg_catalog.jsonb) IS
+COMMENT ON FUNCTION @extschema@._view_as_of_text(pg_catalog.jsonb) IS
 	'The as_of of a view''s parameters in words, for its comment';
 
-CREATE FUNCTION @extschema@.view_events_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb, columns pg_catalog.text)
+CREATE FUNCTION @extschema@._view_events_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb, columns pg_catalog.text)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	p pg_catalog.jsonb := view_events_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(view_events_sql.source, p);
+	p pg_catalog.jsonb := _view_events_sql.parameters;
+	as_of pg_catalog.text := @extschema@._view_as_of_sql(_view_events_sql.source, p);
 BEGIN
 	-- the filter stands on lines of its own (a trailing comment ends with
 	-- it) inside a subquery of its own
@@ -412,7 +412,7 @@ $sql$SELECT %1$s
 				THEN pg_catalog.format(', @extschema@.offense_weight(%I::pg_catalog.text) AS weight', p OPERATOR(pg_catalog.->>) 'offense_column') END),
 		(SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
 		 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-		 WHERE c.oid OPERATOR(pg_catalog.=) view_events_sql.source),
+		 WHERE c.oid OPERATOR(pg_catalog.=) _view_events_sql.source),
 		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true'),
 		as_of,
 		-- how far back: the window; without one (tier views, whose model
@@ -422,19 +422,19 @@ $sql$SELECT %1$s
 				as_of, p OPERATOR(pg_catalog.->>) 'window')
 			ELSE '' END);
 END $$;
-COMMENT ON FUNCTION @extschema@.view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
+COMMENT ON FUNCTION @extschema@._view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
 	'SQL selecting columns over the rows s(geom, t[, id][, weight]) of source that pass the filter and fall in (as_of - window, as_of] (or up to as_of when the view has no window), per a view''s parameters';
 
-CREATE FUNCTION @extschema@.view_geom_sql(parameters pg_catalog.jsonb, expr pg_catalog.text)
+CREATE FUNCTION @extschema@._view_geom_sql(parameters pg_catalog.jsonb, expr pg_catalog.text)
 	RETURNS pg_catalog.text LANGUAGE sql STABLE PARALLEL SAFE
 	-- a typed geometry column when the source's SRID is known (QGIS reads it)
 	RETURN CASE WHEN parameters OPERATOR(pg_catalog.->>) 'srid' IS NULL THEN expr
-		ELSE pg_catalog.format('%s::%I.geometry(Polygon,%s)', expr, @extschema@.postgis_schema(),
+		ELSE pg_catalog.format('%s::%I.geometry(Polygon,%s)', expr, @extschema@._postgis_schema(),
 			(parameters OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4) END;
-COMMENT ON FUNCTION @extschema@.view_geom_sql(pg_catalog.jsonb, pg_catalog.text) IS
+COMMENT ON FUNCTION @extschema@._view_geom_sql(pg_catalog.jsonb, pg_catalog.text) IS
 	'SQL of the polygon column expr of a view: cast to geometry(Polygon, SRID) when the parameters know the source''s SRID';
 
-CREATE FUNCTION @extschema@.view_gi_star(g @extschema@.grid, distance pg_catalog.float8, fdr pg_catalog.bool,
+CREATE FUNCTION @extschema@._view_gi_star(g @extschema@.grid, distance pg_catalog.float8, fdr pg_catalog.bool,
 	OUT cell_id pg_catalog.int8, OUT z pg_catalog.float8, OUT p pg_catalog.float8, OUT class pg_catalog.int2)
 	RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -452,14 +452,14 @@ EXCEPTION WHEN invalid_parameter_value THEN
 		RAISE;
 	END IF;
 END $$;
-COMMENT ON FUNCTION @extschema@.view_gi_star(@extschema@.grid, pg_catalog.float8, pg_catalog.bool) IS
+COMMENT ON FUNCTION @extschema@._view_gi_star(@extschema@.grid, pg_catalog.float8, pg_catalog.bool) IS
 	'safety.gi_star(g, distance, NULL, fdr) for a hotspot view (the default analysis set: the cells within the band of a cell with events): no rows when g is NULL, has fewer than 3 cells or no variation';
 
-CREATE FUNCTION @extschema@.hotspot_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+CREATE FUNCTION @extschema@._hotspot_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	p pg_catalog.jsonb := hotspot_view_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(hotspot_view_sql.source, p);
+	p pg_catalog.jsonb := _hotspot_view_sql.parameters;
+	as_of pg_catalog.text := @extschema@._view_as_of_sql(_hotspot_view_sql.source, p);
 	cell_size pg_catalog.float8 := (p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8;
 	-- stored by create_hotspot_view; older entries have neither
 	distance pg_catalog.float8 := coalesce((p OPERATOR(pg_catalog.->>) 'distance')::pg_catalog.float8,
@@ -473,7 +473,7 @@ BEGIN
 	-- window (zeros too); min_count hides rows only afterwards.
 	cols := pg_catalog.concat_ws(E',\n\t',
 		'c.cell_id',
-		@extschema@.view_geom_sql(p, 'c.geom') OPERATOR(pg_catalog.||) ' AS geom',
+		@extschema@._view_geom_sql(p, 'c.geom') OPERATOR(pg_catalog.||) ' AS geom',
 		'c.value::pg_catalog.int8 AS events',
 		'coalesce(d.value, 0) AS density',
 		'@extschema@.per_km2(coalesce(d.value, 0)) AS density_km2',
@@ -492,7 +492,7 @@ $sql$WITH g AS MATERIALIZED (
 ), d AS (
 	SELECT d.cell_id, d.value FROM g, LATERAL @extschema@.cells(g.density) d
 ), z AS (
-	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@.view_gi_star(g.grid, %4$L::pg_catalog.float8, %5$L::pg_catalog.bool) z
+	SELECT z.cell_id, z.z, z.p, z.class FROM g, LATERAL @extschema@._view_gi_star(g.grid, %4$L::pg_catalog.float8, %5$L::pg_catalog.bool) z
 )
 SELECT %1$s
 FROM g CROSS JOIN LATERAL @extschema@.cells(g.grid) c
@@ -500,21 +500,21 @@ LEFT JOIN d ON d.cell_id OPERATOR(pg_catalog.=) c.cell_id
 LEFT JOIN z ON z.cell_id OPERATOR(pg_catalog.=) c.cell_id
 WHERE c.value OPERATOR(pg_catalog.>=) %3$s$sql$,
 		cols,
-		@extschema@.view_events_sql(source, p, pg_catalog.format(
+		@extschema@._view_events_sql(source, p, pg_catalog.format(
 			'@extschema@.grid_agg(s.geom, %1$L::pg_catalog.float8) AS grid, @extschema@.kde_agg(s.geom, %1$L::pg_catalog.float8, %2$L::pg_catalog.float8) AS density',
 			cell_size, (p OPERATOR(pg_catalog.->>) 'bandwidth')::pg_catalog.float8)),
 		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4,
 		distance, fdr);
 END $$;
-COMMENT ON FUNCTION @extschema@.hotspot_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
+COMMENT ON FUNCTION @extschema@._hotspot_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'The query of a hotspot view over source with the given parameters (as stored in safety.views)';
 
-CREATE FUNCTION @extschema@.near_repeat_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb,
+CREATE FUNCTION @extschema@._near_repeat_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb,
 	relation pg_catalog.text DEFAULT 'table')
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	p pg_catalog.jsonb := near_repeat_view_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(near_repeat_view_sql.source, p);
+	p pg_catalog.jsonb := _near_repeat_view_sql.parameters;
+	as_of pg_catalog.text := @extschema@._view_as_of_sql(_near_repeat_view_sql.source, p);
 	-- the arguments of near_repeat after the events, as stored
 	-- (numbers as quoted literals: -9223372036854775808::int8 would be
 	-- -(9223372036854775808::int8), out of range)
@@ -524,7 +524,7 @@ DECLARE
 		(p OPERATOR(pg_catalog.->>) 'permutations')::pg_catalog.int4,
 		(p OPERATOR(pg_catalog.->>) 'seed')::pg_catalog.int8,
 		p OPERATOR(pg_catalog.->>) 'metric');
-	events pg_catalog.text := @extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
+	events pg_catalog.text := @extschema@._view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, s.id) AS e');
 	-- the events analysed: as collected, or one per incident (id, or place and time)
 	-- (parameters of views made before 0.2.0 have no 'duplicates': keep)
 	e pg_catalog.text := CASE WHEN p OPERATOR(pg_catalog.->>) 'duplicates' OPERATOR(pg_catalog.=) 'collapse'
@@ -546,7 +546,7 @@ FROM (
 		-- polygon, or the event's point when the zone is the same location
 		-- only (distance 0), so the column is typed geometry(Geometry, SRID)
 		zone := CASE WHEN p OPERATOR(pg_catalog.->>) 'srid' IS NULL THEN 'w.zone'
-			ELSE pg_catalog.format('w.zone::%I.geometry(Geometry,%s)', @extschema@.postgis_schema(),
+			ELSE pg_catalog.format('w.zone::%I.geometry(Geometry,%s)', @extschema@._postgis_schema(),
 				(p OPERATOR(pg_catalog.->>) 'srid')::pg_catalog.int4) END;
 		body := pg_catalog.format(
 $sql$SELECT w.id, w.occurred_at, w.window_end, w.days_left, %4$s AS zone, %1$s AS as_of
@@ -554,20 +554,20 @@ FROM (
 	%2$s
 ) g, LATERAL @extschema@.repeat_windows(%5$s, %1$s, %3$s) w$sql$, as_of, events, args, zone, e);
 	ELSE
-		RAISE EXCEPTION 'safety.near_repeat_view_sql: relation must be ''table'' or ''windows'', not %', pg_catalog.quote_literal(relation)
+		RAISE EXCEPTION 'safety._near_repeat_view_sql: relation must be ''table'' or ''windows'', not %', pg_catalog.quote_literal(relation)
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	-- fewer than two events in the window: no rows (near_repeat needs pairs)
 	RETURN body OPERATOR(pg_catalog.||) E'\nWHERE @extschema@.num_events(g.e) OPERATOR(pg_catalog.>=) 2';
 END $$;
-COMMENT ON FUNCTION @extschema@.near_repeat_view_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
+COMMENT ON FUNCTION @extschema@._near_repeat_view_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) IS
 	'The query of a near-repeat view over source with the given parameters (as stored in safety.views): relation ''table'' (the Knox table) or ''windows'' (the open risk windows)';
 
-CREATE FUNCTION @extschema@.tier_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+CREATE FUNCTION @extschema@._tier_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	p pg_catalog.jsonb := tier_view_sql.parameters;
-	as_of pg_catalog.text := @extschema@.view_as_of_sql(tier_view_sql.source, p);
+	p pg_catalog.jsonb := _tier_view_sql.parameters;
+	as_of pg_catalog.text := @extschema@._view_as_of_sql(_tier_view_sql.source, p);
 BEGIN
 	-- every column of safety.risk_tiers, cells with fewer than min_count
 	-- events in the last year left out after ranking
@@ -579,15 +579,15 @@ FROM (
 	%3$s
 ) g, LATERAL @extschema@.risk_tiers(g.e, %2$s, %4$s) r
 WHERE g.e IS NOT NULL AND r.events OPERATOR(pg_catalog.>=) %5$s$sql$,
-		@extschema@.view_geom_sql(p, 'r.geom'), as_of,
-		@extschema@.view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, NULL::pg_catalog.int8, s.weight) AS e'),
-		@extschema@.tier_view_args(p),
+		@extschema@._view_geom_sql(p, 'r.geom'), as_of,
+		@extschema@._view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t, NULL::pg_catalog.int8, s.weight) AS e'),
+		@extschema@._tier_view_args(p),
 		(p OPERATOR(pg_catalog.->>) 'min_count')::pg_catalog.int4);
 END $$;
-COMMENT ON FUNCTION @extschema@.tier_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
+COMMENT ON FUNCTION @extschema@._tier_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'The query of a tier view over source with the given parameters (as stored in safety.views)';
 
-CREATE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
+CREATE FUNCTION @extschema@._tier_view_args(parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	-- the arguments of risk_tiers after the events and as_of, as stored
 	RETURN pg_catalog.format('%L::pg_catalog.float8, %L::pg_catalog.interval, %L, %L::pg_catalog.float8, %L::pg_catalog.int4',
@@ -595,15 +595,15 @@ CREATE FUNCTION @extschema@.tier_view_args(parameters pg_catalog.jsonb)
 		parameters OPERATOR(pg_catalog.->>) 'horizon', parameters OPERATOR(pg_catalog.->>) 'model',
 		(parameters OPERATOR(pg_catalog.->>) 'keep')::pg_catalog.float8,
 		(parameters OPERATOR(pg_catalog.->>) 'lookback')::pg_catalog.int4);
-COMMENT ON FUNCTION @extschema@.tier_view_args(pg_catalog.jsonb) IS
+COMMENT ON FUNCTION @extschema@._tier_view_args(pg_catalog.jsonb) IS
 	'SQL of the arguments of safety.risk_tiers after the events and as_of, from a tier view''s parameters';
 
-CREATE FUNCTION @extschema@.view_window_note(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+CREATE FUNCTION @extschema@._view_window_note(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE
 	-- the window, and the last event, as the session writes times and intervals
 	AS $$
 DECLARE
-	p pg_catalog.jsonb := view_window_note.parameters;
+	p pg_catalog.jsonb := _view_window_note.parameters;
 	at pg_catalog.timestamptz;
 	latest pg_catalog.timestamptz;
 	n pg_catalog.int8;
@@ -612,35 +612,35 @@ BEGIN
 	IF NOT p OPERATOR(pg_catalog.?) 'window' THEN
 		p := p OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('window', '365 days'::pg_catalog.text);
 	END IF;
-	EXECUTE @extschema@.view_events_sql(view_window_note.source, p, 'pg_catalog.count(*)') INTO n;
+	EXECUTE @extschema@._view_events_sql(_view_window_note.source, p, 'pg_catalog.count(*)') INTO n;
 	IF n OPERATOR(pg_catalog.>) 0 THEN
 		RETURN NULL;
 	END IF;
-	EXECUTE 'SELECT ' OPERATOR(pg_catalog.||) @extschema@.view_as_of_sql(view_window_note.source, p) INTO at;
+	EXECUTE 'SELECT ' OPERATOR(pg_catalog.||) @extschema@._view_as_of_sql(_view_window_note.source, p) INTO at;
 	EXECUTE pg_catalog.format(E'SELECT pg_catalog.max(%I) FROM %s WHERE (\n%s\n\t)',
-		p OPERATOR(pg_catalog.->>) 'time_column', @extschema@.view_source_sql(view_window_note.source),
+		p OPERATOR(pg_catalog.->>) 'time_column', @extschema@._view_source_sql(_view_window_note.source),
 		coalesce(p OPERATOR(pg_catalog.->>) 'filter', 'true')) INTO latest;
 	IF latest IS NULL THEN
-		RETURN pg_catalog.format('no events in the window: %s has no events%s', view_window_note.source,
+		RETURN pg_catalog.format('no events in the window: %s has no events%s', _view_window_note.source,
 			CASE WHEN p OPERATOR(pg_catalog.?) 'filter' AND p OPERATOR(pg_catalog.->>) 'filter' IS NOT NULL
 				THEN ' that pass the filter' ELSE '' END);
 	END IF;
 	RETURN pg_catalog.format('no events in the window (%s, %s]; the latest event of %s%s is at %s',
-		at OPERATOR(pg_catalog.-) (p OPERATOR(pg_catalog.->>) 'window')::pg_catalog.interval, at, view_window_note.source,
+		at OPERATOR(pg_catalog.-) (p OPERATOR(pg_catalog.->>) 'window')::pg_catalog.interval, at, _view_window_note.source,
 		CASE WHEN p OPERATOR(pg_catalog.->>) 'filter' IS NOT NULL THEN ' (filtered)' ELSE '' END, latest);
 END $$;
-COMMENT ON FUNCTION @extschema@.view_window_note(pg_catalog.regclass, pg_catalog.jsonb) IS
+COMMENT ON FUNCTION @extschema@._view_window_note(pg_catalog.regclass, pg_catalog.jsonb) IS
 	'NULL when the window of a view (for a tier view, the year before as_of) holds events of source; else a note naming the window and the source''s latest event (what safety.refresh logs and notices)';
 
-CREATE FUNCTION @extschema@.view_window_hint() RETURNS pg_catalog.text
+CREATE FUNCTION @extschema@._view_window_hint() RETURNS pg_catalog.text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	RETURN 'The view''s as_of (now() at each refresh, unless given) lies outside the data: create it with as_of => ''latest'' to end the window at the last event, or with a fixed time.';
-COMMENT ON FUNCTION @extschema@.view_window_hint() IS
+COMMENT ON FUNCTION @extschema@._view_window_hint() IS
 	'The hint of the notice of a view whose window holds no events';
 
 -- create and drop -----------------------------------------------------------
 
-CREATE FUNCTION @extschema@.create_view_relation(schema pg_catalog.name, name pg_catalog.text, query pg_catalog.text,
+CREATE FUNCTION @extschema@._create_view_relation(schema pg_catalog.name, name pg_catalog.text, query pg_catalog.text,
 	unique_columns pg_catalog.name[], gist_column pg_catalog.name, description pg_catalog.text)
 	RETURNS pg_catalog.regclass LANGUAGE plpgsql AS $$
 DECLARE
@@ -657,7 +657,7 @@ BEGIN
 	EXECUTE pg_catalog.format('COMMENT ON MATERIALIZED VIEW %s IS %L', view, description);
 	RETURN view;
 END $$;
-COMMENT ON FUNCTION @extschema@.create_view_relation(pg_catalog.name, pg_catalog.text, pg_catalog.text,
+COMMENT ON FUNCTION @extschema@._create_view_relation(pg_catalog.name, pg_catalog.text, pg_catalog.text,
 	pg_catalog.name[], pg_catalog.name, pg_catalog.text) IS
 	'Create materialized view schema.name AS query with a unique index on unique_columns, a GiST index on gist_column (unless NULL) and a comment';
 
@@ -697,30 +697,30 @@ BEGIN
 		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, bandwidth, window, schema and fdr must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
-	PERFORM @extschema@.check_view_size(fn, 'bandwidth', bandwidth);
-	PERFORM @extschema@.check_view_size(fn, 'distance', dist);
-	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, "window");
-	mc := @extschema@.view_min_count(fn, mc);
-	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
-	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
+	PERFORM @extschema@._check_view_size(fn, 'cell_size', cell_size);
+	PERFORM @extschema@._check_view_size(fn, 'bandwidth', bandwidth);
+	PERFORM @extschema@._check_view_size(fn, 'distance', dist);
+	at := @extschema@._view_as_of(fn, as_of::pg_catalog.text, "window");
+	mc := @extschema@._view_min_count(fn, mc);
+	PERFORM @extschema@._check_view_target(fn, vschema, ARRAY[vname]);
+	srid := @extschema@._check_view_source(fn, src, geom_column, time_column, filter);
 
 	params := pg_catalog.jsonb_build_object(
 		'geom_column', geom_column, 'time_column', time_column,
 		'cell_size', cell_size, 'bandwidth', bandwidth, 'window', "window"::pg_catalog.text,
 		'filter', filter, 'min_count', mc, 'as_of', at, 'srid', srid, 'shape', 'square',
 		'distance', dist, 'fdr', fdr);
-	view := @extschema@.create_view_relation(vschema, vname, @extschema@.hotspot_view_sql(src, params),
+	view := @extschema@._create_view_relation(vschema, vname, @extschema@._hotspot_view_sql(src, params),
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
 		'safety hotspot view: events, kernel density (bandwidth %s) and Gi* (distance %s%s) per %s cell of %s in the %s up to %s%s; cells with fewer than %s events are left out',
 		bandwidth, dist, CASE WHEN fdr THEN ', FDR' ELSE '' END,
-		cell_size, src, "window"::pg_catalog.text, @extschema@.view_as_of_text(params),
+		cell_size, src, "window"::pg_catalog.text, @extschema@._view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
 	VALUES (vschema, vname, 'hotspot', src, params);
-	note := @extschema@.view_window_note(src, params);
+	note := @extschema@._view_window_note(src, params);
 	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@.view_window_hint();
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
 	END IF;
 	RETURN view;
 END $$;
@@ -774,18 +774,18 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			HINT = '''collapse'' keeps one event per incident: per id_column value, and per place and time (safety.collapse_duplicates), for tables with one row per victim or offense.';
 	END IF;
-	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, "window");
-	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname, wname]);
-	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
+	at := @extschema@._view_as_of(fn, as_of::pg_catalog.text, "window");
+	PERFORM @extschema@._check_view_target(fn, vschema, ARRAY[vname, wname]);
+	srid := @extschema@._check_view_source(fn, src, geom_column, time_column, filter);
 	-- types by oid: their names print qualified when another schema on the
 	-- search_path has a type of the same name
-	id_col := @extschema@.source_column(fn, src, id_column);
+	id_col := @extschema@._source_column(fn, src, id_column);
 	IF id_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.int2', 'pg_catalog.int4', 'pg_catalog.int8']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
 		RAISE EXCEPTION '%: id_column "%" of % has type %, not an integer type', fn, id_column, src, id_col.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'Use the source''s integer key, e.g. its primary key.';
 	END IF;
 	-- the near-repeat parameters, checked by safety.near_repeat itself
-	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format(
+	PERFORM @extschema@._check_view_call(fn, srid, pg_catalog.format(
 		'@extschema@.near_repeat($1, %L::pg_catalog.float8[], %L::pg_catalog.float8[], %L::pg_catalog.int4, %L::pg_catalog.int8, %L)',
 		distance_bands, time_bands, permutations, seed, metric));
 
@@ -796,20 +796,20 @@ BEGIN
 		'window', "window"::pg_catalog.text, 'filter', filter, 'as_of', at, 'srid', srid,
 		'duplicates', pg_catalog.lower(duplicates));
 	what := pg_catalog.format('of %s in the %s up to %s%s (distance bands %s, time bands %s days, %s permutations, seed %s, %s%s)',
-		src, "window"::pg_catalog.text, @extschema@.view_as_of_text(params),
+		src, "window"::pg_catalog.text, @extschema@._view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END,
 		distance_bands, time_bands, permutations, seed, pg_catalog.lower(metric),
 		CASE WHEN pg_catalog.lower(duplicates) OPERATOR(pg_catalog.=) 'collapse' THEN ', duplicates collapsed' ELSE '' END);
-	view := @extschema@.create_view_relation(vschema, vname, @extschema@.near_repeat_view_sql(src, params, 'table'),
+	view := @extschema@._create_view_relation(vschema, vname, @extschema@._near_repeat_view_sql(src, params, 'table'),
 		ARRAY['distance_band', 'time_band'], NULL, 'safety near-repeat view: the Knox table of safety.near_repeat ' OPERATOR(pg_catalog.||) what);
-	PERFORM @extschema@.create_view_relation(vschema, wname, @extschema@.near_repeat_view_sql(src, params, 'windows'),
+	PERFORM @extschema@._create_view_relation(vschema, wname, @extschema@._near_repeat_view_sql(src, params, 'windows'),
 		ARRAY['id'], 'zone', pg_catalog.format('safety near-repeat windows of %I: the risk windows open at as_of (safety.repeat_windows) in the zone of its Knox table ',
 			vname) OPERATOR(pg_catalog.||) what);
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters, companions)
 	VALUES (vschema, vname, 'near_repeat', src, params, ARRAY[wname]::pg_catalog.name[]);
-	note := @extschema@.view_window_note(src, params);
+	note := @extschema@._view_window_note(src, params);
 	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@.view_window_hint();
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
 	END IF;
 	RETURN view;
 END $$;
@@ -856,17 +856,17 @@ BEGIN
 		RAISE EXCEPTION '%: name, source, geom_column, time_column, offense_column, cell_size, horizon, model, keep, lookback and schema must not be NULL or empty', fn
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	PERFORM @extschema@.check_view_size(fn, 'cell_size', cell_size);
+	PERFORM @extschema@._check_view_size(fn, 'cell_size', cell_size);
 	IF horizon OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
 		RAISE EXCEPTION '%: horizon must be a positive interval, not %', fn, horizon USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	at := @extschema@.view_as_of(fn, as_of::pg_catalog.text, horizon);
-	mc := @extschema@.view_min_count(fn, create_tier_view.min_count);
-	PERFORM @extschema@.check_view_target(fn, vschema, ARRAY[vname]);
-	srid := @extschema@.check_view_source(fn, src, geom_column, time_column, filter);
+	at := @extschema@._view_as_of(fn, as_of::pg_catalog.text, horizon);
+	mc := @extschema@._view_min_count(fn, create_tier_view.min_count);
+	PERFORM @extschema@._check_view_target(fn, vschema, ARRAY[vname]);
+	srid := @extschema@._check_view_source(fn, src, geom_column, time_column, filter);
 	-- a text type, by OID (not by name: a type named text may be on the path,
 	-- and a pattern with \M would read otherwise under standard_conforming_strings = off)
-	offense_col := @extschema@.source_column(fn, src, offense_column);
+	offense_col := @extschema@._source_column(fn, src, offense_column);
 	IF offense_col.typid OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.text', 'pg_catalog.varchar', 'pg_catalog.bpchar', 'pg_catalog.name']::pg_catalog.regtype[]::pg_catalog.oid[]) THEN
 		RAISE EXCEPTION '%: offense_column "%" of % has type %, not text', fn, offense_column, src, offense_col.type
 			USING ERRCODE = 'datatype_mismatch', HINT = 'The offense names the row of safety.offense_weights that weighs the event.';
@@ -878,19 +878,19 @@ BEGIN
 		'keep', keep, 'lookback', lookback,
 		'filter', filter, 'min_count', mc, 'as_of', at, 'srid', srid);
 	-- the tier parameters, checked by safety.risk_tiers itself
-	PERFORM @extschema@.check_view_call(fn, srid, pg_catalog.format('@extschema@.risk_tiers($1, %L::pg_catalog.timestamptz, %s)',
-		'2000-01-03 00:00+00', @extschema@.tier_view_args(params)));
-	view := @extschema@.create_view_relation(vschema, vname, @extschema@.tier_view_sql(src, params),
+	PERFORM @extschema@._check_view_call(fn, srid, pg_catalog.format('@extschema@.risk_tiers($1, %L::pg_catalog.timestamptz, %s)',
+		'2000-01-03 00:00+00', @extschema@._tier_view_args(params)));
+	view := @extschema@._create_view_relation(vschema, vname, @extschema@._tier_view_sql(src, params),
 		ARRAY['cell_id'], 'geom', pg_catalog.format(
 		'safety tier view: safety.risk_tiers per %s cell of %s (offense weights from %I, model %s, horizon %s, keep %s, lookback %s) at %s%s; cells with fewer than %s events in the last year are left out',
 		cell_size, src, offense_column, model, horizon::pg_catalog.text, keep, lookback,
-		@extschema@.view_as_of_text(params),
+		@extschema@._view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
 	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
 	VALUES (vschema, vname, 'tier', src, params);
-	note := @extschema@.view_window_note(src, params);
+	note := @extschema@._view_window_note(src, params);
 	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@.view_window_hint();
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
 	END IF;
 	RETURN view;
 END $$;
@@ -899,17 +899,17 @@ COMMENT ON FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.reg
 	pg_catalog.text, pg_catalog.name, pg_catalog.anycompatible, pg_catalog.int4) IS
 	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the last year), listed in safety.views; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; a last year without events gives a NOTICE';
 
-CREATE FUNCTION @extschema@.view_relations(v @extschema@.views) RETURNS pg_catalog.text[]
+CREATE FUNCTION @extschema@._view_relations(v @extschema@.views) RETURNS pg_catalog.text[]
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	RETURN (SELECT pg_catalog.array_agg(pg_catalog.format('%I.%I', v.schema, r) ORDER BY k)
 		FROM pg_catalog.unnest(ARRAY[v.name] OPERATOR(pg_catalog.||) v.companions) WITH ORDINALITY AS u(r, k));
-COMMENT ON FUNCTION @extschema@.view_relations(@extschema@.views) IS
+COMMENT ON FUNCTION @extschema@._view_relations(@extschema@.views) IS
 	'The qualified names of the materialized views of a safety.views entry: its own, then its companions';
 
 CREATE FUNCTION @extschema@.drop_view(name pg_catalog.text, schema pg_catalog.name DEFAULT NULL)
 	RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-	v @extschema@.views := @extschema@.view_entry(drop_view.name, drop_view.schema);
+	v @extschema@.views := @extschema@._view_entry(drop_view.name, drop_view.schema);
 	qname pg_catalog.text := pg_catalog.format('%I.%I', v.schema, v.name);
 	-- the owner of the view, else the caller: a companion dropped behind
 	-- safety's back may since name another role's view, which stays
@@ -919,13 +919,13 @@ DECLARE
 	rels pg_catalog.text[] := '{}';
 	rel pg_catalog.text;
 BEGIN
-	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
+	IF NOT @extschema@._owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
 		RAISE EXCEPTION 'safety.drop_view: must be owner of materialized view %', qname
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
 	-- the entry first: its row-level policy asks whether the caller owns the view
 	DELETE FROM @extschema@.views e WHERE e.schema OPERATOR(pg_catalog.=) v.schema AND e.name OPERATOR(pg_catalog.=) v.name;
-	FOREACH rel IN ARRAY @extschema@.view_relations(v) LOOP
+	FOREACH rel IN ARRAY @extschema@._view_relations(v) LOOP
 		IF EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(rel)
 		           AND c.relkind OPERATOR(pg_catalog.=) 'm' AND c.relowner OPERATOR(pg_catalog.=) view_owner) THEN
 			rels := rels OPERATOR(pg_catalog.||) rel;
@@ -947,9 +947,9 @@ COMMENT ON FUNCTION @extschema@.drop_view(pg_catalog.text, pg_catalog.name) IS
 CREATE PROCEDURE @extschema@.refresh(name pg_catalog.text, schema pg_catalog.name DEFAULT NULL)
 	LANGUAGE plpgsql AS $$
 DECLARE
-	v @extschema@.views := @extschema@.view_entry(refresh.name, refresh.schema);
+	v @extschema@.views := @extschema@._view_entry(refresh.name, refresh.schema);
 	qname pg_catalog.text := pg_catalog.format('%I.%I', v.schema, v.name);
-	rels pg_catalog.text[] := @extschema@.view_relations(v);
+	rels pg_catalog.text[] := @extschema@._view_relations(v);
 	names pg_catalog.name[] := ARRAY[v.name] OPERATOR(pg_catalog.||) v.companions;
 	log_ids pg_catalog.int8[] := '{}';
 	counts pg_catalog.int8[] := '{}';
@@ -961,7 +961,7 @@ DECLARE
 	state pg_catalog.text;
 	window_note pg_catalog.text;
 BEGIN
-	IF NOT @extschema@.owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
+	IF NOT @extschema@._owns_view(v.schema, v.name) AND pg_catalog.to_regclass(qname) IS NOT NULL THEN
 		RAISE EXCEPTION 'safety.refresh: must be owner of materialized view %', qname USING ERRCODE = 'insufficient_privilege';
 	END IF;
 	-- a relation dropped behind safety's back: a role bound by refresh_log's
@@ -996,7 +996,7 @@ BEGIN
 			counts := counts OPERATOR(pg_catalog.||) n;
 		END LOOP;
 		-- a window without events (as_of past the data): said, and logged
-		window_note := @extschema@.view_window_note(v.source, v.parameters);
+		window_note := @extschema@._view_window_note(v.source, v.parameters);
 		t1 := pg_catalog.clock_timestamp();
 		UPDATE @extschema@.refresh_log l SET finished = t1, rows = u.n, duration = t1 OPERATOR(pg_catalog.-) t0, status = 'ok',
 			note = window_note
@@ -1013,7 +1013,7 @@ BEGIN
 			USING HINT = 'The previous contents stay readable; safety.refresh_log has the error.';
 	END;
 	IF window_note IS NOT NULL THEN
-		RAISE NOTICE 'safety.refresh: %: %', qname, window_note USING HINT = @extschema@.view_window_hint();
+		RAISE NOTICE 'safety.refresh: %: %', qname, window_note USING HINT = @extschema@._view_window_hint();
 	END IF;
 END $$;
 COMMENT ON PROCEDURE @extschema@.refresh(pg_catalog.text, pg_catalog.name) IS
@@ -1030,7 +1030,7 @@ BEGIN
 	-- fails outside its refresh's own logging (dropped since the list was
 	-- read, say) is skipped with a warning, and the others still refresh
 	FOR v IN SELECT e.schema, e.name FROM @extschema@.views e
-	         WHERE @extschema@.owns_view(e.schema, e.name) ORDER BY e.schema, e.name LOOP
+	         WHERE @extschema@._owns_view(e.schema, e.name) ORDER BY e.schema, e.name LOOP
 		BEGIN
 			CALL @extschema@.refresh(v.name, v.schema);
 		EXCEPTION WHEN OTHERS THEN
@@ -1054,7 +1054,7 @@ CREATE FUNCTION @extschema@.hotspot_tile(view pg_catalog.regclass, z pg_catalog.
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	pgis pg_catalog.name := @extschema@.postgis_schema();
+	pgis pg_catalog.name := @extschema@._postgis_schema();
 	cols pg_catalog.text;
 	tile pg_catalog.bytea;
 BEGIN

@@ -2,9 +2,9 @@
 -- --- the catalog: a row names only its inserter's materialized views -----------
 
 ALTER POLICY views_insert ON @extschema@.views
-	WITH CHECK (@extschema@.owns_views(schema, ARRAY[name] OPERATOR(pg_catalog.||) companions));
+	WITH CHECK (@extschema@._owns_views(schema, ARRAY[name] OPERATOR(pg_catalog.||) companions));
 ALTER POLICY views_delete ON @extschema@.views
-	USING (@extschema@.owns_view(schema, name) OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, name)) IS NULL);
+	USING (@extschema@._owns_view(schema, name) OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, name)) IS NULL);
 COMMENT ON POLICY views_insert ON @extschema@.views IS 'A role registers only materialized views it owns, the view and every companion';
 COMMENT ON POLICY views_delete ON @extschema@.views IS 'A role unregisters only views it owns, or entries whose view no longer exists';
 
@@ -49,3 +49,6 @@ BEGIN
 		  AND e.name OPERATOR(pg_catalog.=) (v OPERATOR(pg_catalog.->>) 'name');
 	END LOOP;
 END $$;
+
+-- the trigger function of the default rows is fired, not called
+REVOKE EXECUTE ON FUNCTION @extschema@._default_rows_guard() FROM PUBLIC;

@@ -31,7 +31,7 @@ DROP FUNCTION @extschema@.backtest(@extschema@.events, pg_catalog.float8, pg_cat
 
 ALTER TABLE @extschema@.refresh_log ADD COLUMN note pg_catalog.text;
 COMMENT ON COLUMN @extschema@.refresh_log.note IS
-	'What an ok refresh found worth saying (safety.view_window_note): the window held no events, with the latest event of the source; NULL otherwise';
+	'What an ok refresh found worth saying (safety._view_window_note): the window held no events, with the latest event of the source; NULL otherwise';
 DROP FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.bool);
 DROP FUNCTION @extschema@.view_as_of_sql(pg_catalog.jsonb);
 
@@ -96,9 +96,34 @@ DROP FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.re
 
 -- --- gi_star gains analysis_set (default: the cells near events) -------------
 
--- view_gi_star calls it by name (plpgsql), so nothing depends on the old one;
+-- _view_gi_star calls it by name (plpgsql), so nothing depends on the old one;
 -- hotspot views refreshed after the upgrade use the new default
 DROP FUNCTION @extschema@.gi_star(@extschema@.grid, pg_catalog.float8, geometry, pg_catalog.bool);
+
+-- --- internal helpers take the prefix _ ------------------------------------
+
+-- renamed, not dropped: the materialized views and the policy of 0.1.0 that
+-- call them keep working (they refer to the functions, not their names)
+ALTER FUNCTION @extschema@.check_view_call(pg_catalog.text, pg_catalog.int4, pg_catalog.text) RENAME TO _check_view_call;
+ALTER FUNCTION @extschema@.check_view_size(pg_catalog.text, pg_catalog.text, pg_catalog.float8) RENAME TO _check_view_size;
+ALTER FUNCTION @extschema@.check_view_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.text) RENAME TO _check_view_source;
+ALTER FUNCTION @extschema@.check_view_target(pg_catalog.text, pg_catalog.name, pg_catalog.text[]) RENAME TO _check_view_target;
+ALTER FUNCTION @extschema@.check_view_window(pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz) RENAME TO _check_view_window;
+ALTER FUNCTION @extschema@.create_view_relation(pg_catalog.name, pg_catalog.text, pg_catalog.text, pg_catalog.name[], pg_catalog.name, pg_catalog.text) RENAME TO _create_view_relation;
+ALTER FUNCTION @extschema@.default_rows_guard() RENAME TO _default_rows_guard;
+ALTER FUNCTION @extschema@.hotspot_view_sql(pg_catalog.regclass, pg_catalog.jsonb) RENAME TO _hotspot_view_sql;
+ALTER FUNCTION @extschema@.near_repeat_view_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) RENAME TO _near_repeat_view_sql;
+ALTER FUNCTION @extschema@.owns_view(pg_catalog.name, pg_catalog.name) RENAME TO _owns_view;
+ALTER FUNCTION @extschema@.postgis_schema() RENAME TO _postgis_schema;
+ALTER FUNCTION @extschema@.source_column(pg_catalog.text, pg_catalog.regclass, pg_catalog.name) RENAME TO _source_column;
+ALTER FUNCTION @extschema@.tier_view_args(pg_catalog.jsonb) RENAME TO _tier_view_args;
+ALTER FUNCTION @extschema@.tier_view_sql(pg_catalog.regclass, pg_catalog.jsonb) RENAME TO _tier_view_sql;
+ALTER FUNCTION @extschema@.view_entry(pg_catalog.text, pg_catalog.name) RENAME TO _view_entry;
+ALTER FUNCTION @extschema@.view_events_sql(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.text) RENAME TO _view_events_sql;
+ALTER FUNCTION @extschema@.view_geom_sql(pg_catalog.jsonb, pg_catalog.text) RENAME TO _view_geom_sql;
+ALTER FUNCTION @extschema@.view_gi_star(@extschema@.grid, pg_catalog.float8, pg_catalog.bool) RENAME TO _view_gi_star;
+ALTER FUNCTION @extschema@.view_min_count(pg_catalog.text, pg_catalog.int4) RENAME TO _view_min_count;
+ALTER FUNCTION @extschema@.view_relations(@extschema@.views) RENAME TO _view_relations;
 
 -- --- every function, procedure and aggregate as 0.2.0 defines it ------------
 

@@ -52,16 +52,16 @@ INSERT INTO nulls VALUES
 SELECT fn, result FROM nulls ORDER BY fn;
 -- every function of the extension taking a collection is in the list above
 -- (the aggregates' transition, combine and final functions, the types' I/O,
--- the internal view_gi_star and record_tiers, below, aside)
+-- the internal _view_gi_star and record_tiers, below, aside)
 SELECT p.proname FROM pg_proc p
 WHERE p.pronamespace = 'safety'::regnamespace
   AND p.proargtypes::oid[] && ARRAY['safety.events'::regtype, 'safety.grid'::regtype]::oid[]
   AND p.prokind = 'f'
   AND p.proname !~ '(_transfn|_combine|_final|_out|_send)$'
-  AND p.proname NOT IN ('view_gi_star', 'record_tiers')
+  AND p.proname NOT IN ('_view_gi_star', 'record_tiers')
   AND p.proname NOT IN (SELECT regexp_replace(fn, '\(.*$', '') FROM nulls)
 ORDER BY 1;
-SELECT count(*) AS view_gi_star FROM safety.view_gi_star(NULL, 750, true);
+SELECT count(*) AS _view_gi_star FROM safety._view_gi_star(NULL, 750, true);
 -- an empty filter: the aggregate gives NULL, so the analysis gives no rows
 SELECT count(*) AS empty_filter_gi_star
 FROM safety.gi_star((SELECT safety.grid_agg(geom, 250) FROM incidents WHERE false), 750);

@@ -10,14 +10,14 @@
 -- qualified), so any hostile object that runs was reached through safety.
 --
 -- Run by the builders, the refresh and the trigger rather than directly:
--- safety.check_view_call safety.check_view_size safety.check_view_source
--- safety.check_view_target safety.check_view_window safety.create_view_relation
--- safety.default_rows_guard safety.hotspot_view_sql safety.near_repeat_view_sql
--- safety.source_column safety.tier_view_args safety.tier_view_sql
--- safety.view_as_of_sql safety.view_events_sql safety.view_geom_sql
--- safety.view_as_of safety.view_as_of_text safety.view_source_sql
--- safety.view_window_note safety.view_window_hint
--- safety.view_gi_star safety.view_min_count safety.view_relations
+-- safety._check_view_call safety._check_view_size safety._check_view_source
+-- safety._check_view_target safety._check_view_window safety._create_view_relation
+-- safety._default_rows_guard safety._hotspot_view_sql safety._near_repeat_view_sql
+-- safety._source_column safety._tier_view_args safety._tier_view_sql
+-- safety._view_as_of_sql safety._view_events_sql safety._view_geom_sql
+-- safety._view_as_of safety._view_as_of_text safety._view_source_sql
+-- safety._view_window_note safety._view_window_hint
+-- safety._view_gi_star safety._view_min_count safety._view_relations
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final
@@ -131,7 +131,7 @@ ROLLBACK;
 
 -- views: create, refresh, tiles, catalog, drop
 SELECT safety.check_expression('offense OPERATOR(pg_catalog.=) ''BURGLARY''');
-SELECT safety.postgis_schema();
+SELECT safety._postgis_schema();
 SELECT safety.create_hotspot_view(:'hv', 'public.incidents', 'geom', 'occurred_at', 250, 500, '90 days',
 	schema => :'vschema', as_of => '2018-07-01', min_count => 1);
 SELECT safety.create_hotspot_view(:'hf', 'public.incidents', 'geom', 'occurred_at', 250, 500, '90 days',
@@ -140,10 +140,10 @@ SELECT safety.create_near_repeat_view(:'nr', 'public.incidents', 'geom', 'occurr
 	permutations => 19, "window" => '60 days', schema => :'vschema', as_of => '2018-07-01', duplicates => 'collapse');
 SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at', 'offense', 500, model => 'naive',
 	schema => :'vschema', as_of => 'latest', min_count => 1);
-SELECT safety.owns_view(:'vschema', :'hv'), safety.view_entry(:'hv', :'vschema');
+SELECT safety._owns_view(:'vschema', :'hv'), safety._view_entry(:'hv', :'vschema');
 -- also the insert policy of safety.views, for a role it binds
-SELECT safety.owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
-SELECT safety.view_relations(v) FROM safety.views v WHERE v.schema OPERATOR(pg_catalog.=) :'vschema';
+SELECT safety._owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
+SELECT safety._view_relations(v) FROM safety.views v WHERE v.schema OPERATOR(pg_catalog.=) :'vschema';
 CALL safety.refresh(:'hv', :'vschema');
 CALL safety.refresh(:'nr', :'vschema');
 CALL safety.refresh(:'tv', :'vschema');
