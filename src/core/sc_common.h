@@ -21,7 +21,8 @@ typedef enum sc_status
 	SC_ENOMEM,		/* allocation failed */
 	SC_EINVAL,		/* invalid argument or malformed input */
 	SC_ERANGE,		/* value out of the representable range */
-	SC_ELIMIT		/* a configured size limit would be exceeded */
+	SC_ELIMIT,		/* a configured size limit would be exceeded */
+	SC_EUNDEFINED	/* the statistic is undefined for these data (too few, no variation) */
 } sc_status;
 
 typedef struct sc_err

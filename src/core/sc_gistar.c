@@ -370,13 +370,13 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 	sc_status	st;
 
 	if (n < 3)
-		return sc_fail(err, SC_EINVAL, "Gi* needs at least 3 cells, got %zu", n);
+		return sc_fail(err, SC_EUNDEFINED, "Gi* needs at least 3 cells, got %zu", n);
 	if (!(band > 0) || !isfinite(band))
 		return sc_fail(err, SC_EINVAL, "distance band must be a positive finite number");
 	if ((st = check_points(n, cx, cy, x, err)) != SC_OK)
 		return st;
 	if (all_equal(n, x))
-		return sc_fail(err, SC_EINVAL,
+		return sc_fail(err, SC_EUNDEFINED,
 					   "all cells have the same value (%g): Gi* is undefined without variation", x[0]);
 
 	/*

@@ -388,7 +388,7 @@ sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 	bool	   *nulls = palloc(ncols * sizeof(bool));
 
 	if (set->n < 3)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		ereport(ERROR, (errcode(SP_ERRCODE_UNDEFINED),
 						errmsg("%s: Gi* needs at least 3 cells to analyse, got %zu", fname, set->n),
 						errhint("Use smaller cells or a larger study area.")));
 	out = sp_palloc_huge(set->n * sizeof(sc_gistar_cell), fname, "the Gi* results");
@@ -396,7 +396,7 @@ sp_gistar_rows(FunctionCallInfo fcinfo, const sc_grid *g, const SpCellSet *set,
 				   sp_check_interrupts, &alloc, &err);
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_EINVAL ? "Gi* compares cells with each other: it needs at least 3 cells and some variation in their values." : NULL);
+					  st == SC_EUNDEFINED ? "Gi* compares cells with each other: it needs at least 3 cells and some variation in their values." : NULL);
 
 	InitMaterializedSRF(fcinfo, 0);
 	tupdesc = rsinfo->setDesc;

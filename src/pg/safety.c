@@ -120,6 +120,10 @@ sp_raise_hint(sc_status st, const sc_err *err, const char *what, int code, const
 			if (!hint)
 				hint = "Check the units: sizes and coordinates must be in the units of a projected SRID near the data.";
 			break;
+		case SC_EUNDEFINED:
+			/* valid input whose statistic does not exist: callers tell it apart by SQLSTATE */
+			code = SP_ERRCODE_UNDEFINED;
+			break;
 		case SC_ELIMIT:
 			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
 			if (!hint)

@@ -130,6 +130,14 @@ typedef struct ExpandedGrid
 	sc_cell		pending[SC_GRID_BATCH];
 } ExpandedGrid;
 
+/*
+ * SQLSTATE 22S01 (an implementation-defined subclass of data exception):
+ * valid arguments whose statistic is undefined for the data (Gi* over fewer
+ * than 3 cells, or no variation).  Not 22000: PL/pgSQL's WHEN SQLSTATE
+ * '22000' would catch the whole class.
+ */
+#define SP_ERRCODE_UNDEFINED MAKE_SQLSTATE('2', '2', 'S', '0', '1')
+
 #define SP_GRID_MAGIC 0x53474944
 
 /* a new empty expanded grid in parent */

@@ -62,6 +62,16 @@ WHERE p.pronamespace = 'safety'::regnamespace
   AND p.proname NOT IN (SELECT regexp_replace(fn, '\(.*$', '') FROM nulls)
 ORDER BY 1;
 SELECT count(*) AS _view_gi_star FROM safety._view_gi_star(NULL, 750, true);
+-- a grid Gi* is undefined on (2 cells: SQLSTATE 22S01) gives a view no
+-- z either; a bad argument (a distance of 0: 22023) is still an error
+\set VERBOSITY sqlstate
+SELECT count(*) AS two_cells FROM safety._view_gi_star(
+	(SELECT safety.grid_agg(ST_SetSRID(ST_MakePoint(g * 100, 0), 32616), 100) FROM generate_series(1, 2) g), 150, false);
+SELECT count(*) FROM safety._view_gi_star(
+	(SELECT safety.grid_agg(ST_SetSRID(ST_MakePoint(g * 100, 0), 32616), 100) FROM generate_series(1, 5) g), 0, false);
+SELECT count(*) FROM safety.gi_star(
+	(SELECT safety.grid_agg(ST_SetSRID(ST_MakePoint(g * 100, 0), 32616), 100) FROM generate_series(1, 2) g), 150);
+\set VERBOSITY default
 -- an empty filter: the aggregate gives NULL, so the analysis gives no rows
 SELECT count(*) AS empty_filter_gi_star
 FROM safety.gi_star((SELECT safety.grid_agg(geom, 250) FROM incidents WHERE false), 750);
