@@ -83,7 +83,7 @@ sp_point_peekers(SpPointReader *r, MemoryContext ctx)
 static void
 sp_point_column_type(FunctionCallInfo fcinfo, int argno, SpPointReader *r)
 {
-	Aggref	   *agg = AggGetAggref(fcinfo);
+	Aggref	   *agg = sp_own_aggref(fcinfo);
 	TargetEntry *tle;
 	Var		   *var;
 	RangeTblEntry *rte;
@@ -144,7 +144,7 @@ sp_point_reader_init(FunctionCallInfo fcinfo, int argno, const char *fname, cons
 		bool		isvarlena;
 
 		r = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SpPointReader));
-		r->geom_type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+		r->geom_type = sp_fn_argtype(fcinfo, argno);
 		if (!OidIsValid(r->geom_type))
 			elog(ERROR, "%s: could not determine the type of %s", fname, argname);
 		/*

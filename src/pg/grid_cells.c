@@ -67,7 +67,7 @@ safety_cell_geom(PG_FUNCTION_ARGS)
 	int32		i,
 				j;
 	SpPolygonMaker maker;
-	Oid			geom_type = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			geom_type = sp_fn_rettype(fcinfo);
 
 	sc_cell_id_split(PG_GETARG_INT64(1), &i, &j);
 	if (i < -SC_CELL_INDEX_MAX || i > SC_CELL_INDEX_MAX || j < -SC_CELL_INDEX_MAX || j > SC_CELL_INDEX_MAX)

@@ -60,8 +60,11 @@ sp_grid_settle(ExpandedGrid *eg)
 {
 	sc_err		err;
 	sc_status	st;
-	int			n = eg->npending;
+	int			n;
 
+	if (eg->flush)
+		eg->flush(eg);
+	n = eg->npending;
 	if (n == 0)
 		return;
 	eg->npending = 0;

@@ -61,6 +61,13 @@ kde_flush(KdeState *ks, const char *fname)
 					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
 }
 
+/* every read of the grid (its text or binary output under Citus, too) flushes first */
+static void
+kde_flush_hook(ExpandedGrid *eg)
+{
+	kde_flush((KdeState *) eg, "safety.kde_agg");
+}
+
 static Size
 kde_get_flat_size(ExpandedObjectHeader *eohptr)
 {
@@ -109,6 +116,7 @@ kde_state_new(MemoryContext parent, int32 srid, double cell_size, double h, sc_k
 
 	EOH_init_header(&ks->eg.hdr, &kde_methods, ctx);
 	ks->eg.magic = SP_GRID_MAGIC;
+	ks->eg.flush = kde_flush_hook;
 	sc_grid_init(&ks->eg.grid, SC_GRID_SQUARE, srid, cell_size, (size_t) safety_max_cells, &alloc);
 	if ((st = sc_kde_acc_init(&ks->acc, &ks->eg.grid, h, kernel, sp_check_interrupts, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
@@ -257,7 +265,7 @@ safety_kde_combine(PG_FUNCTION_ARGS)
 static Aggref *
 agg_original_call(FunctionCallInfo fcinfo)
 {
-	Aggref	   *agg = AggGetAggref(fcinfo);
+	Aggref	   *agg = sp_own_aggref(fcinfo);
 	Plan	   *plan;
 	Expr	   *e;
 
@@ -357,6 +365,15 @@ kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
 	{
 		sp_check_units_grid(eg, sc_kernel_support(kernel) * h, fname, "geom");
 		sp_notice_bandwidth(fname, h, eg->grid.cell_size);
+	}
+	else
+	{
+		/*
+		 * States combined elsewhere (Citus's coord_combine_agg) carry no
+		 * bandwidth: without the kernel's reach as margin the check is
+		 * stricter to meet, so it raises only what the full check would.
+		 */
+		sp_check_units_grid(eg, 0, fname, "geom");
 	}
 	if (eg->grid.count == 0)
 		return;

@@ -84,6 +84,15 @@ typedef struct SpPointReader
 	bool		geographic;
 } SpPointReader;
 
+/*
+ * declared type of argument argno / of the result of the running function
+ * (fn_types.c); the call expression only for polymorphic types
+ */
+Oid			sp_fn_argtype(FunctionCallInfo fcinfo, int argno);
+Oid			sp_fn_rettype(FunctionCallInfo fcinfo);
+/* AggGetAggref(), only when it is the aggregate of the running function */
+struct Aggref *sp_own_aggref(FunctionCallInfo fcinfo);
+
 /* reader for argument argno of the current call, cached in fn_extra */
 SpPointReader *sp_point_reader_init(FunctionCallInfo fcinfo, int argno,
 									const char *fname, const char *argname);
@@ -124,6 +133,8 @@ typedef struct ExpandedGrid
 	int			magic;
 	sc_grid		grid;
 	sc_cell    *sorted;			/* cached canonical order for flattening */
+	/* pending work of a richer state (kde_agg), done before any read */
+	void		(*flush) (struct ExpandedGrid *eg);
 	/* cells added by an aggregate, not yet in grid (see sp_grid_settle) */
 	int			npending;
 	const char *pending_fname;

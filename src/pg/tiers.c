@@ -201,7 +201,7 @@ safety_tier(PG_FUNCTION_ARGS)
 		else
 			for (int64 k = 0; k < n; k++)
 				ws->tiers[k] = (uint8) sc_tier_threshold(scores[k], r.red, r.orange, r.yellow);
-		sp_tier_oids(get_fn_expr_rettype(fcinfo->flinfo), ws->oids);
+		sp_tier_oids(sp_fn_rettype(fcinfo), ws->oids);
 		pfree(scores);
 		ws->done = true;
 	}
@@ -243,7 +243,7 @@ safety_seasonal_tier(PG_FUNCTION_ARGS)
 
 	if (t == SC_TIER_NONE)
 		PG_RETURN_NULL();
-	sp_tier_oids(get_fn_expr_rettype(fcinfo->flinfo), oids);
+	sp_tier_oids(sp_fn_rettype(fcinfo), oids);
 	PG_RETURN_OID(oids[t]);
 }
 
