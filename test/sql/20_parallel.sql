@@ -20,18 +20,7 @@ SELECT safety.grid_agg(geom, 250) AS sq,
        safety.events_agg(geom, occurred_at, id) AS ev,
        safety.events_agg(geom, occurred_at, occurred_at + interval '2 hours', id, 0.5) AS evw
 FROM incidents;
--- the workers really ran: partial states were made in 2 workers and combined
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE l text;
-BEGIN
-  FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-    IF l ~ 'Workers Launched|Partial Aggregate|Finalize Aggregate' THEN
-      -- workers ran; how many the machine had free at that moment is not the point
-      RETURN NEXT regexp_replace(regexp_replace(l, '\(actual rows=\d+ loops=\d+\)', ''),
-                                 'Workers Launched: [1-9]\d*', 'Workers Launched: 1 or more');
-    END IF;
-  END LOOP;
-END $$;
+\i test/sql/include/plan_lines.sql
 SELECT pg_temp.plan_lines('SELECT safety.grid_agg(geom, 250) FROM incidents');
 SELECT pg_temp.plan_lines('SELECT safety.events_agg(geom, occurred_at, id) FROM incidents');
 

@@ -8,17 +8,7 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 EXPLAIN (COSTS OFF) SELECT safety.kde_agg(geom, 100, 400) FROM incidents;
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE l text;
-BEGIN
-  FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-    IF l ~ 'Workers Launched|Partial Aggregate|Finalize Aggregate' THEN
-      -- workers ran; how many the machine had free at that moment is not the point
-      RETURN NEXT regexp_replace(regexp_replace(l, '\(actual rows=\d+ loops=\d+\)', ''),
-                                 'Workers Launched: [1-9]\d*', 'Workers Launched: 1 or more');
-    END IF;
-  END LOOP;
-END $$;
+\i test/sql/include/plan_lines.sql
 SELECT pg_temp.plan_lines('SELECT safety.kde_agg(geom, 100, 400) FROM incidents');
 CREATE TEMP TABLE par AS
 SELECT safety.kde_agg(geom, 100, 400) AS q,
