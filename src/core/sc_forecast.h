@@ -22,7 +22,7 @@
 #include "sc_common.h"
 #include "sc_events.h"
 #include "sc_grid.h"
-#include "sc_tiers.h"
+#include "sc_time.h"
 
 typedef enum sc_fc_model
 {

@@ -1,6 +1,8 @@
 /* sc_risk_tiers.c — tiers graded from a forecast (see sc_risk_tiers.h). */
 #include "sc_risk_tiers.h"
 
+#include "sc_tiers.h"
+
 #include <math.h>
 #include <string.h>
 

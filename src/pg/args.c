@@ -10,7 +10,7 @@
 #include "funcapi.h"
 #include "utils/timestamp.h"
 
-#include "sc_tiers.h"
+#include "sc_time.h"
 
 void
 sp_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)

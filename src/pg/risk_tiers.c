@@ -18,6 +18,7 @@
 #include "utils/tuplestore.h"
 
 #include "sc_risk_tiers.h"
+#include "sc_tiers.h"
 
 /*
  * The rule from (shares, caps, keep, lookback) at argument argno: shares

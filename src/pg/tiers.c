@@ -17,7 +17,7 @@
 #include "windowapi.h"
 
 #include "sc_ewkb.h"
-#include "sc_tiers.h"
+#include "sc_risk.h"
 
 static const char *const tier_labels[4] = {NULL, "yellow", "orange", "red"};
 

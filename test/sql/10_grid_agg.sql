@@ -1,5 +1,6 @@
 -- grid_agg, hex_agg, grid_merge and cells against plain SQL / PostGIS on the
 -- bundled data: the same cells with the same sums, exactly.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 
 -- square cells: plain SQL formulation floor(x / s), floor(y / s)

@@ -1,5 +1,6 @@
 -- Forced parallel plans: partial aggregation in workers, combined in the
 -- leader, gives exactly the serial result.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;

@@ -1,5 +1,6 @@
 -- Text and binary round trips of safety.grid and safety.events, and
 -- malformed input (text and bytes) giving errors, never a crash.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 \set SHOW_CONTEXT never
 

@@ -1,5 +1,6 @@
 -- Input rules: each bad input is a clear error with an SQLSTATE, the
 -- argument named and a hint; NULLs are skipped; empty input gives NULL.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 

@@ -2,6 +2,7 @@
 -- SRID checks (PostGIS enforces a column's type modifier on every write);
 -- every other source keeps them.  Both paths must give the same grids and
 -- the same errors.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 CREATE TABLE pc_typed (id int, g geometry(Point, 32616));
 INSERT INTO pc_typed SELECT k, ST_SetSRID(ST_MakePoint(k * 37.5 % 1000, k * 91.25 % 800), 32616)

@@ -1,6 +1,7 @@
 -- Forecasts: the baselines of safety.forecast equal plain SQL on the bundled
 -- data; the default model (sepp) keeps its promises; safety.backtest is
 -- recomputed from safety.forecast and the incidents; bad input is refused.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 SET extra_float_digits = 0;
 SET timezone = 'UTC';  -- pg_regress sets PGTZ

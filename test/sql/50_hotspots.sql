@@ -2,6 +2,7 @@
 -- a hand-worked case and a plain SQL formulation, FDR classes against the
 -- Benjamini-Hochberg procedure written out in SQL, the nearest-neighbour
 -- index against a hand computation and a brute-force KNN query.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 
 -- 1. kde_agg equals the kernel formula summed in plain PostGIS, for every

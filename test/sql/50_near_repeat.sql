@@ -2,6 +2,7 @@
 -- brute-force count of every pair in plain SQL, for both metrics and several
 -- band sets; the permutation results obey the fixed margins of the Knox
 -- test and the p-value formula.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 SET timezone = 'UTC';  -- pg_regress sets PGTZ; years and times below are UTC
 SET max_parallel_workers_per_gather = 0;

@@ -2,6 +2,7 @@
 -- tiers, risk components and scores, tiers graded from the forecast, their
 -- back-test, history, the like-for-like back-test and calibrate.  Every
 -- number is checked against a plain-SQL or hand computation.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 SET extra_float_digits = 0;
 SET timezone = 'UTC';   -- pg_regress sends PGTZ=PST8PDT; weeks are 7 x 24 h in UTC

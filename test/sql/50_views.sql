@@ -3,6 +3,7 @@
 -- odd identifiers; filters that try to smuggle in statements; bad inputs;
 -- row-level security on the source.  Every count is checked against plain
 -- SQL over the same rows.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 SET client_min_messages = warning;

@@ -1,6 +1,7 @@
 -- safety.near_repeat: band edges pinned by hand-built pairs, the
 -- permutation results fixed by the seed whatever the plan, shuffled times
 -- giving no signal, and every bad input a clear error.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 SET timezone = 'UTC';  -- pg_regress sets PGTZ; years and times below are UTC
 

@@ -1,5 +1,6 @@
 -- Hot spots, bad input: each a clear error naming the function and the
 -- argument, with a hint; never a crash.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 -- kde_agg: non-points, NaN, geographic and mixed SRIDs, sizes

@@ -1,5 +1,6 @@
 -- safety.repeats, safety.repeat_summary and safety.repeat_gaps equal plain
 -- SQL computations on the bundled data; hand-built cases pin the rules.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 SET timezone = 'UTC';  -- pg_regress sets PGTZ
 

@@ -1,5 +1,6 @@
 -- safety.repeat_windows: which risk windows are open at a moment, and the
 -- zone each covers; the overload that takes its zone from near_repeat.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 SET timezone = 'UTC';  -- pg_regress sets PGTZ
 

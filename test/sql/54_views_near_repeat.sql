@@ -4,6 +4,7 @@
 -- is logged and keeps the old rows of both relations; odd identifiers;
 -- filters that try to smuggle in statements; bad inputs.  The observed pair
 -- counts and the open windows are also counted in plain SQL.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 SET client_min_messages = warning;

@@ -1,6 +1,7 @@
 -- kde_agg in forced parallel plans: partial density grids from the workers
 -- add up to the serial grid (same cells; values equal to 1e-12 relative,
 -- since the summation order differs).
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;

@@ -2,6 +2,7 @@
 -- call on the same events and as_of) -> refresh after inserts -> a failing
 -- refresh is logged and keeps the old rows -> odd identifiers -> filters
 -- that try to smuggle in statements -> bad inputs -> drop.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 SET client_min_messages = warning;

@@ -1,6 +1,7 @@
 -- Map output for dashboards: every result carries its cell polygon in the
 -- source SRID; these are the queries docs/reference-hotspots.md shows, run
 -- here and checked for structure and counts (not raw bytes).
+\i test/sql/include/incidents.sql
 CREATE TEMP TABLE hot AS
 SELECT r.* FROM safety.gi_star((SELECT safety.grid_agg(geom, 250) FROM incidents), 750, fdr => true) r;
 SELECT DISTINCT ST_SRID(geom) AS srid, GeometryType(geom) AS type FROM hot;

@@ -2,6 +2,7 @@
 -- sums that leave double precision, and extreme values — each reproducer of
 -- the issue gives a clear error or the right answer, never a crash, a stored
 -- infinity or a silent wrong number.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 SET extra_float_digits = 0;

@@ -2,6 +2,7 @@
 -- session may hold when safety allocates; only a superuser (or a role
 -- granted SET on it) can change it, and the size limits any role may raise
 -- (safety.max_cells, safety.max_pairs) cannot take a session past it.
+\i test/sql/include/incidents.sql
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
 LOAD 'safety';

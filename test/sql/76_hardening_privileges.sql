@@ -3,6 +3,7 @@
 -- to squat a name; refresh_all skips a view dropped while it runs and goes
 -- on; the tier functions and the tier view work for an ordinary role with
 -- no grants on safety's objects, whose configuration stays read-only to it.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 SET client_min_messages = warning;

@@ -3,6 +3,7 @@
 -- band of the centre of a cell with events.  Every set below is computed
 -- again in plain PostGIS (ST_SquareGrid, ST_DWithin on cell centroids, the
 -- Gi* formula in SQL) and compared cell by cell.
+\i test/sql/include/incidents.sql
 SET client_min_messages = notice;
 
 -- a set of cells is compared with an independent one: cells only in one,

@@ -8,6 +8,7 @@
 --       points (one row per offense) too: NOTICE, and collapsing equals the
 --       data de-duplicated in plain SQL (DISTINCT ON the incident number);
 --       a handful of copies (under 1% of the events) draws no NOTICE.
+\i test/sql/include/incidents.sql
 SET client_min_messages = notice;
 \set SHOW_CONTEXT never
 \set VERBOSITY default

@@ -2,6 +2,7 @@
 -- coordinates look like longitude/latitude are refused with the recipe,
 -- genuine SRID-0 metres are accepted, and implausible lengths get a NOTICE
 -- once per call, never on the bundled data's normal use.
+\i test/sql/include/incidents.sql
 SET extra_float_digits = 0;
 \set VERBOSITY default
 -- the bundled burglaries back in degrees, with the SRID stripped (a regular

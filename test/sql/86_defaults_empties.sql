@@ -3,6 +3,7 @@
 -- NULL, never an error); a view whose window holds no events says so at
 -- creation and refresh and notes it in safety.refresh_log; as_of => 'latest'
 -- ends a view's window at the last event; risk_tiers far past the data says so.
+\i test/sql/include/incidents.sql
 \set SHOW_CONTEXT never
 \set VERBOSITY default
 SET client_min_messages = warning;

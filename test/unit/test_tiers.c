@@ -5,7 +5,7 @@
 
 #include "sc_risk_tiers.h"
 #include "sc_test.h"
-#include "sc_tiers.h"
+#include "sc_risk.h"
 
 static const sc_alloc *A = &sc_malloc_allocator;
 
