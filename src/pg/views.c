@@ -1,5 +1,5 @@
 /*
- * views.c — glue for the managed views (sql/install/50_views.sql):
+ * views.c — glue for the managed views (sql/install/60_views_catalog.sql):
  * safety.check_expression(expr), which proves that a user's filter text is
  * one SQL expression and nothing else, by raw parsing only.  The generated
  * view SQL embeds the filter as "(" expr ")", so this is what keeps
