@@ -84,6 +84,39 @@ sc_knox_p_value(const sc_knox_result *res, size_t cell)
 	return (1.0 + (double) res->n_ge[cell]) / (1.0 + (double) res->permutations);
 }
 
+/* --- reading the table (sc_knox_table.c) --- */
+
+/*
+ * Edges of row r (distance) / column c (time) of the table of p: row 0 is
+ * the same location [0, same_location], row 1 [same_location, d_1], row
+ * r ≥ 2 [d_{r−1}, d_r]; column c [τ_c, τ_{c+1}] (τ_0 = 0).  *has_to is
+ * false for the open-ended last row and column.
+ */
+void		sc_knox_row_edges(const sc_knox_params *p, size_t r, double *from, double *to, bool *has_to);
+void		sc_knox_col_edges(const sc_knox_params *p, size_t c, double *from, double *to, bool *has_to);
+/* a cell's Knox ratio O / E; false (no ratio) when E is not > 0 */
+bool		sc_knox_ratio(const sc_knox_result *res, size_t cell, double *ratio);
+/* a ratio, p < alpha and ratio ≥ min_ratio */
+bool		sc_knox_significant(const sc_knox_result *res, size_t cell, double alpha, double min_ratio);
+
+/*
+ * The near-repeat zone: the distance and time reach of the significant cells
+ * next to the origin of the table.
+ *
+ * Rows run over the finite distance bands 0 (same location) … k, columns over
+ * the finite time bands 0 … m−1; the open-ended row and column never count.
+ *   1. The run of rows starts at row 0 when its cell in the first time band
+ *      is significant, else at row 1, and extends over the following rows
+ *      while their cell in the first time band is significant.  No such
+ *      row: no zone (false).
+ *   2. The time reach is the largest column C such that every cell of the
+ *      run's rows in columns 0 … C is significant (C ≥ 0 by step 1).
+ * distance = upper edge of the run's last row (same_location for row 0),
+ * days = upper edge of column C.
+ */
+bool		sc_knox_zone(const sc_knox_params *p, const sc_knox_result *res, double alpha,
+						 double min_ratio, double *distance, double *days);
+
 /* check parameters alone (the SQL layer can call this before reading data) */
 sc_status	sc_knox_validate(const sc_knox_params *params, sc_err *err);
 

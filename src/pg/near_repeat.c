@@ -22,6 +22,7 @@
 #include "sc_ewkb.h"
 #include "sc_knox.h"
 #include "sc_repeats.h"
+#include "sc_time.h"
 
 /* most permutations one call may run */
 #define SP_MAX_PERMUTATIONS 99999
@@ -41,6 +42,7 @@ typedef struct NrArgs
 	double		same_location;
 	double		alpha;
 	double		min_ratio;
+	sc_knox_params p;			/* the bands above, as the core reads them */
 } NrArgs;
 
 static sc_metric
@@ -204,25 +206,25 @@ nr_compute(NrArgs *a, sc_knox_result *res)
 	const sc_events *e = &a->ee->ev;
 	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
 	int64	   *t = sp_palloc_huge(sizeof(int64) * e->n, a->fname, "the event times");
-	sc_knox_params p;
+	sc_knox_params *p = &a->p;
 	NrProgress	prog = {a->fname, 1};
 	sc_err		err;
 	sc_status	st;
 
 	for (size_t k = 0; k < e->n; k++)
-		t[k] = sp_event_time(e, k);
-	memset(&p, 0, sizeof(p));
-	p.metric = a->metric;
-	p.same_location = a->same_location;
-	p.dist_bands = a->dist;
-	p.n_dist_bands = (size_t) a->n_dist;
-	p.time_bands = a->time;
-	p.n_time_bands = (size_t) a->n_time;
-	p.permutations = (uint32_t) a->permutations;
-	p.seed = (uint64_t) a->seed;
-	p.max_pairs = (size_t) safety_max_pairs;
-	p.interrupt = sp_check_interrupts;
-	if ((st = sc_knox_validate(&p, &err)) != SC_OK)
+		t[k] = sc_event_time(e, k);
+	memset(p, 0, sizeof(*p));
+	p->metric = a->metric;
+	p->same_location = a->same_location;
+	p->dist_bands = a->dist;
+	p->n_dist_bands = (size_t) a->n_dist;
+	p->time_bands = a->time;
+	p->n_time_bands = (size_t) a->n_time;
+	p->permutations = (uint32_t) a->permutations;
+	p->seed = (uint64_t) a->seed;
+	p->max_pairs = (size_t) safety_max_pairs;
+	p->interrupt = sp_check_interrupts;
+	if ((st = sc_knox_validate(p, &err)) != SC_OK)
 		sp_raise_hint(st, &err, a->fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  "Check distance_bands, time_bands and same_location.");
 	/* the permutation counts are allocated up front, whatever the data */
@@ -245,68 +247,16 @@ nr_compute(NrArgs *a, sc_knox_result *res)
 		ereport(NOTICE, (errmsg("%s: %zu events, %llu pairs closer than %g, %d permutations",
 								a->fname, e->n, (unsigned long long) close,
 								a->dist[a->n_dist - 1], a->permutations)));
-		p.progress = nr_progress;
-		p.progress_ctx = &prog;
+		p->progress = nr_progress;
+		p->progress_ctx = &prog;
 	}
-	st = sc_knox_compute(e->x, e->y, t, e->n, &p, &alloc, res, &err);
+	st = sc_knox_compute(e->x, e->y, t, e->n, p, &alloc, res, &err);
 	if (st == SC_ELIMIT)
 		sp_raise_hint(st, &err, a->fname, 0,
 					  "Use a smaller largest distance band, fewer events (e.g. per district), or raise safety.max_pairs.");
 	if (st != SC_OK)
 		sp_raise(st, &err, a->fname, ERRCODE_INVALID_PARAMETER_VALUE);
 	pfree(t);
-}
-
-/* band edges of row r / column c; *has_to false for the open-ended band */
-static void
-nr_row_edges(const NrArgs *a, size_t r, double *from, double *to, bool *has_to)
-{
-	*has_to = true;
-	if (r == 0)
-	{
-		*from = 0;
-		*to = a->same_location;
-	}
-	else if (r == 1)
-	{
-		*from = a->same_location;
-		*to = a->dist[0];
-	}
-	else
-	{
-		*from = a->dist[r - 2];
-		*has_to = r - 1 < (size_t) a->n_dist;
-		*to = *has_to ? a->dist[r - 1] : 0;
-	}
-}
-
-static void
-nr_col_edges(const NrArgs *a, size_t c, double *from, double *to, bool *has_to)
-{
-	*from = c == 0 ? 0 : a->time[c - 1];
-	*has_to = c < (size_t) a->n_time;
-	*to = *has_to ? a->time[c] : 0;
-}
-
-/* a cell's ratio (O / E, NULL when E is 0) and significance */
-static bool
-nr_cell_ratio(const sc_knox_result *res, size_t cell, double *ratio)
-{
-	double		ex = res->expected[cell];
-
-	if (!(ex > 0))
-		return false;
-	*ratio = (double) res->observed[cell] / ex;
-	return true;
-}
-
-static bool
-nr_cell_significant(const NrArgs *a, const sc_knox_result *res, size_t cell)
-{
-	double		ratio;
-
-	return nr_cell_ratio(res, cell, &ratio) &&
-		sc_knox_p_value(res, cell) < a->alpha && ratio >= a->min_ratio;
 }
 
 PG_FUNCTION_INFO_V1(safety_near_repeat);
@@ -334,76 +284,27 @@ safety_near_repeat(PG_FUNCTION_ARGS)
 
 			values[0] = Int32GetDatum((int32) r);
 			values[1] = Int32GetDatum((int32) c);
-			nr_row_edges(&a, r, &from, &to, &has_to);
+			sc_knox_row_edges(&a.p, r, &from, &to, &has_to);
 			values[2] = Float8GetDatum(from);
 			values[3] = Float8GetDatum(to);
 			nulls[3] = !has_to;
-			nr_col_edges(&a, c, &from, &to, &has_to);
+			sc_knox_col_edges(&a.p, c, &from, &to, &has_to);
 			values[4] = Float8GetDatum(from);
 			values[5] = Float8GetDatum(to);
 			nulls[5] = !has_to;
 			values[6] = Int64GetDatum(res.observed[cell]);
 			values[7] = Float8GetDatum(res.expected[cell]);
-			nulls[8] = !nr_cell_ratio(&res, cell, &ratio);
+			nulls[8] = !sc_knox_ratio(&res, cell, &ratio);
 			values[8] = Float8GetDatum(nulls[8] ? 0 : ratio);
 			nulls[9] = !(res.median[cell] > 0);
 			values[9] = Float8GetDatum(nulls[9] ? 0 : (double) res.observed[cell] / res.median[cell]);
 			values[10] = Float8GetDatum(sc_knox_p_value(&res, cell));
-			values[11] = BoolGetDatum(nr_cell_significant(&a, &res, cell));
+			values[11] = BoolGetDatum(sc_knox_significant(&res, cell, a.alpha, a.min_ratio));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
 	sc_knox_result_free(&res);
 	return (Datum) 0;
-}
-
-/*
- * The near-repeat zone: the distance and time reach of the significant cells
- * next to the origin of the table.
- *
- * Rows run over the finite distance bands 0 (same location) … k, columns over
- * the finite time bands 0 … m−1; the open-ended row and column never count.
- *   1. The run of rows starts at row 0 when its cell in the first time band
- *      is significant, else at row 1, and extends over the following rows
- *      while their cell in the first time band is significant.  No such
- *      row: no zone.
- *   2. The time reach is the largest column C such that every cell of the
- *      run's rows in columns 0 … C is significant (C ≥ 0 by step 1).
- * distance = upper edge of the run's last row (same_location for row 0),
- * days = upper edge of column C.
- */
-static bool
-nr_zone(const NrArgs *a, const sc_knox_result *res, double *distance, double *days)
-{
-	size_t		first,
-				last,
-				c;
-	size_t		finite_rows = (size_t) a->n_dist + 1;	/* rows 0 … k */
-	size_t		finite_cols = (size_t) a->n_time;	/* columns 0 … m−1 */
-	double		from,
-				to;
-	bool		has_to;
-
-	first = nr_cell_significant(a, res, sc_knox_cell(res, 0, 0)) ? 0 : 1;
-	if (!nr_cell_significant(a, res, sc_knox_cell(res, first, 0)))
-		return false;
-	last = first;
-	while (last + 1 < finite_rows && nr_cell_significant(a, res, sc_knox_cell(res, last + 1, 0)))
-		last++;
-	for (c = 1; c < finite_cols; c++)
-	{
-		bool		all = true;
-
-		for (size_t r = first; r <= last && all; r++)
-			all = nr_cell_significant(a, res, sc_knox_cell(res, r, c));
-		if (!all)
-			break;
-	}
-	nr_row_edges(a, last, &from, &to, &has_to);
-	*distance = to;
-	nr_col_edges(a, c - 1, &from, &to, &has_to);
-	*days = to;
-	return true;
 }
 
 PG_FUNCTION_INFO_V1(safety_near_repeat_zone);
@@ -422,7 +323,7 @@ safety_near_repeat_zone(PG_FUNCTION_ARGS)
 		elog(ERROR, "safety.near_repeat_zone: return type must be a row type");
 	nr_read_args(fcinfo, "safety.near_repeat_zone", &a);
 	nr_compute(&a, &res);
-	if (!nr_zone(&a, &res, &distance, &days))
+	if (!sc_knox_zone(&a.p, &res, a.alpha, a.min_ratio, &distance, &days))
 	{
 		sc_knox_result_free(&res);
 		PG_RETURN_NULL();
@@ -435,7 +336,7 @@ safety_near_repeat_zone(PG_FUNCTION_ARGS)
 
 /*
  * repeat_windows(e, as_of, distance, days, metric): per event with
- * t ≤ as_of < t + days (t as sp_event_time; the end rounded up to the
+ * t ≤ as_of < t + days (t as sc_event_time; the end rounded up to the
  * microsecond, as the time bands of near_repeat), its id, time, window end,
  * days left and the zone within `distance` of it.  Distance 0 (the zone of
  * near_repeat_zone when only the same-location row with same_location 0 is
@@ -485,7 +386,7 @@ safety_repeat_windows(PG_FUNCTION_ARGS)
 	sp_polygon_maker_init(&maker, TupleDescAttr(rsinfo->setDesc, 4)->atttypid, CurrentMemoryContext);
 	for (size_t k = 0; k < e->n; k++)
 	{
-		int64		t = sp_event_time(e, k),
+		int64		t = sc_event_time(e, k),
 					left;
 		Datum		values[5];
 		bool		nulls[5] = {!e->has_id[k], false, false, false, false};

@@ -17,6 +17,7 @@
 #include "utils/tuplestore.h"
 
 #include "sc_repeats.h"
+#include "sc_time.h"
 
 typedef struct RepeatRun
 {
@@ -70,7 +71,7 @@ repeat_run(FunctionCallInfo fcinfo, const char *fname, double tolerance, int64 w
 	run->group = sp_palloc_huge(sizeof(uint32) * e->n, fname, "the location groups");
 	t = sp_palloc_huge(sizeof(int64) * e->n, fname, "the event times");
 	for (size_t k = 0; k < e->n; k++)
-		t[k] = sp_event_time(e, k);
+		t[k] = sc_event_time(e, k);
 	sp_notice_duplicates(e, tolerance, fname, "tolerance",
 						 "copies at one location count as repeats of their incident (%llu pairs inside the groups).", "");
 	st = sc_repeat_groups(e->x, e->y, e->n, tolerance, &alloc, sp_check_interrupts,

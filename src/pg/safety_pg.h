@@ -231,17 +231,6 @@ bool		sp_events_is_rw(Datum d);
 void		sp_events_sort(ExpandedEvents *ee);
 #define SpEventsGetDatum(ee) EOHPGetRWDatum(&(ee)->hdr)
 
-/*
- * The one time of event k used by the space-time analyses (near_repeat,
- * repeats, repeat_windows): its time, or the midpoint of its time window
- * (rounded towards the start to the microsecond).
- */
-static inline int64
-sp_event_time(const sc_events *e, size_t k)
-{
-	return e->t[k] + (e->tend[k] - e->t[k]) / 2;
-}
-
 /* error unless the events' SRID is projected; fname names the caller */
 void		sp_events_require_projected(const sc_events *e, const char *fname);
 

@@ -899,6 +899,94 @@ test_close_pairs_each_once(void)
 	free(s.mark);
 }
 
+/* ---------------------------------------------- reading the table, zone */
+
+/*
+ * A hand-made 4 x 4 table (bands d = {100, 200}, τ = {7, 14, 21}, same
+ * location 1, 99 permutations): cell (r, c) significant where sig[r][c].
+ */
+static void
+zone_table(sc_knox_result *res, int64_t *obs, double *ex, double *med, int64_t *n_ge,
+		   const int sig[4][4])
+{
+	memset(res, 0, sizeof(*res));
+	res->n_rows = 4;
+	res->n_cols = 4;
+	res->permutations = 99;
+	res->observed = obs;
+	res->expected = ex;
+	res->median = med;
+	res->n_ge = n_ge;
+	for (size_t r = 0; r < 4; r++)
+		for (size_t c = 0; c < 4; c++)
+		{
+			size_t		k = r * 4 + c;
+
+			obs[k] = 10;
+			ex[k] = 5;			/* ratio 2 */
+			med[k] = 5;
+			n_ge[k] = sig[r][c] ? 0 : 50;	/* p = 0.01 or 0.51 */
+		}
+}
+
+static void
+test_zone(void)
+{
+	const double d[] = {100, 200},
+				tau[] = {7, 14, 21};
+	sc_knox_params p = {.same_location = 1, .dist_bands = d, .n_dist_bands = 2,
+	.time_bands = tau, .n_time_bands = 3};
+	sc_knox_result res;
+	int64_t		obs[16],
+				n_ge[16];
+	double		ex[16],
+				med[16],
+				from,
+				to,
+				dist,
+				days,
+				ratio;
+	bool		has_to;
+	/* rows 0 and 1 in columns 0 and 1; row 1 not in column 2 */
+	const int	a[4][4] = {{1, 1, 1, 0}, {1, 1, 0, 0}, {0, 1, 1, 1}, {1, 1, 1, 1}};
+	/* row 0 not significant: the run starts at row 1 and reaches row 2 */
+	const int	b[4][4] = {{0, 1, 1, 0}, {1, 1, 1, 0}, {1, 1, 1, 0}, {1, 1, 1, 1}};
+	/* the first time band of rows 0 and 1 not significant: no zone */
+	const int	c[4][4] = {{0, 1, 1, 1}, {0, 1, 1, 1}, {1, 1, 1, 1}, {1, 1, 1, 1}};
+	/* only the same location, first time band: distance same_location */
+	const int	e[4][4] = {{1, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
+
+	sc_knox_row_edges(&p, 0, &from, &to, &has_to);
+	CHECK(from == 0 && to == 1 && has_to);
+	sc_knox_row_edges(&p, 1, &from, &to, &has_to);
+	CHECK(from == 1 && to == 100 && has_to);
+	sc_knox_row_edges(&p, 2, &from, &to, &has_to);
+	CHECK(from == 100 && to == 200 && has_to);
+	sc_knox_row_edges(&p, 3, &from, &to, &has_to);
+	CHECK(from == 200 && !has_to);
+	sc_knox_col_edges(&p, 0, &from, &to, &has_to);
+	CHECK(from == 0 && to == 7 && has_to);
+	sc_knox_col_edges(&p, 3, &from, &to, &has_to);
+	CHECK(from == 21 && !has_to);
+
+	zone_table(&res, obs, ex, med, n_ge, a);
+	CHECK(sc_knox_ratio(&res, 0, &ratio) && ratio == 2);
+	CHECK(sc_knox_significant(&res, 0, 0.05, 1));
+	CHECK(!sc_knox_significant(&res, 0, 0.01, 1));	/* p = 0.01 is not < 0.01 */
+	CHECK(!sc_knox_significant(&res, 0, 0.05, 2.5));	/* ratio 2 < 2.5 */
+	CHECK(sc_knox_zone(&p, &res, 0.05, 1, &dist, &days) && dist == 100 && days == 14);
+	zone_table(&res, obs, ex, med, n_ge, b);
+	CHECK(sc_knox_zone(&p, &res, 0.05, 1, &dist, &days) && dist == 200 && days == 21);
+	zone_table(&res, obs, ex, med, n_ge, c);
+	CHECK(!sc_knox_zone(&p, &res, 0.05, 1, &dist, &days));
+	zone_table(&res, obs, ex, med, n_ge, e);
+	CHECK(sc_knox_zone(&p, &res, 0.05, 1, &dist, &days) && dist == 1 && days == 7);
+	/* no expectation (E = 0): no ratio, never significant */
+	ex[0] = 0;
+	CHECK(!sc_knox_ratio(&res, 0, &ratio));
+	CHECK(!sc_knox_zone(&p, &res, 0.05, 1, &dist, &days));
+}
+
 int
 main(void)
 {
@@ -918,5 +1006,6 @@ main(void)
 	test_invalid_input();
 	test_failing_allocator();
 	test_close_pairs_each_once();
+	test_zone();
 	TEST_DONE("knox");
 }
