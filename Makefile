@@ -94,7 +94,7 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -Isrc/core
 FUZZ_SRCS = $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS = $(patsubst test/fuzz/%.c,test/fuzz/bin/%,$(FUZZ_SRCS))
-FUZZ_CORE = $(patsubst %,test/fuzz/bin/core/%.o,sc_common sc_events sc_grid sc_text sc_ewkb sc_area)
+FUZZ_CORE = $(patsubst %,test/fuzz/bin/core/%.o,sc_common sc_events sc_grid sc_text sc_numtext sc_ewkb sc_area)
 
 test/fuzz/bin/core/%.o: src/core/%.c $(wildcard src/core/*.h)
 	@mkdir -p $(@D)
@@ -104,7 +104,7 @@ test/fuzz/bin/%: test/fuzz/%.c test/fuzz/fuzz_util.h $(FUZZ_CORE)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -Itest/fuzz $< $(FUZZ_CORE) -lm -o $@
 
 # the parsers' unit tests, under the same sanitizers (memcpy to NULL and the like)
-FUZZ_UNITS = $(patsubst %,test/fuzz/bin/unit_%,events grid area)
+FUZZ_UNITS = $(patsubst %,test/fuzz/bin/unit_%,events grid area numtext)
 
 test/fuzz/bin/unit_%: test/unit/test_%.c $(wildcard test/unit/*.h) $(FUZZ_CORE)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -Itest/unit $< $(FUZZ_CORE) -lm -o $@

@@ -55,6 +55,49 @@ COMMENT ON AGGREGATE @extschema@.kde_agg(geometry, pg_catalog.float8, pg_catalog
 COMMENT ON AGGREGATE @extschema@.kde_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
 	'Kernel density at square cell centres with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths); SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
 
+-- kde_hex_agg: the same densities at the centres of hexagons of edge
+-- cell_size (the cells of hex_agg and ST_HexagonGrid); same combine and final.
+CREATE FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8)
+	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_kde_hex_agg_transfn'
+	LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8)
+	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_kde_hex_agg_w_transfn'
+	LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.text)
+	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_kde_hex_agg_w_transfn'
+	LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.text)
+	RETURNS @extschema@.grid AS 'MODULE_PATHNAME', 'safety_kde_hex_agg_k_transfn'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8) IS 'Transition function of safety.kde_hex_agg(geom, cell_size, bandwidth)';
+COMMENT ON FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS 'Transition function of safety.kde_hex_agg(geom, cell_size, bandwidth, weight)';
+COMMENT ON FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS 'Transition function of safety.kde_hex_agg(geom, cell_size, bandwidth, weight, kernel)';
+COMMENT ON FUNCTION @extschema@.kde_hex_agg_transfn(@extschema@.grid, geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS 'Transition function of safety.kde_hex_agg(geom, cell_size, bandwidth, kernel)';
+CREATE AGGREGATE @extschema@.kde_hex_agg(geom geometry, cell_size pg_catalog.float8, bandwidth pg_catalog.float8) (
+	SFUNC = @extschema@.kde_hex_agg_transfn, STYPE = @extschema@.grid,
+	COMBINEFUNC = @extschema@.kde_combine, FINALFUNC = @extschema@.kde_final,
+	PARALLEL = SAFE);
+CREATE AGGREGATE @extschema@.kde_hex_agg(geom geometry, cell_size pg_catalog.float8, bandwidth pg_catalog.float8, weight pg_catalog.float8) (
+	SFUNC = @extschema@.kde_hex_agg_transfn, STYPE = @extschema@.grid,
+	COMBINEFUNC = @extschema@.kde_combine, FINALFUNC = @extschema@.kde_final,
+	PARALLEL = SAFE);
+CREATE AGGREGATE @extschema@.kde_hex_agg(geom geometry, cell_size pg_catalog.float8, bandwidth pg_catalog.float8, weight pg_catalog.float8, kernel pg_catalog.text) (
+	SFUNC = @extschema@.kde_hex_agg_transfn, STYPE = @extschema@.grid,
+	COMBINEFUNC = @extschema@.kde_combine, FINALFUNC = @extschema@.kde_final,
+	PARALLEL = SAFE);
+CREATE AGGREGATE @extschema@.kde_hex_agg(geom geometry, cell_size pg_catalog.float8, bandwidth pg_catalog.float8, kernel pg_catalog.text) (
+	SFUNC = @extschema@.kde_hex_agg_transfn, STYPE = @extschema@.grid,
+	COMBINEFUNC = @extschema@.kde_combine, FINALFUNC = @extschema@.kde_final,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.kde_hex_agg(geometry, pg_catalog.float8, pg_catalog.float8) IS
+	'Kernel density (quartic kernel) at the centre of every hexagonal cell of edge cell_size (cells as hex_agg and ST_HexagonGrid) within bandwidth of an event, per square SRID unit; SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
+COMMENT ON AGGREGATE @extschema@.kde_hex_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
+	'Weighted kernel density (quartic kernel) at hexagonal cell centres (cells as hex_agg), per square SRID unit; SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
+COMMENT ON AGGREGATE @extschema@.kde_hex_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
+	'Weighted kernel density at hexagonal cell centres (cells as hex_agg) with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths); SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
+COMMENT ON AGGREGATE @extschema@.kde_hex_agg(geometry, pg_catalog.float8, pg_catalog.float8, pg_catalog.text) IS
+	'Kernel density at hexagonal cell centres (cells as hex_agg) with a named kernel (quartic, epanechnikov, triangular, uniform, gaussian truncated at 3 bandwidths); SRID-0 longitude/latitude refused, a bandwidth below cell_size or more than 1,000,000 cells a NOTICE';
+
 CREATE FUNCTION @extschema@.kde_bandwidth(e @extschema@.events) RETURNS pg_catalog.float8
 	AS 'MODULE_PATHNAME', 'safety_kde_bandwidth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.kde_bandwidth(@extschema@.events) IS

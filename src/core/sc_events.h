@@ -60,6 +60,9 @@ sc_status	sc_events_flat_read(const void *src, size_t len, sc_events *e, sc_err 
 
 /* ISO 8601 UTC text of a time: "2016-01-31T05:04:03Z" or with ".ffffff" */
 void		sc_time_format(int64_t t, char *buf, size_t buflen);
+/* the same text into out (at least SC_TIME_TEXT_MAX bytes, no NUL); its length */
+#define SC_TIME_TEXT_MAX 40
+size_t		sc_time_write(int64_t t, char *out);
 /* parse exactly what sc_time_format writes; *end set past the text */
 sc_status	sc_time_parse(const char *s, const char **end, int64_t *t, sc_err *err);
 

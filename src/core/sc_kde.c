@@ -148,7 +148,6 @@ struct sc_kde_event
 	int64_t		j0;
 	int64_t		j1;
 	uint64_t	key;			/* Z-order of the event's cell */
-	size_t		seq;			/* arrival order, to keep sorting stable */
 };
 
 static sc_status
@@ -241,6 +240,60 @@ kde_event_prepare(const kde_setup *k, double x, double y, double w,
 	return SC_OK;
 }
 
+/*
+ * The kernel from the squared distance: quartic, Epanechnikov, uniform and
+ * gaussian are functions of u² = d²/h², so no square root or division is
+ * taken per cell (only the triangular needs d).  Callers have d² < R²; t is
+ * clamped at 0 against u² rounding to just above 1.
+ */
+static inline __attribute__((always_inline)) double
+kernel_d2(sc_kernel kernel, double d2, double inv_h2, double inv_h)
+{
+	double		t;
+
+	switch (kernel)
+	{
+		case SC_KERNEL_QUARTIC:
+			t = 1.0 - d2 * inv_h2;
+			t = t > 0 ? t : 0;
+			return (3.0 / SC_PI) * t * t;
+		case SC_KERNEL_EPANECHNIKOV:
+			t = 1.0 - d2 * inv_h2;
+			return (2.0 / SC_PI) * (t > 0 ? t : 0);
+		case SC_KERNEL_TRIANGULAR:
+			t = 1.0 - sqrt(d2) * inv_h;
+			return (3.0 / SC_PI) * (t > 0 ? t : 0);
+		case SC_KERNEL_UNIFORM:
+			return 1.0 / SC_PI;
+		case SC_KERNEL_GAUSSIAN:
+			return (1.0 / (2.0 * SC_PI)) * exp(-0.5 * d2 * inv_h2);
+	}
+	return 0.0;
+}
+
+/*
+ * One column's rows a..b of an event into the dense tile; inlined once per
+ * kernel (kernel is a constant at each call), so the row loop has no
+ * branch on the kernel.
+ */
+static inline __attribute__((always_inline)) void
+tile_column(sc_kernel kernel, double ey, double dx2, double R2, double scale,
+			double inv_h2, double inv_h, const double *cyr, int64_t a, int64_t b,
+			double *ts, uint8_t *tt)
+{
+	for (int64_t r = a; r <= b; r++)
+	{
+		double		dy = ey - cyr[r],
+					d2 = dx2 + dy * dy;
+
+		if (d2 < R2)
+		{
+			ts[r] += scale * kernel_d2(kernel, d2, inv_h2, inv_h);
+			tt[r] = 1;
+		}
+	}
+}
+
 /* rows whose centre y is cached per event (tile-sized events fit) */
 #define KDE_ROWS_CACHED (SC_KDE_TILE + 8)
 
@@ -267,6 +320,8 @@ kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, kde_tile 
 				sc_interrupt_fn interrupt, size_t *tick, sc_err *err)
 {
 	double		scale = e->w / (k->h * k->h);
+	double		inv_h = 1.0 / k->h,
+				inv_h2 = 1.0 / (k->h * k->h);
 	double		cy[2][KDE_ROWS_CACHED];
 	int64_t		nrows = e->j1 - e->j0 + 1;
 	bool		cached = nrows <= KDE_ROWS_CACHED;
@@ -320,16 +375,25 @@ kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, kde_tile 
 			int64_t		a = j0 - e->j0,
 						b = j1 - e->j0;
 
-			for (int64_t r = a; r <= b; r++)
+			switch (k->kernel)
 			{
-				double		dy = e->y - cyr[r],
-							d2 = dx2 + dy * dy;
-
-				if (d2 < k->R2)
-				{
-					ts[r] += scale * kernel_at(k->kernel, sqrt(d2) / k->h);
-					tt[r] = 1;
-				}
+#define TILE_COLUMN(K) tile_column(K, e->y, dx2, k->R2, scale, inv_h2, inv_h, cyr, a, b, ts, tt)
+				case SC_KERNEL_QUARTIC:
+					TILE_COLUMN(SC_KERNEL_QUARTIC);
+					break;
+				case SC_KERNEL_EPANECHNIKOV:
+					TILE_COLUMN(SC_KERNEL_EPANECHNIKOV);
+					break;
+				case SC_KERNEL_TRIANGULAR:
+					TILE_COLUMN(SC_KERNEL_TRIANGULAR);
+					break;
+				case SC_KERNEL_UNIFORM:
+					TILE_COLUMN(SC_KERNEL_UNIFORM);
+					break;
+				case SC_KERNEL_GAUSSIAN:
+					TILE_COLUMN(SC_KERNEL_GAUSSIAN);
+					break;
+#undef TILE_COLUMN
 			}
 			before = *tick;
 			*tick += (size_t) (b - a + 1);
@@ -354,7 +418,7 @@ kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, kde_tile 
 			d2 = dx2 + dy * dy;
 			if (d2 < k->R2)
 			{
-				v = scale * kernel_at(k->kernel, sqrt(d2) / k->h);
+				v = scale * kernel_d2(k->kernel, d2, inv_h2, inv_h);
 				if (t)
 				{
 					size_t		idx = (size_t) (i - t->ti0) * SC_KDE_TILE + (size_t) (j - t->tj0);
@@ -438,7 +502,6 @@ sc_kde_acc_add(sc_kde_acc *acc, double x, double y, double w, sc_err *err)
 		return st;
 	if (w == 0)
 		return SC_OK;			/* adds nothing, creates nothing */
-	acc->buf[acc->n].seq = acc->n;
 	acc->n++;
 	if (acc->n == acc->cap)
 		return sc_kde_acc_flush(acc, err);
@@ -459,15 +522,39 @@ spread_bits(uint32_t v)
 	return x;
 }
 
-static int
-event_cmp(const void *a, const void *b)
+/*
+ * Sort events by key, stably (equal keys keep their arrival order): LSD
+ * radix sort by bytes, skipping the bytes all keys share (a batch covers a
+ * small area, so most high bytes of its Z-order keys agree).  The result
+ * may end up in either array; returns it.
+ */
+static sc_kde_event *
+sort_events(sc_kde_event *a, sc_kde_event *b, size_t n)
 {
-	const sc_kde_event *p = a,
-			   *q = b;
+	for (int shift = 0; shift < 64; shift += 8)
+	{
+		size_t		count[256] = {0};
+		size_t		pos = 0;
+		sc_kde_event *t;
 
-	if (p->key != q->key)
-		return p->key < q->key ? -1 : 1;
-	return (p->seq > q->seq) - (p->seq < q->seq);
+		for (size_t e = 0; e < n; e++)
+			count[(a[e].key >> shift) & 0xFF]++;
+		if (count[(a[0].key >> shift) & 0xFF] == n)
+			continue;			/* every key has this byte */
+		for (int d = 0; d < 256; d++)
+		{
+			size_t		c = count[d];
+
+			count[d] = pos;
+			pos += c;
+		}
+		for (size_t e = 0; e < n; e++)
+			b[count[(a[e].key >> shift) & 0xFF]++] = a[e];
+		t = a;
+		a = b;
+		b = t;
+	}
+	return a;
 }
 
 /* add the touched tile cells to the grid and clear them */
@@ -532,7 +619,19 @@ sc_kde_acc_flush(sc_kde_acc *acc, sc_err *err)
 
 		ev->key = spread_bits(ci) | (spread_bits(cj) << 1);
 	}
-	qsort(acc->buf, acc->n, sizeof(sc_kde_event), event_cmp);
+	if (!acc->spare)
+	{
+		acc->spare = a->alloc(a->ctx, acc->cap * sizeof(sc_kde_event));
+		if (!acc->spare)
+			return sc_fail(err, SC_ENOMEM, "out of memory sorting density events");
+	}
+	if (sort_events(acc->buf, acc->spare, acc->n) != acc->buf)
+	{
+		sc_kde_event *t = acc->buf;
+
+		acc->buf = acc->spare;
+		acc->spare = t;
+	}
 
 	if (!acc->tile)
 	{
@@ -618,9 +717,11 @@ sc_kde_acc_free(sc_kde_acc *acc)
 		return;
 	a = &acc->grid->alloc;
 	sc_free(a, acc->buf);
+	sc_free(a, acc->spare);
 	sc_free(a, acc->tile);
 	sc_free(a, acc->touched);
 	acc->buf = NULL;
+	acc->spare = NULL;
 	acc->tile = NULL;
 	acc->touched = NULL;
 	acc->n = acc->cap = 0;

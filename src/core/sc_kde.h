@@ -83,6 +83,7 @@ typedef struct sc_kde_acc
 	sc_kernel	kernel;
 	sc_interrupt_fn interrupt;
 	sc_kde_event *buf;			/* pending events */
+	sc_kde_event *spare;		/* as large as buf: the radix sort's other half */
 	size_t		n;
 	size_t		cap;
 	double	   *tile;			/* dense tile of SC_KDE_TILE² sums */

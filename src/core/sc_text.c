@@ -1,5 +1,6 @@
 /* sc_text.c — writing and strictly reading the text forms. */
 #include "sc_text.h"
+#include "sc_numtext.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -59,12 +60,65 @@ sc_buf_appendf(sc_buf *b, const char *fmt,...)
 void
 sc_format_double(double v, char *buf, size_t buflen)
 {
-	for (int prec = 15; prec <= 17; prec++)
+	char		tmp[SC_DTOA_MAX];
+	size_t		n = sc_dtoa(v, tmp);
+
+	if (buflen == 0)
+		return;
+	if (n >= buflen)
+		n = buflen - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+}
+
+/* room for need more bytes (and a NUL); false once allocation failed */
+static bool
+buf_reserve(sc_buf *b, size_t need)
+{
+	size_t		newcap;
+	char	   *nd;
+
+	if (b->failed)
+		return false;
+	if (b->cap - b->len > need)
+		return true;
+	newcap = (b->cap ? b->cap * 2 : 256) + need + 1;
+	nd = b->alloc.realloc(b->alloc.ctx, b->data, newcap);
+	if (!nd)
 	{
-		snprintf(buf, buflen, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
+		b->failed = true;
+		return false;
 	}
+	b->data = nd;
+	b->cap = newcap;
+	return true;
+}
+
+/* the writers below reserve per item and write in place, no printf */
+static inline char *
+put_mem(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+static inline char *
+put_double(char *o, double v)
+{
+	return o + sc_dtoa(v, o);
+}
+
+static inline char *
+put_int(char *o, int64_t v)
+{
+	return o + sc_i64toa(v, o);
+}
+
+static inline void
+buf_end(sc_buf *b, char *o)
+{
+	b->len = (size_t) (o - b->data);
+	b->data[b->len] = '\0';
 }
 
 static const char *
@@ -77,15 +131,28 @@ void
 sc_grid_text_write(sc_buf *b, sc_grid_kind kind, int32_t srid, double cell_size,
 				   const sc_cell *cells, size_t ncells)
 {
-	char		num[32];
+	char		num[SC_DTOA_MAX];
+	char	   *o;
 
 	sc_format_double(cell_size, num, sizeof(num));
 	sc_buf_appendf(b, "SRID=%d;%s(%s){", (int) srid, kind_name(kind), num);
 	for (size_t k = 0; k < ncells; k++)
 	{
 		sc_alloc_poll(&b->alloc, k);
-		sc_format_double(cells[k].value, num, sizeof(num));
-		sc_buf_appendf(b, "%s(%d,%d,%s)", k ? "," : "", cells[k].i, cells[k].j, num);
+		/* "," "(" i "," j "," value ")" */
+		if (!buf_reserve(b, 2 * 12 + SC_DTOA_MAX + 4))
+			return;
+		o = b->data + b->len;
+		if (k)
+			*o++ = ',';
+		*o++ = '(';
+		o = put_int(o, cells[k].i);
+		*o++ = ',';
+		o = put_int(o, cells[k].j);
+		*o++ = ',';
+		o = put_double(o, cells[k].value);
+		*o++ = ')';
+		buf_end(b, o);
 	}
 	sc_buf_appendf(b, "}");
 }
@@ -127,15 +194,15 @@ expect(cursor *c, char ch)
 static sc_status
 read_double(cursor *c, const char *what, double *out)
 {
-	char	   *end;
+	const char *end;
 	/* plain decimals only: strtod would also take hex, "inf" and "nan" */
 	size_t		span;
 
 	skip_ws(c);
 	span = strspn(c->p, "0123456789+-.eE");
-	errno = 0;
-	*out = strtod(c->p, &end);
-	if (span == 0 || end != c->p + span || !isfinite(*out))
+	/* "0x..." is hex to strtod: it reads past the span, so it is refused */
+	if (span == 0 || c->p[span] == 'x' || c->p[span] == 'X' ||
+		!sc_strtod(c->p, &end, out) || end != c->p + span || !isfinite(*out))
 		return sc_fail(c->err, SC_EINVAL, "invalid %s at position %d: expected a finite number",
 					   what, (int) (c->p - c->start) + 1);
 	c->p = end;
@@ -259,27 +326,34 @@ sc_grid_text_read(const char *s, sc_grid *g, sc_err *err)
 void
 sc_events_text_write(sc_buf *b, const sc_events *e)
 {
-	char		x[32],
-				y[32],
-				w[32],
-				t[40],
-				te[40];
+	char	   *o;
 
 	sc_buf_appendf(b, "SRID=%d;{", (int) e->srid);
 	for (size_t k = 0; k < e->n; k++)
 	{
 		sc_alloc_poll(&b->alloc, k);
-		sc_format_double(e->x[k], x, sizeof(x));
-		sc_format_double(e->y[k], y, sizeof(y));
-		sc_format_double(e->w[k], w, sizeof(w));
-		sc_time_format(e->t[k], t, sizeof(t));
-		te[0] = '\0';
+		/* ",(" x "," y "," t "," t "," w "," id ")" */
+		if (!buf_reserve(b, 3 * SC_DTOA_MAX + 2 * SC_TIME_TEXT_MAX + 24 + 8))
+			return;
+		o = b->data + b->len;
+		if (k)
+			*o++ = ',';
+		*o++ = '(';
+		o = put_double(o, e->x[k]);
+		*o++ = ',';
+		o = put_double(o, e->y[k]);
+		*o++ = ',';
+		o += sc_time_write(e->t[k], o);
+		*o++ = ',';
 		if (e->tend[k] != e->t[k])
-			sc_time_format(e->tend[k], te, sizeof(te));
-		sc_buf_appendf(b, "%s(%s,%s,%s,%s,%s,", k ? "," : "", x, y, t, te, w);
+			o += sc_time_write(e->tend[k], o);
+		*o++ = ',';
+		o = put_double(o, e->w[k]);
+		*o++ = ',';
 		if (e->has_id[k])
-			sc_buf_appendf(b, "%lld", (long long) e->id[k]);
-		sc_buf_appendf(b, ")");
+			o = put_int(o, e->id[k]);
+		*o++ = ')';
+		buf_end(b, o);
 	}
 	sc_buf_appendf(b, "}");
 }

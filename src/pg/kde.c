@@ -105,8 +105,8 @@ is_kde_state(Datum d)
 }
 
 static KdeState *
-kde_state_new(MemoryContext parent, int32 srid, double cell_size, double h, sc_kernel kernel,
-			  const char *fname)
+kde_state_new(MemoryContext parent, sc_grid_kind kind, int32 srid, double cell_size, double h,
+			  sc_kernel kernel, const char *fname)
 {
 	MemoryContext ctx = AllocSetContextCreate(parent, "safety.kde_agg", ALLOCSET_DEFAULT_SIZES);
 	KdeState   *ks = MemoryContextAllocZero(ctx, sizeof(KdeState));
@@ -117,7 +117,7 @@ kde_state_new(MemoryContext parent, int32 srid, double cell_size, double h, sc_k
 	EOH_init_header(&ks->eg.hdr, &kde_methods, ctx);
 	ks->eg.magic = SP_GRID_MAGIC;
 	ks->eg.flush = kde_flush_hook;
-	sc_grid_init(&ks->eg.grid, SC_GRID_SQUARE, srid, cell_size, (size_t) safety_max_cells, &alloc);
+	sc_grid_init(&ks->eg.grid, kind, srid, cell_size, (size_t) safety_max_cells, &alloc);
 	if ((st = sc_kde_acc_init(&ks->acc, &ks->eg.grid, h, kernel, sp_check_interrupts, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  st == SC_ELIMIT ? KDE_HINT_LIMIT : NULL);
@@ -152,12 +152,13 @@ parse_kernel(const char *fname, text *t)
 
 /*
  * Transition: (state, geom, cell_size, bandwidth [, weight] [, kernel]).
- * weight_arg / kernel_arg are the argument numbers or -1.
+ * weight_arg / kernel_arg are the argument numbers or -1; kind is the
+ * grid of kde_agg (square) or kde_hex_agg (hexagons).
  */
 static Datum
-kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
+kde_trans_kind(FunctionCallInfo fcinfo, sc_grid_kind kind, int weight_arg, int kernel_arg)
 {
-	const char *fname = "safety.kde_agg";
+	const char *fname = kind == SC_GRID_HEX ? "safety.kde_hex_agg" : "safety.kde_agg";
 	MemoryContext aggctx = sp_agg_context(fcinfo, fname);
 	KdeState   *ks = NULL;
 	SpPointReader *r;
@@ -201,7 +202,7 @@ kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
 	if (ks == NULL)
 	{
 		sp_require_projected(r, srid, "cell_size and bandwidth");
-		ks = kde_state_new(aggctx, srid, cell_size, h, kernel, fname);
+		ks = kde_state_new(aggctx, kind, srid, cell_size, h, kernel, fname);
 	}
 	else
 	{
@@ -219,6 +220,12 @@ done:
 	if (ks == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(SpGridGetDatum(&ks->eg));
+}
+
+static Datum
+kde_trans(FunctionCallInfo fcinfo, int weight_arg, int kernel_arg)
+{
+	return kde_trans_kind(fcinfo, SC_GRID_SQUARE, weight_arg, kernel_arg);
 }
 
 PG_FUNCTION_INFO_V1(safety_kde_agg_transfn);
@@ -240,6 +247,28 @@ Datum
 safety_kde_agg_k_transfn(PG_FUNCTION_ARGS)
 {
 	return kde_trans(fcinfo, -1, 4);
+}
+
+/* kde_hex_agg: the same density at the centres of hexagons (as hex_agg's) */
+PG_FUNCTION_INFO_V1(safety_kde_hex_agg_transfn);
+Datum
+safety_kde_hex_agg_transfn(PG_FUNCTION_ARGS)
+{
+	return kde_trans_kind(fcinfo, SC_GRID_HEX, -1, -1);
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_hex_agg_w_transfn);
+Datum
+safety_kde_hex_agg_w_transfn(PG_FUNCTION_ARGS)
+{
+	return kde_trans_kind(fcinfo, SC_GRID_HEX, 4, PG_NARGS() > 5 ? 5 : -1);
+}
+
+PG_FUNCTION_INFO_V1(safety_kde_hex_agg_k_transfn);
+Datum
+safety_kde_hex_agg_k_transfn(PG_FUNCTION_ARGS)
+{
+	return kde_trans_kind(fcinfo, SC_GRID_HEX, -1, 4);
 }
 
 extern Datum safety_grid_combine(PG_FUNCTION_ARGS);

@@ -20,7 +20,7 @@
 -- safety._view_gi_star safety._view_min_count safety._view_relations
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
--- safety.kde_combine safety.kde_final safety.grid_agg_final
+-- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
 -- Type I/O: safety.grid_in safety.grid_out safety.grid_send safety.grid_recv
 -- safety.events_in safety.events_out safety.events_send safety.events_recv
 -- (text casts below; binary through \copy ... (FORMAT binary), in the current directory).
@@ -56,6 +56,10 @@ CREATE TEMP TABLE sp_in AS SELECT
 	safety.kde_agg(geom, 250, 600, 2.0::pg_catalog.float8) AS k2,
 	safety.kde_agg(geom, 250, 600, 2.0::pg_catalog.float8, 'epanechnikov') AS k3,
 	safety.kde_agg(geom, 250, 600, 'triangular') AS k4,
+	safety.kde_hex_agg(geom, 150, 600) AS kh1,
+	safety.kde_hex_agg(geom, 150, 600, 2.0::pg_catalog.float8) AS kh2,
+	safety.kde_hex_agg(geom, 150, 600, 2.0::pg_catalog.float8, 'epanechnikov') AS kh3,
+	safety.kde_hex_agg(geom, 150, 600, 'triangular') AS kh4,
 	safety.place_impact(pg_catalog.min(geom)) AS impact
 FROM sp_inc;
 SELECT safety.grid_merge(g) FROM (SELECT g FROM sp_in UNION ALL SELECT gw FROM sp_in) s;
