@@ -718,12 +718,14 @@ static const double select_coverages[] = {0.01, 0.02, 0.05};
 #define N_SELECT (sizeof(select_coverages) / sizeof(select_coverages[0]))
 #define SEPP_MAX_HOLD_ORIGINS 26
 
-typedef struct sepp_choice
+/* the internal back-test: fits end at fit_to, then norig horizons */
+typedef struct sepp_holdout
 {
-	int64_t		history;
-	bool		trigger;
-	int64_t		score;			/* hold-out events captured */
-} sepp_choice;
+	int64_t		fit_to;
+	int64_t		norig;
+	int64_t		horizon;
+	double		bw;
+} sepp_holdout;
 
 /* scratch of one sepp forecast */
 typedef struct sepp_work
@@ -733,6 +735,9 @@ typedef struct sepp_work
 	double	   *mu;
 	double	   *trig;			/* per hold-out origin and cell */
 	double	   *pred;
+	double	   *mu_fit;			/* the hold-out fit's own background rates */
+	double	   *ksum;			/* kernel sums over a sliding span of events */
+	int32_t    *knear;			/* events of that span within the bandwidth of each cell */
 	size_t	   *order;
 	sc_keyed   *k1;
 	sc_keyed   *k2;
@@ -747,9 +752,42 @@ sepp_work_free(const sc_fc_data *d, sepp_work *w)
 	sc_free(&d->alloc, w->mu);
 	sc_free(&d->alloc, w->trig);
 	sc_free(&d->alloc, w->pred);
+	sc_free(&d->alloc, w->mu_fit);
+	sc_free(&d->alloc, w->ksum);
+	sc_free(&d->alloc, w->knear);
 	sc_free(&d->alloc, w->order);
 	sc_free(&d->alloc, w->k1);
 	sc_free(&d->alloc, w->k2);
+}
+
+static bool
+sepp_work_alloc(const sc_fc_data *d, sepp_work *w, sc_err *err)
+{
+	size_t		nc = d->ncells;
+
+	return (w->s.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) &&
+		(w->s.pbg = sc_alloc_array(&d->alloc, d->cstart[nc], sizeof(double), err, "the sepp background")) &&
+		(w->kde = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) &&
+		(w->mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) &&
+		(w->trig = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) &&
+		(w->pred = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) &&
+		(w->mu_fit = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) &&
+		(w->ksum = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) &&
+		(w->knear = sc_alloc_array(&d->alloc, nc, sizeof(int32_t), err, "the sepp background")) &&
+		(w->order = sc_alloc_array(&d->alloc, nc, sizeof(size_t), err, "the ranking")) &&
+		(w->k1 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")) &&
+		(w->k2 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking"));
+}
+
+/* θ, ω and the cells' own background rates of one candidate on [from, to) */
+static void
+sepp_fit_params(const sc_fc_data *d, sepp_work *w, bool trigger, int64_t from, int64_t to,
+				sc_interrupt_fn interrupt)
+{
+	if (trigger)
+		sepp_fit(d, from, to, &w->s, interrupt);
+	else
+		sepp_no_trigger(d, from, to, &w->s);
 }
 
 /*
@@ -760,48 +798,279 @@ static double
 sepp_fit_candidate(const sc_fc_data *d, sepp_work *w, bool trigger, int64_t from, int64_t to,
 				   double bw, sc_interrupt_fn interrupt)
 {
-	if (trigger)
-		sepp_fit(d, from, to, &w->s, interrupt);
-	else
-		sepp_no_trigger(d, from, to, &w->s);
+	sepp_fit_params(d, w, trigger, from, to, interrupt);
 	sepp_background_kde(d, &w->s, from, to, bw, w->kde);
 	return eb_background(d, w->s.mu, w->kde, (double) (to - from) / (double) SC_USEC_PER_DAY, w->mu);
 }
 
-/* events captured by the top 1, 2 and 5 % of cells of each hold-out horizon */
+/* sign · p · the quartic kernel at (x, y) added to sum in the study cells within bw, sign to near */
+static inline void
+kernel_add(const sc_fc_data *d, double x, double y, double p, double bw, int sign,
+		   double *sum, int32_t *near)
+{
+	size_t		m;
+	double		dist;
+
+	FOR_CELLS_NEAR(d, x, y, bw, m, dist, {
+		double u = dist / bw, q = 1 - u * u;
+		sum[m] += sign * p * q * q;
+		near[m] += sign;
+	});
+}
+
+/*
+ * The study cells' events of [from, to), each weighted by pbg, added to
+ * (sign 1) or taken from (-1) a sliding kernel sum: moving a span one
+ * horizon on costs the events that enter and leave it, not the span.
+ */
+static void
+slide_cell_events(const sc_fc_data *d, const double *pbg, int64_t from, int64_t to, double bw,
+				  int sign, double *sum, int32_t *near)
+{
+	size_t		every = poll_every(d, bw),
+				seen = 0;
+
+	if (to <= from)
+		return;
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+
+		sc_alloc_poll(&d->alloc, c);
+		cell_range(d, c, from, to, &a, &b);
+		for (size_t k = a; k < b; k++)
+		{
+			if (d->alloc.interrupt && seen++ % every == 0)
+				d->alloc.interrupt();
+			kernel_add(d, d->cx[k], d->cy[k], pbg[k], bw, sign, sum, near);
+		}
+	}
+}
+
+/* a sliding kernel sum as a density times norm; exactly 0 where no event of the span reaches */
+static void
+slide_density(const sc_fc_data *d, const double *sum, const int32_t *near, double norm, double *out)
+{
+	for (size_t c = 0; c < d->ncells; c++)
+		out[c] = near[c] > 0 ? sum[c] * norm : 0;
+}
+
+/*
+ * Each study-cell event of [from, to) split into background and offspring
+ * by the hold-out fit's θ, ω and own cell rates (one E-step, w->s.pbg).
+ */
+static void
+sepp_estep(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t to)
+{
+	double		th = w->s.theta,
+				om = w->s.omega;
+
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+		double		A = 0,
+					mu = w->mu_fit[c];
+
+		sc_alloc_poll(&d->alloc, c);
+		cell_range(d, c, from, to, &a, &b);
+		for (size_t k = a; k < b; k++)
+		{
+			double		lam;
+
+			if (k > a)
+				A = exp(-om * (double) (d->ct[k] - d->ct[k - 1]) / (double) SC_USEC_PER_DAY) * (A + 1);
+			lam = mu + th * om * A;
+			w->s.pbg[k] = lam > 0 ? mu / lam : 1;
+		}
+	}
+}
+
+/*
+ * The background at hold-out origin o from the span [from, o): the cells'
+ * background events (w->s.pbg) over its length, their kernel sum slid
+ * there (w->ksum), the empirical Bayes shrinkage as in the fit.
+ */
+static void
+sepp_rolled_background(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t o, double bw)
+{
+	double		T = (double) (o - from) / (double) SC_USEC_PER_DAY,
+				norm = 3.0 / FC_PI / (bw * bw) * d->cell_size * d->cell_size / T;
+
+	for (size_t c = 0; c < d->ncells; c++)
+	{
+		size_t		a,
+					b;
+		double		bg = 0;
+
+		sc_alloc_poll(&d->alloc, c);
+		cell_range(d, c, from, o, &a, &b);
+		for (size_t k = a; k < b; k++)
+			bg += w->s.pbg[k];
+		w->s.mu[c] = bg / T;
+	}
+	slide_density(d, w->ksum, w->knear, norm, w->kde);
+	eb_background(d, w->s.mu, w->kde, T, w->mu);
+}
+
+/* events of [o, o + horizon) in the top 1, 2 and 5 % of cells by pred, summed */
 static sc_status
-sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_to,
-				   int64_t norig, int64_t horizon, int64_t *score, sc_err *err)
+capture_score(const sc_fc_data *d, sepp_work *w, const double *pred, int64_t o, int64_t horizon,
+			  int64_t *score, sc_err *err)
 {
 	size_t		nc = d->ncells;
-	double		h = (double) horizon / (double) SC_USEC_PER_DAY;
 	sc_status	st;
 
 	*score = 0;
-	for (int64_t r = 0; r < norig; r++)
+	if ((st = sc_fc_rank(pred, nc, w->order, w->k1, w->k2, d->alloc.interrupt, err)) != SC_OK)
+		return st;
+	for (size_t v = 0; v < N_SELECT; v++)
 	{
-		int64_t		o = fit_to + r * horizon;
+		size_t		n = sc_fc_cover_cells(select_coverages[v], nc);
 
-		sepp_trigger(d, &w->s, from, o, horizon, w->trig);
-		for (size_t c = 0; c < nc; c++)
-			w->pred[c] = w->mu[c] * h + w->trig[c];
-		if ((st = sc_fc_rank(w->pred, nc, w->order, w->k1, w->k2, d->alloc.interrupt, err)) != SC_OK)
-			return st;
-		for (size_t v = 0; v < N_SELECT; v++)
+		for (size_t p = 0; p < n; p++)
 		{
-			size_t		n = sc_fc_cover_cells(select_coverages[v], nc);
+			size_t		a,
+						b;
 
-			for (size_t p = 0; p < n; p++)
-			{
-				size_t		a,
-							b;
-
-				cell_range(d, w->order[p], o, o + horizon, &a, &b);
-				*score += (int64_t) (b - a);
-			}
+			cell_range(d, w->order[p], o, o + horizon, &a, &b);
+			*score += (int64_t) (b - a);
 		}
 	}
 	return SC_OK;
+}
+
+/*
+ * The candidate whose θ, ω and own cell rates were just fitted on
+ * [from, fit_to) (history hist) forecasts each hold-out origin o in turn
+ * as a forecast at o would be made: the span moves to
+ * [max(o - hist, data_start), o) and its background is rebuilt there
+ * (sepp_rolled_background) from one E-step of the fitted parameters over
+ * the events from the fit's start on.  *score: the events captured
+ * (capture_score) over the origins; keep (may be NULL) receives each
+ * origin's forecast.
+ */
+static sc_status
+sepp_holdout_score(const sc_fc_data *d, sepp_work *w, const sepp_holdout *ho, int64_t hist,
+				   int64_t from, double *keep, int64_t *score, sc_err *err)
+{
+	size_t		nc = d->ncells;
+	double		h = (double) ho->horizon / (double) SC_USEC_PER_DAY;
+	sc_status	st;
+
+	*score = 0;
+	memcpy(w->mu_fit, w->s.mu, nc * sizeof(double));
+	sepp_estep(d, w, from, ho->fit_to + (ho->norig - 1) * ho->horizon);
+	memset(w->ksum, 0, nc * sizeof(double));
+	memset(w->knear, 0, nc * sizeof(int32_t));
+	slide_cell_events(d, w->s.pbg, from, ho->fit_to, ho->bw, 1, w->ksum, w->knear);
+	for (int64_t r = 0; r < ho->norig; r++)
+	{
+		int64_t		o = ho->fit_to + r * ho->horizon,
+					got;
+
+		if (r > 0)
+		{
+			int64_t		nfrom = o - hist > d->data_start ? o - hist : d->data_start;
+
+			slide_cell_events(d, w->s.pbg, from, nfrom, ho->bw, -1, w->ksum, w->knear);
+			slide_cell_events(d, w->s.pbg, o - ho->horizon, o, ho->bw, 1, w->ksum, w->knear);
+			from = nfrom;
+		}
+		sepp_rolled_background(d, w, from, o, ho->bw);
+		sepp_trigger(d, &w->s, from, o, ho->horizon, w->trig);
+		for (size_t c = 0; c < nc; c++)
+			w->pred[c] = w->mu[c] * h + w->trig[c];
+		if (keep)
+			memcpy(keep + (size_t) r * nc, w->pred, nc * sizeof(double));
+		if ((st = capture_score(d, w, w->pred, o, ho->horizon, &got, err)) != SC_OK)
+			return st;
+		*score += got;
+	}
+	return SC_OK;
+}
+
+/*
+ * Occam's window (Madigan & Raftery 1994): candidates scoring at least
+ * S - √S of the best S are near-best; of these only the shortest history's
+ * are kept, and in it triggering is dropped when the candidate without it
+ * scores at least as many events (the window's second principle: a model
+ * goes when a simpler one nested in it has as much support).  Dropped
+ * candidates get score -1; returns the cut.
+ */
+double
+sc_fc_sepp_occam(sc_fc_sepp_choice *cand, size_t ncand, int64_t best_score)
+{
+	double		cut = (double) best_score - sqrt((double) best_score);
+	int64_t		shortest = INT64_MAX,
+				on = -1,
+				off = -1;
+
+	for (size_t g = 0; g < ncand; g++)
+		if ((double) cand[g].score >= cut && cand[g].history < shortest)
+			shortest = cand[g].history;
+	for (size_t g = 0; g < ncand; g++)
+		if (cand[g].history != shortest)
+			cand[g].score = -1;
+		else if (cand[g].trigger)
+			on = cand[g].score;
+		else
+			off = cand[g].score;
+	for (size_t g = 0; g < ncand; g++)
+		if (cand[g].score >= 0 && cand[g].trigger && off >= on)
+			cand[g].score = -1;
+	return cut;
+}
+
+/* the hold-out: the last min(26, half the data) whole horizons before as_of */
+static void
+sepp_holdout_setup(const sc_fc_data *d, int64_t as_of, int64_t horizon, double bw, sepp_holdout *ho)
+{
+	int64_t		hold = (as_of - d->data_start) / 2;
+
+	if (hold > SEPP_MAX_HOLD_ORIGINS * horizon)
+		hold = SEPP_MAX_HOLD_ORIGINS * horizon;
+	ho->norig = hold / horizon;
+	ho->horizon = horizon;
+	ho->fit_to = as_of - ho->norig * horizon;
+	ho->bw = bw;
+}
+
+int64_t
+sc_fc_sepp_holdout_origins(const sc_fc_data *d, int64_t as_of, int64_t horizon)
+{
+	sepp_holdout ho;
+
+	sepp_holdout_setup(d, as_of, horizon, 1, &ho);
+	return ho.norig;
+}
+
+sc_status
+sc_fc_sepp_holdout(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t horizon,
+				   int64_t history, bool trigger, double *pred, int64_t *score, double *theta,
+				   double *omega, sc_err *err)
+{
+	sepp_work	w = {0};
+	sepp_holdout ho;
+	int64_t		from;
+	sc_status	st;
+
+	sepp_holdout_setup(d, as_of, horizon, spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size, &ho);
+	if (ho.norig == 0 || history <= 0)
+		return sc_fail(err, SC_EINVAL, "no hold-out at this as_of and horizon, or no history");
+	if (!sepp_work_alloc(d, &w, err))
+	{
+		sepp_work_free(d, &w);
+		return SC_ENOMEM;
+	}
+	from = ho.fit_to - history > d->data_start ? ho.fit_to - history : d->data_start;
+	sepp_fit_params(d, &w, trigger, from, ho.fit_to, NULL);
+	*theta = w.s.theta;
+	*omega = w.s.omega;
+	st = sepp_holdout_score(d, &w, &ho, history, from, pred, score, err);
+	sepp_work_free(d, &w);
+	return st;
 }
 
 /*
@@ -810,21 +1079,18 @@ sepp_holdout_score(const sc_fc_data *d, sepp_work *w, int64_t from, int64_t fit_
  * rate of the neighbourhood).  Which history (1, 2 or 3 years) and whether
  * triggering helps are decided by a back-test inside the data: each
  * candidate is fitted at as_of - hold (hold: half the data before as_of,
- * at most 26 horizons) and forecasts the horizons of the hold-out in turn;
- * its score is the events its top 1, 2 and 5 % of cells capture.  The
- * forecast is the mean of every candidate within √best of the best score
- * (Occam's window, Madigan & Raftery 1994; √ is the Poisson spread of a
- * count), each refitted on the data before as_of.
+ * at most 26 horizons) and forecasts the horizons of the hold-out in turn
+ * (sepp_holdout_score); the kept candidates (sc_fc_sepp_occam) are averaged,
+ * each refitted on the data before as_of.
  */
 static sc_status
 fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t horizon,
 		double *out, double *typical, sc_fc_fit *fit, sc_interrupt_fn interrupt, sc_err *err)
 {
-	int64_t		hold,
-				used = 0,
-				best_score = -1,
-				norig;
+	int64_t		used = 0,
+				best_score = -1;
 	sepp_work	w = {0};
+	sepp_holdout ho;
 	double		h = (double) horizon / (double) SC_USEC_PER_DAY,
 				bw = spec->bandwidth > 0 ? spec->bandwidth : 2 * d->cell_size,
 				cut,
@@ -834,7 +1100,7 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 				ncand = 0,
 				nkept = 0,
 				ibest = 0;
-	sepp_choice cand[N_CANDIDATES];
+	sc_fc_sepp_choice cand[N_CANDIDATES];
 	sc_status	st = SC_OK;
 	int64_t		from = as_of - spec->window > d->data_start ? as_of - spec->window : d->data_start;
 
@@ -861,27 +1127,15 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		}
 		return SC_OK;
 	}
-	hold = (as_of - d->data_start) / 2;
-	if (hold > SEPP_MAX_HOLD_ORIGINS * horizon)
-		hold = SEPP_MAX_HOLD_ORIGINS * horizon;
-	norig = hold / horizon;
-	if (!(w.s.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
-		!(w.s.pbg = sc_alloc_array(&d->alloc, d->cstart[nc], sizeof(double), err, "the sepp background")) ||
-		!(w.kde = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
-		!(w.mu = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp background")) ||
-		!(w.trig = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) ||
-		!(w.pred = sc_alloc_array(&d->alloc, nc, sizeof(double), err, "the sepp forecast")) ||
-		!(w.order = sc_alloc_array(&d->alloc, nc, sizeof(size_t), err, "the ranking")) ||
-		!(w.k1 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")) ||
-		!(w.k2 = sc_alloc_array(&d->alloc, nc, sizeof(sc_keyed), err, "the ranking")))
+	sepp_holdout_setup(d, as_of, horizon, bw, &ho);
+	if (!sepp_work_alloc(d, &w, err))
 	{
 		st = SC_ENOMEM;
 		goto done;
 	}
-	if (norig > 0)
+	if (ho.norig > 0)
 	{
-		int64_t		fit_to = as_of - norig * horizon,
-					prev_from = INT64_MIN;
+		int64_t		prev_from = INT64_MIN;
 
 		for (size_t hi = 0; hi < N_HISTORIES; hi++)
 		{
@@ -890,18 +1144,18 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 
 			if (hist > spec->window)
 				hist = spec->window;
-			ffrom = fit_to - hist > d->data_start ? fit_to - hist : d->data_start;
+			ffrom = ho.fit_to - hist > d->data_start ? ho.fit_to - hist : d->data_start;
 			if (ffrom == prev_from)
 				continue;		/* the data are shorter than this history */
 			prev_from = ffrom;
 			for (int tr = 1; tr >= 0; tr--)
 			{
-				sepp_choice *cc = &cand[ncand++];
+				sc_fc_sepp_choice *cc = &cand[ncand++];
 
 				if (interrupt)
 					interrupt();
-				sepp_fit_candidate(d, &w, tr, ffrom, fit_to, bw, interrupt);
-				if ((st = sepp_holdout_score(d, &w, ffrom, fit_to, norig, horizon, &cc->score, err)) != SC_OK)
+				sepp_fit_params(d, &w, tr, ffrom, ho.fit_to, interrupt);
+				if ((st = sepp_holdout_score(d, &w, &ho, hist, ffrom, NULL, &cc->score, err)) != SC_OK)
 					goto done;
 				cc->history = hist;
 				cc->trigger = tr;
@@ -921,22 +1175,11 @@ fc_sepp(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of, int64_t hori
 		cand[0].score = best_score = 0;
 		ncand = 1;
 	}
-	cut = (double) best_score - sqrt((double) best_score);
-	/* the shortest history with a candidate within the window */
-	{
-		int64_t		shortest = INT64_MAX;
-
-		for (size_t g = 0; g < ncand; g++)
-			if ((double) cand[g].score >= cut && cand[g].history < shortest)
-				shortest = cand[g].history;
-		for (size_t g = 0; g < ncand; g++)
-			if (cand[g].history != shortest)
-				cand[g].score = -1;
-		/* what forecast_fit reports: the best of the candidates used */
-		for (size_t g = 0; g < ncand; g++)
-			if (cand[g].score > cand[ibest].score)
-				ibest = g;
-	}
+	cut = sc_fc_sepp_occam(cand, ncand, best_score);
+	/* what forecast_fit reports: the best of the candidates used */
+	for (size_t g = 0; g < ncand; g++)
+		if (cand[g].score > cand[ibest].score)
+			ibest = g;
 	memset(out, 0, nc * sizeof(double));
 	memset(w.pred, 0, nc * sizeof(double));	/* the mean background */
 	for (size_t g = 0; g < ncand; g++)

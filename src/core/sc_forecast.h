@@ -147,6 +147,36 @@ sc_status	sc_fc_forecast(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as
 sc_status	sc_fc_rank(const double *expected, size_t n, size_t *order, sc_keyed *tmp,
 					   sc_keyed *tmp2, sc_interrupt_fn interrupt, sc_err *err);
 
+/* one of sepp's candidates in its internal back-test */
+typedef struct sc_fc_sepp_choice
+{
+	int64_t		history;		/* microseconds */
+	bool		trigger;
+	int64_t		score;			/* hold-out events captured; -1: dropped */
+} sc_fc_sepp_choice;
+
+/*
+ * sepp's choice among its scored candidates (best: the highest score):
+ * Occam's window, the shortest history within it, triggering dropped when
+ * the candidate without it scores at least as many (docs/methods-forecast.md).
+ * Dropped candidates get score -1; the kept ones score at least the
+ * returned cut.
+ */
+double		sc_fc_sepp_occam(sc_fc_sepp_choice *cand, size_t n, int64_t best);
+
+/* horizons of sepp's internal back-test at as_of (0: none) */
+int64_t		sc_fc_sepp_holdout_origins(const sc_fc_data *d, int64_t as_of, int64_t horizon);
+
+/*
+ * One candidate of sepp's internal back-test at as_of (spec: sepp's, for
+ * its bandwidth), as fc_sepp scores it: pred (norigins · study cells, may
+ * be NULL) the forecast at each hold-out origin, *score the events
+ * captured, *theta and *omega the hold-out fit's.
+ */
+sc_status	sc_fc_sepp_holdout(const sc_fc_data *d, const sc_fc_spec *spec, int64_t as_of,
+							   int64_t horizon, int64_t history, bool trigger, double *pred,
+							   int64_t *score, double *theta, double *omega, sc_err *err);
+
 /* index of the first event (time order) at or after t */
 size_t		sc_fc_time_index(const sc_fc_data *d, int64_t t);
 /* events of study cell c in [from, to) */
