@@ -293,3 +293,61 @@ done:
 	sc_free(alloc, runs);
 	return st;
 }
+
+static bool
+index_in_range(double v)
+{
+	return v >= -(double) SC_CELL_INDEX_MAX && v <= (double) SC_CELL_INDEX_MAX;
+}
+
+sc_status
+sc_area_cells(sc_grid_kind kind, double cell_size, const sc_area *area,
+			  sc_cell_fn fn, void *ctx, sc_interrupt_fn interrupt,
+			  const sc_alloc *alloc, sc_err *err)
+{
+	const double s = cell_size;
+	const bool	hex = kind == SC_GRID_HEX;
+	/* only bounds the rows: any close value of √3 will do */
+	const double ystep = hex ? 1.7320508075688772 * s : s,
+				xstep = hex ? 1.5 * s : s;
+	double		j0 = floor(area->ymin / ystep) - 2,
+				j1 = ceil(area->ymax / ystep) + 2;
+	double	   *c;
+	sc_status	st = SC_OK;
+
+	if (!index_in_range(j0) || !index_in_range(j1) ||
+		!index_in_range(floor(area->xmin / xstep) - 3) || !index_in_range(ceil(area->xmax / xstep) + 3))
+		return sc_fail(err, SC_ERANGE, "the study area reaches beyond the cell index range of the grid");
+	c = sc_alloc_array(alloc, area->npoints + 1, sizeof(double), err, "the row crossings of the study area");
+	if (!c)
+		return SC_ENOMEM;
+	for (int32_t j = (int32_t) j0; j <= (int32_t) j1 && st == SC_OK; j++)
+		for (int parity = 0; parity < (hex ? 2 : 1) && st == SC_OK; parity++)
+		{
+			double		cx,
+						cy;
+			size_t		m;
+
+			if (interrupt)
+				interrupt();
+			/* the centre line of the row (for hexagons: of its columns of this parity) */
+			sc_grid_cell_center(kind, s, parity, j, &cx, &cy);
+			m = sc_area_crossings(area, cy, c);
+			for (size_t k = 0; k + 1 < m && st == SC_OK; k += 2)
+			{
+				int32_t		i0 = (int32_t) floor(c[k] / xstep) - 2,
+							i1 = (int32_t) ceil(c[k + 1] / xstep) + 2;
+
+				for (int32_t i = i0; i <= i1 && st == SC_OK; i++)
+				{
+					if (hex && (i & 1) != parity)
+						continue;
+					sc_grid_cell_center(kind, s, i, j, &cx, &cy);
+					if (cx >= c[k] && cx < c[k + 1])
+						st = fn(ctx, i, j, cx, cy);
+				}
+			}
+		}
+	sc_free(alloc, c);
+	return st;
+}

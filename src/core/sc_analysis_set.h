@@ -19,6 +19,7 @@
 #ifndef SC_ANALYSIS_SET_H
 #define SC_ANALYSIS_SET_H
 
+#include "sc_area.h"
 #include "sc_grid.h"
 
 /*
@@ -37,5 +38,23 @@ sc_status	sc_near_event_cells(sc_grid_kind kind, double cell_size, double band,
 								int32_t imin, int32_t imax, int32_t jmin, int32_t jmax,
 								size_t max_out, sc_cell **out, size_t *nout,
 								sc_interrupt_fn interrupt, const sc_alloc *alloc, sc_err *err);
+
+/* a cell of a study area, with its centre; an error status stops the walk */
+typedef sc_status (*sc_cell_fn) (void *ctx, int32_t i, int32_t j, double cx, double cy);
+
+/*
+ * The cells of a grid (kind, cell_size) whose centre lies inside area, by
+ * the even-odd rule of sc_area.h, row by row: each row's centre line is
+ * crossed with the area once (sc_area_crossings), and the cells between
+ * each pair of crossings are passed to fn — O(rows · edges log edges +
+ * cells), not cells × edges.  Order: j ascending; for hexagons, within a
+ * row the even columns then the odd ones (their centres lie half a row
+ * apart); i ascending.
+ * Errors: SC_ERANGE when the area reaches beyond the cell index range
+ * (±SC_CELL_INDEX_MAX); SC_ENOMEM; whatever fn returns.
+ */
+sc_status	sc_area_cells(sc_grid_kind kind, double cell_size, const sc_area *area,
+						  sc_cell_fn fn, void *ctx, sc_interrupt_fn interrupt,
+						  const sc_alloc *alloc, sc_err *err);
 
 #endif

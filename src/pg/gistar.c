@@ -109,57 +109,36 @@ set_push(SpCellSet *set, const sc_grid *g, int32 i, int32 j, double cx, double c
 	set->n++;
 }
 
-static void
-check_index(const char *fname, double v)
+/* sc_area_cells hands each cell of the study area to the set */
+typedef struct AreaCellsCtx
 {
-	if (!(v >= -(double) SC_CELL_INDEX_MAX && v <= (double) SC_CELL_INDEX_MAX))
-		ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						errmsg("%s: the study area reaches beyond the cell index range of the grid", fname),
-						errhint("Check that the study area is in the SRID and units of the grid.")));
+	SpCellSet  *set;
+	const sc_grid *g;
+	const char *fname;
+} AreaCellsCtx;
+
+static sc_status
+area_cell(void *ctx, int32_t i, int32_t j, double cx, double cy)
+{
+	AreaCellsCtx *a = ctx;
+
+	set_push(a->set, a->g, i, j, cx, cy, a->fname);
+	return SC_OK;
 }
 
 /* cells whose centre is inside the area, row by row */
 static void
 area_cells(const sc_grid *g, const sc_area *area, SpCellSet *set, const char *fname)
 {
-	double		s = g->cell_size;
-	double	   *c = sp_palloc_huge(area->npoints * sizeof(double) + 1, fname, "the row crossings of the study area");
-	bool		hex = g->kind == SC_GRID_HEX;
-	double		ystep = hex ? SQRT3 * s : s;
-	double		xstep = hex ? 1.5 * s : s;
-	double		j0 = floor(area->ymin / ystep) - 2,
-				j1 = ceil(area->ymax / ystep) + 2;
+	AreaCellsCtx ctx = {set, g, fname};
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+	sc_status	st;
 
-	check_index(fname, j0);
-	check_index(fname, j1);
-	check_index(fname, floor(area->xmin / xstep) - 3);
-	check_index(fname, ceil(area->xmax / xstep) + 3);
-	for (int32 j = (int32) j0; j <= (int32) j1; j++)
-		for (int parity = 0; parity < (hex ? 2 : 1); parity++)
-		{
-			double		cx,
-						cy;
-			size_t		m;
-
-			CHECK_FOR_INTERRUPTS();
-			sc_grid_cell_center(g->kind, s, parity, j, &cx, &cy);
-			m = sc_area_crossings(area, cy, c);
-			for (size_t k = 0; k + 1 < m; k += 2)
-			{
-				int32		i0 = (int32) floor(c[k] / xstep) - 2,
-							i1 = (int32) ceil(c[k + 1] / xstep) + 2;
-
-				for (int32 i = i0; i <= i1; i++)
-				{
-					if (hex && (i & 1) != parity)
-						continue;
-					sc_grid_cell_center(g->kind, s, i, j, &cx, &cy);
-					if (cx >= c[k] && cx < c[k + 1])
-						set_push(set, g, i, j, cx, cy, fname);
-				}
-			}
-		}
-	pfree(c);
+	st = sc_area_cells(g->kind, g->cell_size, area, area_cell, &ctx, sp_check_interrupts, &alloc, &err);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? "Check that the study area is in the SRID and units of the grid." : NULL);
 }
 
 /* the grid's cells in (i, j) order; an empty grid is an error */

@@ -63,6 +63,8 @@ SELECT * FROM safety.gi_star('SRID=32616;SQUARE(10){(0,0,1),(0,1,2),(1,0,3)}', 1
 SET safety.max_cells = 100000;
 SELECT count(*) FROM safety.gi_star('SRID=32616;SQUARE(0.001){(0,0,1),(0,1,2),(1,0,3)}', 0.002, ST_MakeEnvelope(-1000, -1000, 1000, 1000, 32616));
 RESET safety.max_cells;
+-- a study area beyond the cell index range of the grid (±2^30 cells)
+SELECT count(*) FROM safety.gi_star('SRID=32616;SQUARE(0.000001){(0,0,1),(0,1,2),(1,0,3)}', 0.000002, ST_MakeEnvelope(-10000, -10000, 10000, 10000, 32616));
 
 -- nni
 SELECT * FROM safety.nni((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())));

@@ -1,7 +1,8 @@
 /*
  * test_analysis_set.c — sc_near_event_cells against brute force: every cell
  * of the rectangle whose centre is within the band of a non-zero cell's
- * centre, on square and hexagonal grids, and the Gi* neighbour counts.
+ * centre, on square and hexagonal grids, and the Gi* neighbour counts;
+ * sc_area_cells against a point-in-area test of every cell centre.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,123 @@ test_limits(void)
 	}
 }
 
+/* --- sc_area_cells ------------------------------------------------------ */
+
+static unsigned char wkb[4096];
+static size_t wkb_len;
+
+static void
+put_bytes(const void *v, size_t n)
+{
+	memcpy(wkb + wkb_len, v, n);
+	wkb_len += n;
+}
+
+static void
+put_ring(const double *xy, uint32_t n)
+{
+	put_bytes(&n, 4);
+	put_bytes(xy, 16 * (size_t) n);
+}
+
+typedef struct collected
+{
+	size_t		n;
+	int32_t		i[20000];
+	int32_t		j[20000];
+	size_t		stop_after;		/* 0: never */
+} collected;
+
+static collected got;
+
+static sc_status
+collect(void *ctx, int32_t i, int32_t j, double cx, double cy)
+{
+	collected  *c = ctx;
+
+	(void) cx;
+	(void) cy;
+	if (c->stop_after && c->n == c->stop_after)
+		return SC_EINVAL;
+	c->i[c->n] = i;
+	c->j[c->n] = j;
+	c->n++;
+	return SC_OK;
+}
+
+static void
+test_area_cells(void)
+{
+	/* a concave polygon (an L with a notch) with a hole */
+	static const double outer[] = {0, 0, 900, 0, 900, 300, 400, 300, 400, 850, 0, 850, 0, 0};
+	static const double hole[] = {100, 100, 250, 100, 250, 600, 100, 600, 100, 100};
+	const double sizes[] = {37, 50, 100, 161.3};
+	uint8_t		order = 1;
+	uint32_t	type = 3,
+				nrings = 2;
+	sc_area		a;
+	sc_err		err;
+	double		buf[64];
+
+	{
+		const uint16_t one = 1;
+
+		order = *(const uint8_t *) &one == 1;
+	}
+	wkb_len = 0;
+	put_bytes(&order, 1);
+	put_bytes(&type, 4);
+	put_bytes(&nrings, 4);
+	put_ring(outer, 7);
+	put_ring(hole, 5);
+	CHECK(sc_area_from_ewkb(wkb, wkb_len, &a, &sc_malloc_allocator, &err) == SC_OK);
+	for (int kind = 0; kind < 2; kind++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++)
+		{
+			sc_grid_kind k = kind ? SC_GRID_HEX : SC_GRID_SQUARE;
+			double		s = sizes[z];
+			size_t		want = 0,
+						found = 0,
+						wrong = 0;
+
+			memset(&got, 0, sizeof(got));
+			CHECK(sc_area_cells(k, s, &a, collect, &got, NULL, &sc_malloc_allocator, &err) == SC_OK);
+			/* brute force over a margin of cells around the area */
+			for (int32_t i = -5; i <= (int32_t) (900 / s) + 5; i++)
+				for (int32_t j = -5; j <= (int32_t) (850 / s) + 5; j++)
+				{
+					double		cx,
+								cy;
+					bool		listed = false;
+
+					sc_grid_cell_center(k, s, i, j, &cx, &cy);
+					for (size_t m = 0; m < got.n && !listed; m++)
+						listed = got.i[m] == i && got.j[m] == j;
+					if (sc_area_contains(&a, cx, cy, buf))
+					{
+						want++;
+						found += listed;
+					}
+					else
+						wrong += listed;
+				}
+			CHECK(want > 3);
+			CHECK(found == want);
+			CHECK(wrong == 0);
+			CHECK(got.n == want);	/* each cell once */
+		}
+	/* the callback's error stops the walk */
+	memset(&got, 0, sizeof(got));
+	got.stop_after = 3;
+	CHECK(sc_area_cells(SC_GRID_SQUARE, 50, &a, collect, &got, NULL, &sc_malloc_allocator, &err) == SC_EINVAL);
+	CHECK(got.n == 3);
+	/* cells far too small for the area: beyond the index range */
+	memset(&got, 0, sizeof(got));
+	CHECK(sc_area_cells(SC_GRID_SQUARE, 1e-7, &a, collect, &got, NULL, &sc_malloc_allocator, &err) == SC_ERANGE);
+	CHECK(got.n == 0);
+	sc_area_free(&a);
+}
+
 int
 main(void)
 {
@@ -308,5 +426,6 @@ main(void)
 	test_brute();
 	test_gistar_agrees();
 	test_limits();
+	test_area_cells();
 	TEST_DONE("analysis_set");
 }
