@@ -224,3 +224,14 @@ sc_sort(void *base, void *tmp, size_t n, size_t size,
 	if (src != (char *) base)
 		memcpy(base, src, n * size);
 }
+
+void
+sc_copy_truncated(char *buf, size_t buflen, const char *src, size_t n)
+{
+	if (buflen == 0)
+		return;
+	if (n >= buflen)
+		n = buflen - 1;
+	memcpy(buf, src, n);
+	buf[n] = '\0';
+}

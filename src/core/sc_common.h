@@ -58,6 +58,9 @@ sc_status	sc_fail(sc_err *err, sc_status status, const char *fmt,...)
 #endif
 			;
 
+/* src[0..n) into buf as a C string, cut to buflen - 1 characters */
+void		sc_copy_truncated(char *buf, size_t buflen, const char *src, size_t n);
+
 /* size arithmetic that reports overflow instead of wrapping */
 bool		sc_mul_size(size_t a, size_t b, size_t *out);
 

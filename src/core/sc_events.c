@@ -523,14 +523,8 @@ void
 sc_time_format(int64_t t, char *buf, size_t buflen)
 {
 	char		tmp[SC_TIME_TEXT_MAX + 1];
-	size_t		n = sc_time_write(t, tmp);
 
-	if (buflen == 0)
-		return;
-	if (n >= buflen)
-		n = buflen - 1;
-	memcpy(buf, tmp, n);
-	buf[n] = '\0';
+	sc_copy_truncated(buf, buflen, tmp, sc_time_write(t, tmp));
 }
 
 static inline char *

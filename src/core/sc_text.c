@@ -61,14 +61,8 @@ void
 sc_format_double(double v, char *buf, size_t buflen)
 {
 	char		tmp[SC_DTOA_MAX];
-	size_t		n = sc_dtoa(v, tmp);
 
-	if (buflen == 0)
-		return;
-	if (n >= buflen)
-		n = buflen - 1;
-	memcpy(buf, tmp, n);
-	buf[n] = '\0';
+	sc_copy_truncated(buf, buflen, tmp, sc_dtoa(v, tmp));
 }
 
 /* room for need more bytes (and a NUL); false once allocation failed */

@@ -137,13 +137,7 @@ safety_events_out(PG_FUNCTION_ARGS)
 	sp_events_sort(ee);
 	sc_buf_init(&b, &alloc);
 	sc_events_text_write(&b, &ee->ev);
-	if (b.failed)
-	{
-		sc_err		err = {"out of memory writing text"};
-
-		sp_raise(SC_ENOMEM, &err, "safety.events", 0);
-	}
-	PG_RETURN_CSTRING(b.data);
+	PG_RETURN_CSTRING(sp_buf_text(&b, "safety.events"));
 }
 
 /*

@@ -183,13 +183,7 @@ safety_grid_out(PG_FUNCTION_ARGS)
 	sc_buf_init(&b, &alloc);
 	sc_grid_text_write(&b, eg->grid.kind, eg->grid.srid, eg->grid.cell_size,
 					   sp_grid_cells(eg), eg->grid.count);
-	if (b.failed)
-	{
-		sc_err		err = {"out of memory writing text"};
-
-		sp_raise(SC_ENOMEM, &err, "safety.grid", 0);
-	}
-	PG_RETURN_CSTRING(b.data);
+	PG_RETURN_CSTRING(sp_buf_text(&b, "safety.grid"));
 }
 
 /*

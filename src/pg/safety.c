@@ -160,3 +160,15 @@ sp_flatten(ExpandedObjectHeader *eoh)
 	DeleteExpandedObject(EOHPGetRWDatum(eoh));
 	return flat;
 }
+
+char *
+sp_buf_text(sc_buf *b, const char *what)
+{
+	if (b->failed)
+	{
+		sc_err		err = {"out of memory writing text"};
+
+		sp_raise(SC_ENOMEM, &err, what, 0);
+	}
+	return b->data;
+}

@@ -15,6 +15,7 @@
 #include "sc_common.h"
 #include "sc_events.h"
 #include "sc_grid.h"
+#include "sc_text.h"
 
 /* GUCs */
 extern int	safety_max_cells;
@@ -45,6 +46,8 @@ bool		sp_memory_admits(Size size);
 void		sp_check_memory(const char *fname, Size bytes, const char *what, const char *hint);
 /* the budget error, when the allocator's last refusal made the core fail */
 void		sp_raise_if_refused(const char *fname, const char *msg, const char *hint);
+/* the text a core buffer holds; the out-of-memory error, naming what, when writing it failed */
+char	   *sp_buf_text(sc_buf *b, const char *what);
 /* palloc of any size, checked against the budget first */
 void	   *sp_palloc_huge(Size size, const char *fname, const char *what);
 
