@@ -16,6 +16,7 @@
 #include "sc_rng.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define US_PER_DAY 86400000000.0
@@ -47,28 +48,46 @@ check_metric(sc_metric metric, sc_err *err)
 	return SC_OK;
 }
 
+sc_band_problem
+sc_check_band_edges(const double *b, size_t n, const char *argname, double lower,
+					const char *lower_what, size_t max_bands, sc_err *err)
+{
+	if (n < 1 || b == NULL)
+		return (sc_fail(err, SC_EINVAL, "%s must have at least one band edge", argname), SC_BANDS_EMPTY);
+	if (n > max_bands)
+		return (sc_fail(err, SC_EINVAL, "%s has %zu edges, at most %zu are supported", argname, n, max_bands),
+				SC_BANDS_TOO_MANY);
+	for (size_t k = 0; k < n; k++)
+	{
+		if (!isfinite(b[k]))
+			/* spelt as PostgreSQL prints them, not as the C library does */
+			return (sc_fail(err, SC_EINVAL, "%s must be finite numbers, but element %zu is %s", argname, k + 1,
+							isnan(b[k]) ? "NaN" : b[k] > 0 ? "Infinity" : "-Infinity"), SC_BANDS_NOT_FINITE);
+		if (b[k] < 0)
+			return (sc_fail(err, SC_EINVAL, "%s must not be negative, but element %zu is %g", argname, k + 1, b[k]),
+					SC_BANDS_NEGATIVE);
+		if (k == 0 && !(b[k] > lower))
+			return (sc_fail(err, SC_EINVAL, "the first edge of %s must be greater than %s, not %g",
+							argname, lower_what, b[k]), SC_BANDS_FIRST);
+		if (k > 0 && b[k] == b[k - 1])
+			return (sc_fail(err, SC_EINVAL, "%s lists the edge %g twice", argname, b[k]), SC_BANDS_TWICE);
+		if (k > 0 && b[k] < b[k - 1])
+			return (sc_fail(err, SC_EINVAL, "%s must be in ascending order, but %g follows %g",
+							argname, b[k], b[k - 1]), SC_BANDS_ORDER);
+	}
+	return SC_BANDS_OK;
+}
+
 static sc_status
 check_dist_bands(const sc_knox_params *p, sc_err *err)
 {
+	char		lower_what[64];
+
 	if (!isfinite(p->same_location) || p->same_location < 0)
 		return sc_fail(err, SC_EINVAL, "same_location must be a finite number >= 0");
-	if (p->n_dist_bands < 1 || p->dist_bands == NULL)
-		return sc_fail(err, SC_EINVAL, "distance_bands must have at least one band");
-	if (p->n_dist_bands > SC_KNOX_MAX_DIST_BANDS)
-		return sc_fail(err, SC_EINVAL, "distance_bands may have at most %d bands",
-					   SC_KNOX_MAX_DIST_BANDS);
-	for (size_t i = 0; i < p->n_dist_bands; i++)
-	{
-		if (!isfinite(p->dist_bands[i]))
-			return sc_fail(err, SC_EINVAL, "distance_bands must be finite");
-		if (i > 0 && !(p->dist_bands[i] > p->dist_bands[i - 1]))
-			return sc_fail(err, SC_EINVAL, "distance_bands must be strictly ascending");
-	}
-	if (!(p->dist_bands[0] > p->same_location))
-		return sc_fail(err, SC_EINVAL,
-					   "distance_bands must be greater than same_location (%g)",
-					   p->same_location);
-	return SC_OK;
+	snprintf(lower_what, sizeof(lower_what), "same_location (%g)", p->same_location);
+	return sc_check_band_edges(p->dist_bands, p->n_dist_bands, "distance_bands", p->same_location,
+							   lower_what, SC_KNOX_MAX_DIST_BANDS, err) ? SC_EINVAL : SC_OK;
 }
 
 static sc_status
@@ -77,24 +96,11 @@ check_time_bands(const sc_knox_params *p, sc_err *err)
 	/* the largest edge in microseconds must fit int64 */
 	const double max_days = 9223372036854775807.0 / US_PER_DAY;
 
-	if (p->n_time_bands < 1 || p->time_bands == NULL)
-		return sc_fail(err, SC_EINVAL, "time_bands must have at least one band");
-	if (p->n_time_bands > SC_KNOX_MAX_TIME_BANDS)
-		return sc_fail(err, SC_EINVAL, "time_bands may have at most %d bands",
-					   SC_KNOX_MAX_TIME_BANDS);
-	for (size_t i = 0; i < p->n_time_bands; i++)
-	{
-		double		tau = p->time_bands[i];
-
-		if (!isfinite(tau))
-			return sc_fail(err, SC_EINVAL, "time_bands must be finite");
-		if (!(tau > 0))
-			return sc_fail(err, SC_EINVAL, "time_bands must be positive");
-		if (tau >= max_days)
-			return sc_fail(err, SC_EINVAL, "time_bands must be below %.0f days", max_days);
-		if (i > 0 && !(tau > p->time_bands[i - 1]))
-			return sc_fail(err, SC_EINVAL, "time_bands must be strictly ascending");
-	}
+	if (sc_check_band_edges(p->time_bands, p->n_time_bands, "time_bands", 0, "0 days",
+							SC_KNOX_MAX_TIME_BANDS, err))
+		return SC_EINVAL;
+	if (p->time_bands[p->n_time_bands - 1] >= max_days)
+		return sc_fail(err, SC_EINVAL, "time_bands must be below %.0f days", max_days);
 	return SC_OK;
 }
 

@@ -117,6 +117,28 @@ bool		sc_knox_significant(const sc_knox_result *res, size_t cell, double alpha, 
 bool		sc_knox_zone(const sc_knox_params *p, const sc_knox_result *res, double alpha,
 						 double min_ratio, double *distance, double *days);
 
+/* why a list of band edges is refused (the SQL layer gives each its hint) */
+typedef enum sc_band_problem
+{
+	SC_BANDS_OK = 0,
+	SC_BANDS_EMPTY,				/* no edge */
+	SC_BANDS_TOO_MANY,			/* more than max_bands */
+	SC_BANDS_NOT_FINITE,
+	SC_BANDS_NEGATIVE,
+	SC_BANDS_FIRST,				/* the first edge not above lower */
+	SC_BANDS_TWICE,				/* an edge listed twice */
+	SC_BANDS_ORDER				/* not ascending */
+} sc_band_problem;
+
+/*
+ * The rules of a list of band edges b[0..n): at least one and at most
+ * max_bands edges, finite, not negative, the first greater than lower
+ * (named lower_what in the message), strictly ascending.  The first broken
+ * rule is returned, with a message naming argname (and the element) in err.
+ */
+sc_band_problem sc_check_band_edges(const double *b, size_t n, const char *argname, double lower,
+									const char *lower_what, size_t max_bands, sc_err *err);
+
 /* check parameters alone (the SQL layer can call this before reading data) */
 sc_status	sc_knox_validate(const sc_knox_params *params, sc_err *err);
 

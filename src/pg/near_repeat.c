@@ -86,44 +86,43 @@ read_bands(ArrayType *a, const char *fname, const char *argname, int *n)
 	return out;
 }
 
-/* the SQL-level checks of a list of band edges; lower: what edges must exceed */
+/* the core's rules of a list of band edges (sc_check_band_edges), with a hint for each */
 static void
 check_bands(const double *b, int n, const char *fname, const char *argname,
 			const char *unit, double lower, const char *lower_what, int max_bands)
 {
-	if (n < 1)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: %s must have at least one band edge", fname, argname),
-						errhint("Give the upper edges of the bands in %s, e.g. '{100,200,400}' or '{7,14,21}'.", unit)));
-	if (n > max_bands)
-		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						errmsg("%s: %s has %d edges, at most %d are supported", fname, argname, n, max_bands),
-						errhint("Use fewer, wider bands.")));
-	for (int k = 0; k < n; k++)
+	sc_err		err;
+	int			code = ERRCODE_INVALID_PARAMETER_VALUE;
+	const char *hint;
+
+	switch (sc_check_band_edges(b, (size_t) n, argname, lower, lower_what, (size_t) max_bands, &err))
 	{
-		if (isnan(b[k]) || isinf(b[k]))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s must be finite numbers, but element %d is %g", fname, argname, k + 1, b[k]),
-							errhint("The last band is open-ended already: leave out infinity.")));
-		if (b[k] < 0)
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s must not be negative, but element %d is %g", fname, argname, k + 1, b[k]),
-							errhint("Band edges are distances in %s from 0 upwards.", unit)));
-		if (k == 0 && !(b[k] > lower))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: the first edge of %s must be greater than %s, not %g",
-								   fname, argname, lower_what, b[k]),
-							errhint("The first band runs from %s up to the first edge and must not be empty.", lower_what)));
-		if (k > 0 && b[k] == b[k - 1])
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s lists the edge %g twice", fname, argname, b[k]),
-							errhint("List each band edge once, in ascending order.")));
-		if (k > 0 && b[k] < b[k - 1])
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s must be in ascending order, but %g follows %g",
-								   fname, argname, b[k], b[k - 1]),
-							errhint("List the band edges from the smallest to the largest, e.g. '{100,200,400}'.")));
+		case SC_BANDS_OK:
+			return;
+		case SC_BANDS_EMPTY:
+			hint = psprintf("Give the upper edges of the bands in %s, e.g. '{100,200,400}' or '{7,14,21}'.", unit);
+			break;
+		case SC_BANDS_TOO_MANY:
+			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+			hint = "Use fewer, wider bands.";
+			break;
+		case SC_BANDS_NOT_FINITE:
+			hint = "The last band is open-ended already: leave out infinity.";
+			break;
+		case SC_BANDS_NEGATIVE:
+			hint = psprintf("Band edges are distances in %s from 0 upwards.", unit);
+			break;
+		case SC_BANDS_FIRST:
+			hint = psprintf("The first band runs from %s up to the first edge and must not be empty.", lower_what);
+			break;
+		case SC_BANDS_TWICE:
+			hint = "List each band edge once, in ascending order.";
+			break;
+		default:				/* SC_BANDS_ORDER */
+			hint = "List the band edges from the smallest to the largest, e.g. '{100,200,400}'.";
+			break;
 	}
+	ereport(ERROR, (errcode(code), errmsg("%s: %s", fname, err.msg), errhint("%s", hint)));
 }
 
 static void
