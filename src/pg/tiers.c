@@ -48,23 +48,23 @@ method_of(text *t, const char *fname)
 }
 
 /*
- * The tier rule from (method, red, orange, yellow) at argument argno:
- * quantile shares default to 1 %, 5 %, 15 %; threshold cut-offs are required.
+ * The tier rule from method and the values red, orange, yellow (v, with
+ * their NULL flags): quantile shares default to 1 %, 5 %, 15 %; threshold
+ * cut-offs are required.
  */
 static sc_tier_rule
-rule_args(FunctionCallInfo fcinfo, int argno, const char *fname)
+tier_rule(const char *fname, text *method, const Datum *v, const bool *isnull)
 {
 	sc_tier_rule r;
 	sc_err		err;
 	sc_status	st;
 
-	sp_arg_not_null(fcinfo, argno, fname, "method");
-	r.method = method_of(PG_GETARG_TEXT_PP(argno), fname);
+	r.method = method_of(method, fname);
 	if (r.method == SC_METHOD_QUANTILE)
 	{
-		r.red = PG_ARGISNULL(argno + 1) ? SC_TIER_RED_SHARE : PG_GETARG_FLOAT8(argno + 1);
-		r.orange = PG_ARGISNULL(argno + 2) ? SC_TIER_ORANGE_SHARE : PG_GETARG_FLOAT8(argno + 2);
-		r.yellow = PG_ARGISNULL(argno + 3) ? SC_TIER_YELLOW_SHARE : PG_GETARG_FLOAT8(argno + 3);
+		r.red = isnull[0] ? SC_TIER_RED_SHARE : DatumGetFloat8(v[0]);
+		r.orange = isnull[1] ? SC_TIER_ORANGE_SHARE : DatumGetFloat8(v[1]);
+		r.yellow = isnull[2] ? SC_TIER_YELLOW_SHARE : DatumGetFloat8(v[2]);
 		st = sc_tier_check_shares(r.red, r.orange, r.yellow, &err);
 		if (st != SC_OK)
 			sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
@@ -72,19 +72,35 @@ rule_args(FunctionCallInfo fcinfo, int argno, const char *fname)
 	}
 	else
 	{
-		if (PG_ARGISNULL(argno + 1) || PG_ARGISNULL(argno + 2) || PG_ARGISNULL(argno + 3))
+		if (isnull[0] || isnull[1] || isnull[2])
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 							errmsg("%s: method 'threshold' needs the cut-offs red, orange and yellow", fname),
 							errhint("Pass red => ..., orange => ..., yellow => ... in the units of the score.")));
-		r.red = PG_GETARG_FLOAT8(argno + 1);
-		r.orange = PG_GETARG_FLOAT8(argno + 2);
-		r.yellow = PG_GETARG_FLOAT8(argno + 3);
+		r.red = DatumGetFloat8(v[0]);
+		r.orange = DatumGetFloat8(v[1]);
+		r.yellow = DatumGetFloat8(v[2]);
 		st = sc_tier_check_thresholds(r.red, r.orange, r.yellow, &err);
 		if (st != SC_OK)
 			sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 						  "Cut-offs must not increase from red to yellow, e.g. 0.8, 0.5, 0.2.");
 	}
 	return r;
+}
+
+/* the tier rule from the arguments (method, red, orange, yellow) at argno */
+static sc_tier_rule
+rule_args(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	Datum		v[3];
+	bool		isnull[3];
+
+	sp_arg_not_null(fcinfo, argno, fname, "method");
+	for (int k = 0; k < 3; k++)
+	{
+		isnull[k] = PG_ARGISNULL(argno + 1 + k);
+		v[k] = isnull[k] ? (Datum) 0 : PG_GETARG_DATUM(argno + 1 + k);
+	}
+	return tier_rule(fname, PG_GETARG_TEXT_PP(argno), v, isnull);
 }
 
 static sc_risk_weights
@@ -147,31 +163,7 @@ safety_tier(PG_FUNCTION_ARGS)
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 							errmsg("%s: method must not be NULL", fname),
 							errhint("Use 'quantile' or 'threshold'.")));
-		r.method = method_of(DatumGetTextPP(args[0]), fname);
-		if (r.method == SC_METHOD_QUANTILE)
-		{
-			r.red = nulls[1] ? SC_TIER_RED_SHARE : DatumGetFloat8(args[1]);
-			r.orange = nulls[2] ? SC_TIER_ORANGE_SHARE : DatumGetFloat8(args[2]);
-			r.yellow = nulls[3] ? SC_TIER_YELLOW_SHARE : DatumGetFloat8(args[3]);
-			st = sc_tier_check_shares(r.red, r.orange, r.yellow, &err);
-			if (st != SC_OK)
-				sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-							  "Give cumulative shares of the units, e.g. red 0.01, orange 0.05, yellow 0.15.");
-		}
-		else
-		{
-			if (nulls[1] || nulls[2] || nulls[3])
-				ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-								errmsg("%s: method 'threshold' needs the cut-offs red, orange and yellow", fname),
-								errhint("Pass the cut-offs in the units of the score.")));
-			r.red = DatumGetFloat8(args[1]);
-			r.orange = DatumGetFloat8(args[2]);
-			r.yellow = DatumGetFloat8(args[3]);
-			st = sc_tier_check_thresholds(r.red, r.orange, r.yellow, &err);
-			if (st != SC_OK)
-				sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-							  "Cut-offs must not increase from red to yellow.");
-		}
+		r = tier_rule(fname, DatumGetTextPP(args[0]), args + 1, nulls + 1);
 		for (int64 k = 0; k < n; k++)
 		{
 			bool		isnull,
