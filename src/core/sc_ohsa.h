@@ -22,6 +22,7 @@
 
 #include "sc_common.h"
 #include "sc_gistar.h"
+#include "sc_moran.h"
 
 #define SC_OHSA_MAX_INCREMENTS 30
 

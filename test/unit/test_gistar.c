@@ -5,6 +5,7 @@
  */
 #include "sc_test.h"
 #include "sc_gistar.h"
+#include "sc_moran.h"
 #include "sc_grid.h"
 
 #include <float.h>
