@@ -1565,3 +1565,13 @@ done:
 	sc_free(alloc, k2);
 	return st;
 }
+
+void
+sc_fc_bt_measures(const sc_fc_bt_row *r, double *hit, double *pai, double *pei)
+{
+	double		area = (double) r->cells / (double) r->study_cells;
+
+	*hit = r->events ? (double) r->captured / (double) r->events : NAN;
+	*pai = *hit / area;
+	*pei = r->best ? (double) r->captured / (double) r->best : NAN;
+}

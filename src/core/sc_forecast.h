@@ -201,6 +201,15 @@ typedef struct sc_fc_bt_row
 } sc_fc_bt_row;
 
 /*
+ * The measures of a back-test row: hit rate = captured / events (NaN
+ * without events); PAI = hit rate / area share cells / study_cells
+ * (Chainey et al. 2008; NaN with the hit rate); PEI = captured / best, the
+ * share of what the best `cells` study cells held (Hunt 2016; NaN when
+ * best is 0).
+ */
+void		sc_fc_bt_measures(const sc_fc_bt_row *r, double *hit, double *pai, double *pei);
+
+/*
  * The origins start, start + step, ... with origin + horizon <= stop:
  * counted by division, not by stepping (a step of a microsecond would step
  * for days), and refused past max with SC_ELIMIT.  step, horizon > 0.

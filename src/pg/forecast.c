@@ -412,8 +412,9 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 		const sc_fc_bt_row *r = &rows[k];
 		Datum		values[12];
 		bool		nulls[12] = {false};
-		double		hit = r->events ? (double) r->captured / (double) r->events : NAN;
-		double		area = (double) r->cells / (double) r->study_cells;
+		double		hit,
+					pai,
+					pei;
 
 		if (k % 256 == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -425,14 +426,13 @@ safety_forecast_backtest(PG_FUNCTION_ARGS)
 		values[5] = Int64GetDatum(r->captured);
 		values[6] = Int64GetDatum(r->events);
 		values[7] = Int64GetDatum(r->best);
+		sc_fc_bt_measures(r, &hit, &pai, &pei);
 		values[8] = Float8GetDatum(hit);
 		nulls[8] = isnan(hit);
-		/* PAI = hit rate / area share (Chainey et al. 2008) */
-		values[9] = Float8GetDatum(hit / area);
-		nulls[9] = isnan(hit);
-		/* PEI = captured / most any equal area could capture (Hunt 2016) */
-		values[10] = Float8GetDatum(r->best ? (double) r->captured / (double) r->best : 0);
-		nulls[10] = r->best == 0;
+		values[9] = Float8GetDatum(pai);
+		nulls[9] = isnan(pai);
+		values[10] = Float8GetDatum(pei);
+		nulls[10] = isnan(pei);
 		values[11] = Float8GetDatum(r->stability);
 		nulls[11] = isnan(r->stability);
 		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);

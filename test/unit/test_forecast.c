@@ -1892,6 +1892,26 @@ test_interrupt(void)
 	free(l.v);
 }
 
+/* hit rate, PAI and PEI of hand-made back-test rows */
+static void
+test_bt_measures(void)
+{
+	sc_fc_bt_row r = {.cells = 10, .study_cells = 1000, .captured = 30, .events = 120, .best = 40};
+	double		hit,
+				pai,
+				pei;
+
+	sc_fc_bt_measures(&r, &hit, &pai, &pei);
+	CHECK(hit == 0.25);
+	CHECK(fabs(pai - 25.0) < 1e-12);		/* 0.25 / (10 / 1000) */
+	CHECK(pei == 0.75);
+	r.events = 0;
+	r.captured = 0;
+	r.best = 0;
+	sc_fc_bt_measures(&r, &hit, &pai, &pei);
+	CHECK(isnan(hit) && isnan(pai) && isnan(pei));
+}
+
 int
 main(void)
 {
@@ -1906,5 +1926,6 @@ main(void)
 	test_enomem();
 	test_interrupt();
 	test_stale();
+	test_bt_measures();
 	TEST_DONE("forecast");
 }
