@@ -1,5 +1,6 @@
 /* sc_risk.c — risk components (harm, recency, seasonal expectation, Mann–Kendall trend) and per-cell scores (see sc_risk.h). */
 #include "sc_risk.h"
+#include "sc_trend.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,109 +28,6 @@ sc_risk_check_params(const sc_risk_params *p, sc_err *err)
 		return sc_fail(err, SC_EINVAL, "half_life must be a positive interval");
 	if (p->as_of <= p->data_start)
 		return sc_fail(err, SC_EINVAL, "as_of is before all data (the first event's day)");
-	return SC_OK;
-}
-
-/*
- * Sort a[0..m) ascending (a merge sort, tmp of m) and count its inversions:
- * the pairs i < j with a[i] > a[j].  Returns the array that holds the sorted
- * values (a or tmp).
- */
-static double *
-sort_counting_inversions(double *a, double *tmp, size_t m, const sc_alloc *alloc,
-						 uint64_t *inversions)
-{
-	uint64_t	inv = 0;
-	size_t		moved = 0;
-
-	for (size_t width = 1; width < m; width *= 2)
-	{
-		double	   *swap;
-
-		for (size_t lo = 0; lo < m; lo += 2 * width)
-		{
-			size_t		mid = lo + width < m ? lo + width : m,
-						hi = lo + 2 * width < m ? lo + 2 * width : m,
-						i = lo,
-						j = mid,
-						k = lo;
-
-			while (i < mid && j < hi)
-			{
-				if (a[j] < a[i])
-				{
-					inv += mid - i; /* a[j] is below every a[i..mid) */
-					tmp[k++] = a[j++];
-				}
-				else
-					tmp[k++] = a[i++];
-			}
-			while (i < mid)
-				tmp[k++] = a[i++];
-			while (j < hi)
-				tmp[k++] = a[j++];
-			moved += hi - lo;
-			if (moved >= SC_INTERRUPT_EVERY)
-			{
-				moved = 0;
-				sc_alloc_poll(alloc, 0);
-			}
-		}
-		swap = a;
-		a = tmp;
-		tmp = swap;
-	}
-	*inversions = inv;
-	return a;
-}
-
-/*
- * Mann–Kendall S and its normal score over x[0..m-1] (chronological), in
- * O(m log m): with P the pairs, T the tied pairs and D the decreasing ones
- * (inversions), S = (P − T − D) − D.  Weekly series of far-away as_of
- * values run to millions of weeks, where the pairwise sum took days.
- */
-static sc_status
-mann_kendall(const double *x, size_t m, const sc_alloc *alloc, double *s_out, double *z_out,
-			 sc_err *err)
-{
-	double	   *a = sc_alloc_array(alloc, m, sizeof(double), err, "weekly counts to rank"),
-			   *tmp = a ? sc_alloc_array(alloc, m, sizeof(double), err, "weekly counts to rank") : NULL,
-			   *sorted;
-	uint64_t	inv,
-				tied = 0;
-	double		s,
-				var,
-				ties = 0;
-
-	if (!tmp)
-	{
-		sc_free(alloc, a);
-		return SC_ENOMEM;
-	}
-	memcpy(a, x, m * sizeof(double));
-	sorted = sort_counting_inversions(a, tmp, m, alloc, &inv);
-	/* tie groups: runs of equal values (x are counts, so compare exactly) */
-	for (size_t g = 0, end; g < m; g = end)
-	{
-		double		t;
-
-		for (end = g + 1; end < m && sorted[end] == sorted[g]; end++)
-			;
-		t = (double) (end - g);
-		tied += (uint64_t) (end - g) * (end - g - 1) / 2;
-		if (t > 1)
-			ties += t * (t - 1) * (2 * t + 5);
-	}
-	sc_free(alloc, a);
-	sc_free(alloc, tmp);
-	s = (double) ((int64_t) ((uint64_t) m * (m - 1) / 2 - tied - inv) - (int64_t) inv);
-	var = ((double) m * (m - 1) * (2.0 * m + 5) - ties) / 18.0;
-	*s_out = s;
-	if (var <= 0 || s == 0)
-		*z_out = 0;
-	else
-		*z_out = (s > 0 ? s - 1 : s + 1) / sqrt(var);
 	return SC_OK;
 }
 
@@ -210,7 +108,7 @@ sc_risk_components(const int64_t *t, const double *w, size_t n, const sc_risk_pa
 	out->ratio = (years && out->expected > 0) ? (double) out->events / out->expected : NAN;
 	out->weeks = (int32_t) (nweeks > 0 ? nweeks : 0);
 	if (nweeks >= 3)
-		st = mann_kendall(weekly, (size_t) nweeks, alloc, &out->trend_s, &out->trend_z, err);
+		st = sc_mann_kendall(weekly, (size_t) nweeks, alloc, &out->trend_s, &out->trend_z, err);
 	else
 		out->trend_s = out->trend_z = NAN;
 	if (weekly)

@@ -6,6 +6,7 @@
 #include "sc_risk_tiers.h"
 #include "sc_test.h"
 #include "sc_risk.h"
+#include "sc_trend.h"
 
 static const sc_alloc *A = &sc_malloc_allocator;
 
@@ -410,6 +411,56 @@ test_mann_kendall_interrupts(void)
 	CHECK(interrupts > 100);
 }
 
+/* sc_mann_kendall: S and z against the O(m²) pair sum, with ties */
+static void
+test_mann_kendall_pairs(void)
+{
+	double		x[300];
+	size_t		lens[] = {2, 3, 10, 57, 300};
+	uint64_t	state = 12345;
+	sc_err		err;
+
+	for (size_t L = 0; L < sizeof(lens) / sizeof(lens[0]); L++)
+	{
+		size_t		m = lens[L];
+		double		s,
+					z,
+					bs = 0,
+					var,
+					ties = 0,
+					bz;
+
+		for (size_t k = 0; k < m; k++)
+		{
+			state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+			x[k] = (double) ((state >> 33) % 7) + (double) k / 100.0 * (L % 2);
+		}
+		for (size_t i = 0; i < m; i++)
+			for (size_t j = i + 1; j < m; j++)
+				bs += (x[j] > x[i]) - (x[j] < x[i]);
+		for (size_t i = 0; i < m; i++)
+		{
+			double		t = 0;
+			bool		first = true;
+
+			for (size_t j = 0; j < m; j++)
+			{
+				if (x[j] == x[i])
+					t++;
+				if (j < i && x[j] == x[i])
+					first = false;
+			}
+			if (first && t > 1)
+				ties += t * (t - 1) * (2 * t + 5);
+		}
+		var = ((double) m * (m - 1) * (2.0 * m + 5) - ties) / 18.0;
+		bz = (var <= 0 || bs == 0) ? 0 : (bs > 0 ? bs - 1 : bs + 1) / sqrt(var);
+		CHECK(sc_mann_kendall(x, m, &sc_malloc_allocator, &s, &z, &err) == SC_OK);
+		CHECK(s == bs);
+		CHECK(fabs(z - bz) <= 1e-12 * (1 + fabs(bz)));
+	}
+}
+
 int
 main(void)
 {
@@ -423,5 +474,6 @@ main(void)
 	test_severity_scale_free();
 	test_mann_kendall_random();
 	test_mann_kendall_interrupts();
+	test_mann_kendall_pairs();
 	TEST_DONE("tiers");
 }
