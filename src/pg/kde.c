@@ -61,11 +61,18 @@ kde_flush(KdeState *ks, const char *fname)
 					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
 }
 
+/* the aggregate a state belongs to, for its errors */
+static const char *
+kde_fname(const ExpandedGrid *eg)
+{
+	return eg->grid.kind == SC_GRID_HEX ? "safety.kde_hex_agg" : "safety.kde_agg";
+}
+
 /* every read of the grid (its text or binary output under Citus, too) flushes first */
 static void
 kde_flush_hook(ExpandedGrid *eg)
 {
-	kde_flush((KdeState *) eg, "safety.kde_agg");
+	kde_flush((KdeState *) eg, kde_fname(eg));
 }
 
 static Size
@@ -74,12 +81,12 @@ kde_get_flat_size(ExpandedObjectHeader *eohptr)
 	KdeState   *ks = (KdeState *) eohptr;
 	size_t		size;
 
-	kde_flush(ks, "safety.kde_agg");
+	kde_flush(ks, kde_fname(&ks->eg));
 	size = SP_FLAT_OFFSET + sc_grid_flat_size(ks->eg.grid.count);
 	if (size > MaxAllocSize)
 		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						errmsg("safety.kde_agg: %zu cells are too many to store in one value",
-							   ks->eg.grid.count),
+						errmsg("%s: %zu cells are too many to store in one value",
+							   kde_fname(&ks->eg), ks->eg.grid.count),
 						errhint("Use a larger cell size or a smaller bandwidth.")));
 	sp_grid_cells(&ks->eg);
 	return size;
@@ -90,7 +97,7 @@ kde_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size
 {
 	KdeState   *ks = (KdeState *) eohptr;
 
-	kde_flush(ks, "safety.kde_agg");
+	kde_flush(ks, kde_fname(&ks->eg));
 	memset(result, 0, SP_FLAT_OFFSET);
 	SET_VARSIZE(result, allocated_size);
 	sc_grid_flat_write((char *) result + SP_FLAT_OFFSET, ks->eg.grid.kind, ks->eg.grid.srid,
@@ -280,7 +287,11 @@ safety_kde_combine(PG_FUNCTION_ARGS)
 {
 	for (int a = 0; a < 2; a++)
 		if (!PG_ARGISNULL(a) && is_kde_state(PG_GETARG_DATUM(a)))
-			kde_flush((KdeState *) DatumGetEOHP(PG_GETARG_DATUM(a)), "safety.kde_agg");
+		{
+			KdeState   *ks = (KdeState *) DatumGetEOHP(PG_GETARG_DATUM(a));
+
+			kde_flush(ks, kde_fname(&ks->eg));
+		}
 	return safety_grid_combine(fcinfo);
 }
 
@@ -381,8 +392,8 @@ kde_agg_params(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh, double *h, sc
 static void
 kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
 {
-	const char *fname = "safety.kde_agg";
 	ExpandedGrid *eg = (ExpandedGrid *) eoh;
+	const char *fname;
 	const sc_cell *cells;
 	sc_bbox		u;
 	double		h;
@@ -390,6 +401,7 @@ kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
 
 	if (eg->magic != SP_GRID_MAGIC)
 		return;
+	fname = kde_fname(eg);
 	if (kde_agg_params(fcinfo, eoh, &h, &kernel))
 	{
 		sp_check_units_grid(eg, sc_kernel_support(kernel) * h, fname, "geom");
@@ -426,10 +438,10 @@ safety_kde_final(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PointerGetDatum(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0))));
 	eoh = DatumGetEOHP(PG_GETARG_DATUM(0));
 	if (eoh->eoh_methods == &kde_methods)
-		kde_flush((KdeState *) eoh, "safety.kde_agg");
+		kde_flush((KdeState *) eoh, kde_fname((ExpandedGrid *) eoh));
 	kde_agg_check_units(fcinfo, eoh);
 	size = EOH_get_flat_size(eoh);
-	flat = sp_palloc_huge(size, "safety.kde_agg", "the stored form of the density grid");
+	flat = sp_palloc_huge(size, kde_fname((ExpandedGrid *) eoh), "the stored form of the density grid");
 	EOH_flatten_into(eoh, flat, size);
 	PG_RETURN_POINTER(flat);
 }

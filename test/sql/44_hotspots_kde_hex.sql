@@ -68,3 +68,5 @@ SELECT (SELECT g FROM hpar)::text = (SELECT safety.kde_hex_agg(geom, 150, 400) F
 -- errors name the aggregate
 SELECT safety.kde_hex_agg(geom, 150, -1) FROM incidents;
 SELECT safety.kde_hex_agg(geom, 150, 400, 'cosine') FROM incidents;
+-- the checks of the final grid name the hexagon aggregate too
+SELECT safety.kde_hex_agg(ST_MakePoint(-84.5 + g * 0.001, 39.1), 0.001, 0.005) FROM generate_series(1, 3) g;
