@@ -72,8 +72,9 @@ sc_band_lower_bound(const sc_band_index *bi, int64_t bx, int64_t by)
 }
 
 /*
- * Call visit(ctx, i, j, d2) for every j != i (or every j, self included,
- * when with_self) with squared distance d2 <= lim2.
+ * The neighbours of point i: sc_neigh_begin, then sc_neigh_next until it
+ * returns false, yields every j (i itself included) with squared distance
+ * d2 <= lim2.
  */
 typedef struct sc_neigh_iter
 {
