@@ -97,6 +97,11 @@ SELECT s.* FROM sp_in, safety.gi_star(g, 750, (SELECT public.ST_ConvexHull(publi
 SELECT n.* FROM sp_in, safety.nni(e) n;
 SELECT n.* FROM sp_in, safety.nni(e, 1e8) n;
 SELECT o.* FROM sp_in, safety.optimized_hotspots(e) o LIMIT 5;
+-- emerging hot spots (half a year: two-week steps)
+SELECT c.* FROM sp_in, safety.space_time_cube(e, 500, '14 days', 1000) c LIMIT 5;
+SELECT c.* FROM sp_in, safety.space_time_gi_star(e, 150, '14 days', 500, 1, shape => 'hexagon', fdr => true) c LIMIT 5;
+SELECT h.* FROM sp_in, safety.emerging_hotspots(e, 500, '14 days', 1000,
+	study_area => (SELECT public.ST_ConvexHull(public.ST_Collect(geom)) FROM sp_inc)) h LIMIT 5;
 
 -- forecasts
 SELECT f.* FROM sp_in, safety.forecast(e, '2018-06-01', 500) f LIMIT 5;
