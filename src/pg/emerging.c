@@ -267,6 +267,19 @@ cube_build(FunctionCallInfo fcinfo, const CubeArgs *a, const char *fname, SpCube
 	sc_grid_free(&g);
 }
 
+/* the columns a bin's row starts with: cell_id, i, j, step_no, step_start, step_end, count */
+static void
+bin_columns(const SpCube *cube, size_t c, size_t t, Datum *values)
+{
+	values[0] = Int64GetDatum(sc_cell_id(cube->set.i[c], cube->set.j[c]));
+	values[1] = Int32GetDatum(cube->set.i[c]);
+	values[2] = Int32GetDatum(cube->set.j[c]);
+	values[3] = Int32GetDatum((int32) t + 1);
+	values[4] = TimestampTzGetDatum(cube->bounds[t]);
+	values[5] = TimestampTzGetDatum(cube->bounds[t + 1]);
+	values[6] = Int64GetDatum((int64) cube->x[c * cube->steps + t]);
+}
+
 static const CubeArgs cube_args = {-1, 4, 5, 6, 7, 8};
 static const CubeArgs st_args = {4, 5, 6, 7, 8, 9};
 
@@ -289,13 +302,7 @@ safety_space_time_cube(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		for (size_t t = 0; t < cube.steps; t++)
 		{
-			values[0] = Int64GetDatum(sc_cell_id(cube.set.i[c], cube.set.j[c]));
-			values[1] = Int32GetDatum(cube.set.i[c]);
-			values[2] = Int32GetDatum(cube.set.j[c]);
-			values[3] = Int32GetDatum((int32) t + 1);
-			values[4] = TimestampTzGetDatum(cube.bounds[t]);
-			values[5] = TimestampTzGetDatum(cube.bounds[t + 1]);
-			values[6] = Int64GetDatum((int64) cube.x[c * cube.steps + t]);
+			bin_columns(&cube, c, t, values);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
@@ -362,13 +369,7 @@ safety_space_time_gi_star(PG_FUNCTION_ARGS)
 			size_t		k = c * cube.steps + t;
 
 			memset(nulls, 0, sizeof(nulls));
-			values[0] = Int64GetDatum(sc_cell_id(cube.set.i[c], cube.set.j[c]));
-			values[1] = Int32GetDatum(cube.set.i[c]);
-			values[2] = Int32GetDatum(cube.set.j[c]);
-			values[3] = Int32GetDatum((int32) t + 1);
-			values[4] = TimestampTzGetDatum(cube.bounds[t]);
-			values[5] = TimestampTzGetDatum(cube.bounds[t + 1]);
-			values[6] = Int64GetDatum((int64) cube.x[k]);
+			bin_columns(&cube, c, t, values);
 			values[7] = Int32GetDatum((int32) Min((uint64) nspace[c] * (Min(t, cube.time_steps) + 1), PG_INT32_MAX));
 			values[8] = Float8GetDatum(z[k]);
 			values[9] = Float8GetDatum(p[k]);
