@@ -1,6 +1,6 @@
 -- Managed views (2/4): the builders, create_hotspot_view,
--- create_near_repeat_view and create_tier_view, with the checks and the
--- generated SQL they share (internal helpers, prefix _).
+-- create_near_repeat_view, create_tier_view and create_emerging_view, with
+-- the checks and the generated SQL they share (internal helpers, prefix _).
 -- helpers ---------------------------------------------------------------
 
 CREATE FUNCTION @extschema@._postgis_schema() RETURNS pg_catalog.name
@@ -39,7 +39,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'safety: no view "%"%', _view_entry.name,
 			CASE WHEN _view_entry.schema IS NULL THEN '' ELSE ' in schema "' OPERATOR(pg_catalog.||) _view_entry.schema OPERATOR(pg_catalog.||) '"' END
-			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view, safety.create_near_repeat_view and safety.create_tier_view.';
+			USING ERRCODE = 'undefined_object', HINT = 'safety.views lists the views made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view and safety.create_emerging_view.';
 	END IF;
 	RETURN entry;
 END $$;
@@ -787,3 +787,133 @@ COMMENT ON FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.reg
 	pg_catalog.name, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.float8, pg_catalog.int4,
 	pg_catalog.text, pg_catalog.name, pg_catalog.anycompatible, pg_catalog.int4) IS
 	'Create a materialized view of safety.risk_tiers per square cell (events weighted by safety.offense_weight of offense_column) at as_of (one row per cell with at least min_count events in the last year), listed in safety.views; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; a last year without events gives a NOTICE';
+
+-- emerging hot-spot views -----------------------------------------------------
+
+CREATE FUNCTION @extschema@._view_emerging_hotspots(e @extschema@.events, cell_size pg_catalog.float8,
+	step pg_catalog.interval, distance pg_catalog.float8, time_steps pg_catalog.int4,
+	start pg_catalog.timestamptz, stop pg_catalog.timestamptz, fdr pg_catalog.bool,
+	OUT cell_id pg_catalog.int8, OUT geom geometry, OUT category pg_catalog.text,
+	OUT trend_z pg_catalog.float8, OUT trend_p pg_catalog.float8,
+	OUT hot_steps pg_catalog.int4, OUT cold_steps pg_catalog.int4, OUT steps pg_catalog.int4,
+	OUT final_z pg_catalog.float8, OUT final_p pg_catalog.float8)
+	RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF e IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT h.cell_id, h.geom, h.category, h.trend_z, h.trend_p, h.hot_steps, h.cold_steps,
+		h.steps, h.final_z, h.final_p
+	FROM @extschema@.emerging_hotspots(e, cell_size, step, distance, time_steps, start, stop,
+		'square', NULL, 'near_events', fdr) h;
+EXCEPTION WHEN SQLSTATE '22S01' THEN
+	-- a window whose cube Gi* cannot analyse (fewer than 3 cells, or all
+	-- bins equal) is no error for a view: it has no rows until it has data
+	NULL;
+END $$;
+COMMENT ON FUNCTION @extschema@._view_emerging_hotspots(@extschema@.events, pg_catalog.float8, pg_catalog.interval,
+	pg_catalog.float8, pg_catalog.int4, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.bool) IS
+	'safety.emerging_hotspots for an emerging view, steps from start to stop: no rows when e is NULL or its cube has fewer than 3 cells or no variation';
+
+CREATE FUNCTION @extschema@._emerging_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
+	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	p pg_catalog.jsonb := _emerging_view_sql.parameters;
+	as_of pg_catalog.text := @extschema@._view_as_of_sql(_emerging_view_sql.source, p);
+	-- the steps end at as_of (events at as_of itself fall after them), or for
+	-- 'latest' at the midnight after the last event, as emerging_hotspots
+	-- does by default; they reach back over the window, so that the last
+	-- step (the one "new" and "consecutive" hot spots look at) is the
+	-- latest one at each refresh
+	stop pg_catalog.text := CASE WHEN p OPERATOR(pg_catalog.->>) 'as_of' OPERATOR(pg_catalog.=) 'latest'
+		THEN pg_catalog.format('(pg_catalog.date_trunc(''day'', %s) OPERATOR(pg_catalog.+) ''1 day''::pg_catalog.interval)', as_of)
+		ELSE as_of END;
+	start pg_catalog.text := pg_catalog.format('(%s OPERATOR(pg_catalog.-) %L::pg_catalog.interval)',
+		stop, p OPERATOR(pg_catalog.->>) 'window');
+BEGIN
+	RETURN pg_catalog.format(
+$sql$SELECT h.cell_id, %1$s AS geom, h.category, h.trend_z, h.trend_p, h.hot_steps, h.cold_steps,
+	h.steps, h.final_z, h.final_p, %2$s AS window_start, %3$s AS window_end, %10$s AS as_of
+FROM (
+	%4$s
+) g, LATERAL @extschema@._view_emerging_hotspots(g.e, %5$L::pg_catalog.float8, %6$L::pg_catalog.interval,
+	%7$L::pg_catalog.float8, %8$L::pg_catalog.int4, %2$s, %3$s, %9$L::pg_catalog.bool) h$sql$,
+		@extschema@._view_geom_sql(p, 'h.geom'), start, stop,
+		@extschema@._view_events_sql(source, p, '@extschema@.events_agg(s.geom, s.t) AS e'),
+		(p OPERATOR(pg_catalog.->>) 'cell_size')::pg_catalog.float8, p OPERATOR(pg_catalog.->>) 'step',
+		(p OPERATOR(pg_catalog.->>) 'distance')::pg_catalog.float8, (p OPERATOR(pg_catalog.->>) 'time_steps')::pg_catalog.int4,
+		(p OPERATOR(pg_catalog.->>) 'fdr')::pg_catalog.bool, as_of);
+END $$;
+COMMENT ON FUNCTION @extschema@._emerging_view_sql(pg_catalog.regclass, pg_catalog.jsonb) IS
+	'The query of an emerging hot-spot view over source with the given parameters (as stored in safety.views)';
+
+CREATE FUNCTION @extschema@.create_emerging_view(
+	name pg_catalog.text,
+	source pg_catalog.regclass,
+	geom_column pg_catalog.name,
+	time_column pg_catalog.name,
+	cell_size pg_catalog.float8,
+	step pg_catalog.interval,
+	distance pg_catalog.float8,
+	"window" pg_catalog.interval,
+	time_steps pg_catalog.int4 DEFAULT 1,
+	filter pg_catalog.text DEFAULT NULL,
+	schema pg_catalog.name DEFAULT pg_catalog.current_schema(),
+	as_of pg_catalog.anycompatible DEFAULT NULL::pg_catalog.text,
+	fdr pg_catalog.bool DEFAULT true)
+	RETURNS pg_catalog.regclass LANGUAGE plpgsql
+	-- the intervals are stored as text: one style whatever the session's
+	SET intervalstyle = 'postgres'
+	AS $$
+DECLARE
+	fn constant pg_catalog.text := 'safety.create_emerging_view';
+	vname pg_catalog.text := create_emerging_view.name;
+	vschema pg_catalog.name := create_emerging_view.schema;
+	src pg_catalog.regclass := create_emerging_view.source;
+	srid pg_catalog.int4;
+	params pg_catalog.jsonb;
+	at pg_catalog.jsonb;
+	note pg_catalog.text;
+	view pg_catalog.regclass;
+BEGIN
+	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
+	   OR cell_size IS NULL OR step IS NULL OR distance IS NULL OR "window" IS NULL OR time_steps IS NULL
+	   OR vschema IS NULL OR fdr IS NULL THEN
+		RAISE EXCEPTION '%: name, source, geom_column, time_column, cell_size, step, distance, window, time_steps, schema and fdr must not be NULL or empty', fn
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM @extschema@._check_view_size(fn, 'cell_size', cell_size);
+	PERFORM @extschema@._check_view_size(fn, 'distance', distance);
+	at := @extschema@._view_as_of(fn, as_of::pg_catalog.text, "window");
+	PERFORM @extschema@._check_view_target(fn, vschema, ARRAY[vname]);
+	srid := @extschema@._check_view_source(fn, src, geom_column, time_column, filter);
+	-- step, time_steps and the number of steps in the window (at least 10),
+	-- checked by safety.emerging_hotspots itself on a window of the same length
+	PERFORM @extschema@._check_view_call(fn, srid, pg_catalog.format(
+		'@extschema@.emerging_hotspots($1, %L::pg_catalog.float8, %L::pg_catalog.interval, %L::pg_catalog.float8, %L::pg_catalog.int4, %L::pg_catalog.timestamptz OPERATOR(pg_catalog.-) %L::pg_catalog.interval, %L::pg_catalog.timestamptz)',
+		cell_size, step, distance, time_steps, '2000-01-03 00:00+00', "window", '2000-01-03 00:00+00'));
+
+	params := pg_catalog.jsonb_build_object(
+		'geom_column', geom_column, 'time_column', time_column,
+		'cell_size', cell_size, 'step', step::pg_catalog.text, 'distance', distance,
+		'window', "window"::pg_catalog.text, 'time_steps', time_steps, 'fdr', fdr,
+		'filter', filter, 'as_of', at, 'srid', srid, 'shape', 'square');
+	view := @extschema@._create_view_relation(vschema, vname, @extschema@._emerging_view_sql(src, params),
+		ARRAY['cell_id'], 'geom', pg_catalog.format(
+		'safety emerging hot-spot view: the category of each cell (side %s) of %s (steps of %s over the %s up to %s, Gi* distance %s, %s step%s before%s)%s',
+		cell_size, src, step::pg_catalog.text, "window"::pg_catalog.text, @extschema@._view_as_of_text(params),
+		distance, time_steps, CASE WHEN time_steps OPERATOR(pg_catalog.=) 1 THEN '' ELSE 's' END,
+		CASE WHEN fdr THEN ', FDR' ELSE '' END,
+		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END));
+	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
+	VALUES (vschema, vname, 'emerging', src, params);
+	note := @extschema@._view_window_note(src, params);
+	IF note IS NOT NULL THEN
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
+	END IF;
+	RETURN view;
+END $$;
+COMMENT ON FUNCTION @extschema@.create_emerging_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
+	pg_catalog.float8, pg_catalog.interval, pg_catalog.float8, pg_catalog.interval, pg_catalog.int4, pg_catalog.text,
+	pg_catalog.name, pg_catalog.anycompatible, pg_catalog.bool) IS
+	'Create a materialized view of the emerging hot-spot category (safety.emerging_hotspots) of each square cell over the steps of the window up to as_of, listed in safety.views; as_of: NULL (now() at each refresh), ''latest'' (the last event, at each refresh) or a time; an empty window gives a NOTICE';

@@ -18,6 +18,7 @@
 -- safety._view_as_of safety._view_as_of_text safety._view_source_sql
 -- safety._view_window_note safety._view_window_hint
 -- safety._view_gi_star safety._view_min_count safety._view_relations
+-- safety._emerging_view_sql safety._view_emerging_hotspots
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
@@ -37,6 +38,7 @@ SET search_path = :path;
 \set nr nr_ :sfx
 \set nrw nr_ :sfx _windows
 \set tv tv_ :sfx
+\set ev ev_ :sfx
 \o /dev/null
 
 -- inputs: half a year of the bundled burglaries
@@ -149,6 +151,8 @@ SELECT safety.create_near_repeat_view(:'nr', 'public.incidents', 'geom', 'occurr
 	permutations => 19, "window" => '60 days', schema => :'vschema', as_of => '2018-07-01', duplicates => 'collapse');
 SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at', 'offense', 500, model => 'naive',
 	schema => :'vschema', as_of => 'latest', min_count => 1);
+SELECT safety.create_emerging_view(:'ev', 'public.incidents', 'geom', 'occurred_at', 500, '1 month', 1000, '1 year',
+	schema => :'vschema', as_of => 'latest');
 SELECT safety._owns_view(:'vschema', :'hv'), safety._view_entry(:'hv', :'vschema');
 -- also the insert policy of safety.views, for a role it binds
 SELECT safety._owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
@@ -156,6 +160,7 @@ SELECT safety._view_relations(v) FROM safety.views v WHERE v.schema OPERATOR(pg_
 CALL safety.refresh(:'hv', :'vschema');
 CALL safety.refresh(:'nr', :'vschema');
 CALL safety.refresh(:'tv', :'vschema');
+CALL safety.refresh(:'ev', :'vschema');
 CALL safety.refresh_all();
 -- tiles over Cincinnati at zoom 11 and 13
 SELECT pg_catalog.length(safety.hotspot_tile(pg_catalog.format('%I.%I', :'vschema', :'hv')::pg_catalog.regclass, 11, 543, 781));
@@ -164,5 +169,6 @@ SELECT safety.drop_view(:'hv', :'vschema');
 SELECT safety.drop_view(:'hf', :'vschema');
 SELECT safety.drop_view(:'nr', :'vschema');
 SELECT safety.drop_view(:'tv', :'vschema');
+SELECT safety.drop_view(:'ev', :'vschema');
 \o
 SELECT 'workload done' AS workload;
