@@ -44,6 +44,7 @@ INSERT INTO nulls VALUES
   ('space_time_gi_star', (SELECT count(*) FROM safety.space_time_gi_star(NULL::safety.events, 500, '1 month', 1000))::text),
   ('emerging_hotspots', (SELECT count(*) FROM safety.emerging_hotspots(NULL::safety.events, 500, '1 month', 1000))::text),
   ('emerging_hotspots(-1)', (SELECT count(*) FROM safety.emerging_hotspots(NULL::safety.events, 500, '-1 month', 1000))::text),
+  ('_view_emerging_hotspots', (SELECT count(*) FROM safety._view_emerging_hotspots(NULL::safety.events, 500, '1 month', 1000, 1, NULL, NULL, true))::text),
   ('forecast', (SELECT count(*) FROM safety.forecast(NULL::safety.events, '2018-07-01', 250))::text),
   ('forecast(-1)', (SELECT count(*) FROM safety.forecast(NULL::safety.events, '2018-07-01', -1))::text),
   ('forecast_fit', (SELECT safety.forecast_fit(NULL::safety.events, '2018-07-01', 250) IS NULL)::text),
