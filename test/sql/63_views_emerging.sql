@@ -53,6 +53,10 @@ SELECT obj_description('emv_fixed'::regclass, 'pg_class');
 -- a typed geometry column (QGIS reads it) and the indexes of a managed view
 SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'emv_fixed'::regclass AND attname = 'geom';
 SELECT count(*) AS indexes FROM pg_index WHERE indrelid = 'emv_fixed'::regclass;
+-- served as map tiles like the other views: one feature per cell in the tile, with its category
+SELECT position('category'::bytea IN safety.hotspot_tile('emv_fixed', 13, 2172, 3126)) > 0 AS tile_has_category,
+       (SELECT count(*) FROM emv_fixed v
+        WHERE ST_Intersects(ST_Transform(v.geom, 3857), ST_TileEnvelope(13, 2172, 3126))) > 0 AS cells_in_tile;
 
 -- 2. 'latest': the steps end at the midnight after the last event, as
 -- emerging_hotspots does by default, and follow new events at each refresh
