@@ -550,6 +550,26 @@ COMMENT ON FUNCTION @extschema@._create_view_relation(pg_catalog.name, pg_catalo
 	pg_catalog.name[], pg_catalog.name, pg_catalog.text) IS
 	'Create materialized view schema.name AS query with a unique index on unique_columns, a GiST index on gist_column (unless NULL) and a comment';
 
+CREATE FUNCTION @extschema@._register_view(fn pg_catalog.text, schema pg_catalog.name, name pg_catalog.text,
+	kind pg_catalog.text, source pg_catalog.regclass, parameters pg_catalog.jsonb,
+	companions pg_catalog.name[] DEFAULT '{}')
+	RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	note pg_catalog.text;
+BEGIN
+	INSERT INTO @extschema@.views (schema, name, kind, source, parameters, companions)
+	VALUES (_register_view.schema, _register_view.name, kind, source, parameters, companions);
+	-- an empty window is no error, but the analyst should know at once
+	note := @extschema@._view_window_note(source, parameters);
+	IF note IS NOT NULL THEN
+		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', _register_view.schema, _register_view.name), note
+			USING HINT = @extschema@._view_window_hint();
+	END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@._register_view(pg_catalog.text, pg_catalog.name, pg_catalog.text, pg_catalog.text,
+	pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.name[]) IS
+	'List a new view in safety.views (kind, source, parameters, companions) and notice (naming fn) when its window holds no events';
+
 CREATE FUNCTION @extschema@.create_hotspot_view(
 	name pg_catalog.text,
 	source pg_catalog.regclass,
@@ -578,7 +598,6 @@ DECLARE
 	dist pg_catalog.float8 := coalesce(create_hotspot_view.distance, 3 OPERATOR(pg_catalog.*) create_hotspot_view.cell_size);
 	params pg_catalog.jsonb;
 	at pg_catalog.jsonb;
-	note pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL
@@ -605,12 +624,7 @@ BEGIN
 		bandwidth, dist, CASE WHEN fdr THEN ', FDR' ELSE '' END,
 		cell_size, src, "window"::pg_catalog.text, @extschema@._view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
-	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
-	VALUES (vschema, vname, 'hotspot', src, params);
-	note := @extschema@._view_window_note(src, params);
-	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
-	END IF;
+	PERFORM @extschema@._register_view(fn, vschema, vname, 'hotspot', src, params);
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
@@ -648,7 +662,6 @@ DECLARE
 	id_col record;
 	params pg_catalog.jsonb;
 	at pg_catalog.jsonb;
-	note pg_catalog.text;
 	what pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
@@ -694,12 +707,7 @@ BEGIN
 	PERFORM @extschema@._create_view_relation(vschema, wname, @extschema@._near_repeat_view_sql(src, params, 'windows'),
 		ARRAY['id'], 'zone', pg_catalog.format('safety near-repeat windows of %I: the risk windows open at as_of (safety.repeat_windows) in the zone of its Knox table ',
 			vname) OPERATOR(pg_catalog.||) what);
-	INSERT INTO @extschema@.views (schema, name, kind, source, parameters, companions)
-	VALUES (vschema, vname, 'near_repeat', src, params, ARRAY[wname]::pg_catalog.name[]);
-	note := @extschema@._view_window_note(src, params);
-	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
-	END IF;
+	PERFORM @extschema@._register_view(fn, vschema, vname, 'near_repeat', src, params, ARRAY[wname]::pg_catalog.name[]);
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_near_repeat_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
@@ -736,7 +744,6 @@ DECLARE
 	offense_col record;
 	params pg_catalog.jsonb;
 	at pg_catalog.jsonb;
-	note pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
@@ -775,12 +782,7 @@ BEGIN
 		cell_size, src, offense_column, model, horizon::pg_catalog.text, keep, lookback,
 		@extschema@._view_as_of_text(params),
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END, mc));
-	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
-	VALUES (vschema, vname, 'tier', src, params);
-	note := @extschema@._view_window_note(src, params);
-	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
-	END IF;
+	PERFORM @extschema@._register_view(fn, vschema, vname, 'tier', src, params);
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_tier_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
@@ -873,7 +875,6 @@ DECLARE
 	srid pg_catalog.int4;
 	params pg_catalog.jsonb;
 	at pg_catalog.jsonb;
-	note pg_catalog.text;
 	view pg_catalog.regclass;
 BEGIN
 	IF vname IS NULL OR vname OPERATOR(pg_catalog.=) '' OR src IS NULL OR geom_column IS NULL OR time_column IS NULL
@@ -905,12 +906,7 @@ BEGIN
 		distance, time_steps, CASE WHEN time_steps OPERATOR(pg_catalog.=) 1 THEN '' ELSE 's' END,
 		CASE WHEN fdr THEN ', FDR' ELSE '' END,
 		CASE WHEN filter IS NULL THEN '' ELSE ' where ' OPERATOR(pg_catalog.||) filter END));
-	INSERT INTO @extschema@.views (schema, name, kind, source, parameters)
-	VALUES (vschema, vname, 'emerging', src, params);
-	note := @extschema@._view_window_note(src, params);
-	IF note IS NOT NULL THEN
-		RAISE NOTICE '%: %: %', fn, pg_catalog.format('%I.%I', vschema, vname), note USING HINT = @extschema@._view_window_hint();
-	END IF;
+	PERFORM @extschema@._register_view(fn, vschema, vname, 'emerging', src, params);
 	RETURN view;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_emerging_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,

@@ -18,7 +18,7 @@
 -- safety._view_as_of safety._view_as_of_text safety._view_source_sql
 -- safety._view_window_note safety._view_window_hint
 -- safety._view_gi_star safety._view_min_count safety._view_relations
--- safety._emerging_view_sql safety._view_emerging_hotspots
+-- safety._emerging_view_sql safety._view_emerging_hotspots safety._register_view
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
