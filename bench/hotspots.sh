@@ -27,11 +27,7 @@ sub=${2:-50}
 m=${3:-1000000}
 cell=100 h=400 gcell=70 band=210
 # the database with the bundled incidents (as make demo leaves it)
-psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
-	psql -X -q -d postgres -c "CREATE DATABASE \"$PGDATABASE\""
-[ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'incidents'")" = 1 ] ||
-	psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
-psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
+bench_database
 psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.ensure_events('bench_events', $n)"
 if [ "$m" -gt 0 ]; then
 	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.ensure_events('bench_events_m', $m)" -c "VACUUM bench_events_m"

@@ -21,11 +21,7 @@ use_cluster_env
 n=${1:-100000}
 m=${2:-1000000}
 cell=100 h=400
-psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
-	psql -X -q -d postgres -c "CREATE DATABASE \"$PGDATABASE\""
-[ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'incidents'")" = 1 ] ||
-	psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
-psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
+bench_database
 psql -X -q -v ON_ERROR_STOP=1 -c "SELECT bench.ensure_events('bench_kde_m', $m)" -c "VACUUM ANALYZE bench_kde_m"
 # the first N of the M events (ids are in random places)
 psql -X -q -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS bench_kde_n" \

@@ -33,3 +33,13 @@ use_cluster_env() {
 	fi
 	export PGDATABASE=${PGDATABASE:-safety}
 }
+
+# the benchmarks' database ($PGDATABASE): created when missing, with the
+# bundled incidents (scripts/load-data.sql) and the timing helpers (bench/lib.sql)
+bench_database() {
+	psql -X -q -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE'" | grep -q 1 ||
+		psql -X -q -d postgres -c "CREATE DATABASE \"$PGDATABASE\""
+	[ "$(psql -X -qtAc "SELECT count(*) FROM pg_class WHERE relname = 'incidents'")" = 1 ] ||
+		psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
+	psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
+}
