@@ -30,7 +30,7 @@ psql -X -q -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS bench_kde_n" \
 	-c "CREATE INDEX IF NOT EXISTS incidents_geom_gist ON incidents USING gist (geom)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cc -O2 -march=native -o "$work/kde_floor" bench/kde_floor.c -lm
+cc -O3 -march=native -fno-trapping-math -o "$work/kde_floor" bench/kde_floor.c -lm
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $(psql -X -qtAc "SELECT split_part(version(), ' on ', 1)"); $(R --version | head -1)"
 echo "kde_agg(geom, $cell, $h), quartic; scan and kde_agg serial (max_parallel_workers_per_gather = 0), taking turns"
 printf '%s\n' incidents bench_kde_n bench_kde_m > "$work/tables"

@@ -2,7 +2,9 @@
  * kde_floor.c — the arithmetic floor of an exact quartic KDE, for
  * bench/kde.sh: the simplest exact method on a dense raster (every event
  * adds 3/π (1 − d²/h²)² / h² to each cell centre strictly within h), in a
- * tight loop with no hashing, no sorting and no output.  What remains of
+ * tight loop with no hashing, no tiles and no output: the box of rows and
+ * columns whose centres lie within h, each cell clamped at 0 without a
+ * branch so that the compiler vectorises the row loop.  What remains of
  * kde_agg's time beyond this and the table scan is its own overhead.
  *
  *   kde_floor POINTS CELL H [CELLS]
@@ -43,6 +45,8 @@ main(int argc, char **argv)
 				h,
 				h2,
 				scale,
+				inv_h2,
+				inv_s,
 				best = INFINITY,
 				xmin = INFINITY,
 				ymin = INFINITY,
@@ -100,7 +104,27 @@ main(int argc, char **argv)
 	if (!raster)
 		return 1;
 	h2 = h * h;
+	inv_h2 = 1.0 / h2;
+	inv_s = 1.0 / s;
 	scale = 3.0 / 3.14159265358979323846 / h2;
+
+	/* the pairs within h, counted outside the timed passes */
+	for (size_t k = 0; k < n; k++)
+	{
+		long		ia = (long) ceil((x[k] - h) / s - 0.5),
+					ib = (long) floor((x[k] + h) / s - 0.5),
+					ja = (long) ceil((y[k] - h) / s - 0.5),
+					jb = (long) floor((y[k] + h) / s - 0.5);
+
+		for (long i = ia; i <= ib; i++)
+			for (long j = ja; j <= jb; j++)
+			{
+				double		dx = (i + 0.5) * s - x[k],
+							dy = (j + 0.5) * s - y[k];
+
+				pairs += dx * dx + dy * dy < h2;
+			}
+	}
 
 	for (int pass = 0; pass < 3; pass++)
 	{
@@ -108,13 +132,12 @@ main(int argc, char **argv)
 					t;
 
 		memset(raster, 0, (size_t) ni * nj * sizeof(double));
-		pairs = 0;
 		for (size_t k = 0; k < n; k++)
 		{
-			long		ia = (long) ceil((x[k] - h) / s - 0.5) - i0,
-						ib = (long) floor((x[k] + h) / s - 0.5) - i0,
-						ja = (long) ceil((y[k] - h) / s - 0.5) - j0,
-						jb = (long) floor((y[k] + h) / s - 0.5) - j0;
+			long		ia = (long) ceil((x[k] - h) * inv_s - 0.5) - i0,
+						ib = (long) floor((x[k] + h) * inv_s - 0.5) - i0,
+						ja = (long) ceil((y[k] - h) * inv_s - 0.5) - j0,
+						jb = (long) floor((y[k] + h) * inv_s - 0.5) - j0;
 
 			for (long i = ia; i <= ib; i++)
 			{
@@ -122,16 +145,14 @@ main(int argc, char **argv)
 							dx2 = dx * dx;
 				double	   *row = raster + (size_t) i * nj;
 
+				/* branch-free, so the compiler vectorises it (-O3 -march=native) */
 				for (long j = ja; j <= jb; j++)
 				{
 					double		dy = (j + j0 + 0.5) * s - y[k],
-								u = 1.0 - (dx2 + dy * dy) / h2;
+								u = 1.0 - (dx2 + dy * dy) * inv_h2;
 
-					if (u > 0)
-					{
-						row[j] += scale * u * u;
-						pairs++;
-					}
+					u = u > 0 ? u : 0;
+					row[j] += scale * u * u;
 				}
 			}
 		}

@@ -2,16 +2,15 @@
  * sc_kde.c — exact kernel density on a grid, and the ArcGIS default
  * bandwidth.
  *
- * Each event visits only the cells whose centres may lie within its support
- * circle: for every column of cells crossing the circle, the rows within the
- * chord (plus one row of margin against rounding), each then tested exactly
- * by its centre.  That is ~π(R/s)² cells per event instead of the (2R/s)² of
- * a bounding box, and no square root is taken for cells that fail the test.
+ * The direct path (sc_kde_add_point) visits, for every column of cells
+ * crossing an event's support circle, the rows within the chord (plus one
+ * row of margin against rounding), each tested exactly by its centre.  The
+ * accumulator instead evaluates the event's whole index box with the test
+ * as a mask: more cells, but a branch-free loop that vectorises.
  *
  * Updating the hash grid cell by cell costs a cache miss per cell, far more
- * than the kernel; so batches of events are sorted along a Z-order curve and
- * summed into a small dense tile first (sc_kde_acc_*), and each touched cell
- * reaches the hash once per tile.
+ * than the kernel; so the accumulator (sc_kde_acc_*) sums events into dense
+ * tiles first, and each touched cell reaches the hash once per flush.
  */
 #include "sc_kde.h"
 
@@ -123,32 +122,19 @@ sc_kernel_value(sc_kernel kernel, double u)
 	return kernel_at(kernel, fabs(u));
 }
 
-/* what every event of one bandwidth and kernel shares */
-typedef struct kde_setup
-{
-	sc_grid_kind kind;
-	double		s;
-	double		h;
-	sc_kernel	kernel;
-	double		R;				/* support radius */
-	double		R2;
-	double		pitch_x;		/* centre spacing across columns, rows */
-	double		pitch_y;
-	double		off_x;			/* column index offset of the centres */
-	double		off_y;			/* row offset bound for the event's range */
-} kde_setup;
+typedef sc_kde_setup kde_setup;
 
-struct sc_kde_event
+typedef struct sc_kde_event
 {
 	double		x;
 	double		y;
 	double		w;
+	double		scale;			/* w / h² */
 	int64_t		i0;				/* candidate columns and rows, with margin */
 	int64_t		i1;
 	int64_t		j0;
 	int64_t		j1;
-	uint64_t	key;			/* Z-order of the event's cell */
-};
+} sc_kde_event;
 
 static sc_status
 kde_setup_init(kde_setup *k, const sc_grid *g, double h, sc_kernel kernel, sc_err *err)
@@ -169,6 +155,8 @@ kde_setup_init(kde_setup *k, const sc_grid *g, double h, sc_kernel kernel, sc_er
 	k->kernel = kernel;
 	k->R = sc_kernel_support(kernel) * h;
 	k->R2 = k->R * k->R;
+	k->inv_h = 1.0 / h;
+	k->inv_h2 = 1.0 / (h * h);
 
 	/* refuse bandwidths where one event alone would flood the grid */
 	cell_area = g->kind == SC_GRID_SQUARE ? k->s * k->s : 1.5 * sqrt(3.0) * k->s * k->s;
@@ -186,16 +174,41 @@ kde_setup_init(kde_setup *k, const sc_grid *g, double h, sc_kernel kernel, sc_er
 		k->pitch_x = k->s;
 		k->pitch_y = k->s;
 		k->off_x = 0.5;
-		k->off_y = 0.5 * k->s;
+		k->off_y = 0.5;			/* rows j: centres (j + ½) s */
 	}
 	else
 	{
 		k->pitch_x = 1.5 * k->s;
 		k->pitch_y = sqrt(3.0) * k->s;
 		k->off_x = 0.0;
-		k->off_y = 0.5 * k->pitch_y;	/* odd columns sit half a row up */
+		k->off_y = 0.0;			/* rows j: centres j·√3s, or (j + ½)·√3s in odd columns */
 	}
+	k->inv_pitch_x = 1.0 / k->pitch_x;
+	k->inv_pitch_y = 1.0 / k->pitch_y;
 	return SC_OK;
+}
+
+/* floor and ceil without a library call (exact below 2^52; beyond, libm) */
+static inline double
+floor_fast(double v)
+{
+	double		t;
+
+	if (!(fabs(v) < 4503599627370496.0))
+		return floor(v);
+	t = (double) (int64_t) v;
+	return t - (double) (t > v);
+}
+
+static inline double
+ceil_fast(double v)
+{
+	double		t;
+
+	if (!(fabs(v) < 4503599627370496.0))
+		return ceil(v);
+	t = (double) (int64_t) v;
+	return t + (double) (t < v);
 }
 
 /* validate one event and find its candidate index box */
@@ -212,10 +225,12 @@ kde_event_prepare(const kde_setup *k, double x, double y, double w,
 		return sc_fail(err, SC_EINVAL, "event coordinates must be finite");
 	if (!isfinite(w))
 		return sc_fail(err, SC_EINVAL, "event weight must be finite");
-	ilo = ceil((x - k->R) / k->pitch_x - k->off_x);
-	ihi = floor((x + k->R) / k->pitch_x - k->off_x);
-	jlo = ceil((y - k->R - k->off_y) / k->pitch_y);
-	jhi = floor((y + k->R) / k->pitch_y);
+	/* (reciprocals, not divisions: the margins below absorb their rounding) */
+	ilo = ceil_fast((x - k->R) * k->inv_pitch_x - k->off_x);
+	ihi = floor_fast((x + k->R) * k->inv_pitch_x - k->off_x);
+	/* the lowest centre is (j + ½) pitch on both lattices, the highest (j + off_y) pitch */
+	jlo = ceil_fast((y - k->R) * k->inv_pitch_y - 0.5);
+	jhi = floor_fast((y + k->R) * k->inv_pitch_y - k->off_y);
 	if (!(ilo >= -SC_CELL_INDEX_MAX && ihi <= SC_CELL_INDEX_MAX &&
 		  jlo >= -SC_CELL_INDEX_MAX && jhi <= SC_CELL_INDEX_MAX))
 		return sc_fail(err, SC_ERANGE,
@@ -224,11 +239,12 @@ kde_event_prepare(const kde_setup *k, double x, double y, double w,
 	e->x = x;
 	e->y = y;
 	e->w = w;
+	e->scale = w / (k->h * k->h);
 	/* margins against rounding; the exact centre test decides */
 	e->i0 = (int64_t) ilo - 1;
 	e->i1 = (int64_t) ihi + 1;
-	e->j0 = (int64_t) jlo - 2;
-	e->j1 = (int64_t) jhi + 2;
+	e->j0 = (int64_t) jlo - 1;
+	e->j1 = (int64_t) jhi + 1;
 	if (e->i0 < -SC_CELL_INDEX_MAX)
 		e->i0 = -SC_CELL_INDEX_MAX;
 	if (e->i1 > SC_CELL_INDEX_MAX)
@@ -272,72 +288,17 @@ kernel_d2(sc_kernel kernel, double d2, double inv_h2, double inv_h)
 }
 
 /*
- * One column's rows a..b of an event into the dense tile; inlined once per
- * kernel (kernel is a constant at each call), so the row loop has no
- * branch on the kernel.
- */
-static inline __attribute__((always_inline)) void
-tile_column(sc_kernel kernel, double ey, double dx2, double R2, double scale,
-			double inv_h2, double inv_h, const double *cyr, int64_t a, int64_t b,
-			double *ts, uint8_t *tt)
-{
-	for (int64_t r = a; r <= b; r++)
-	{
-		double		dy = ey - cyr[r],
-					d2 = dx2 + dy * dy;
-
-		if (d2 < R2)
-		{
-			ts[r] += scale * kernel_d2(kernel, d2, inv_h2, inv_h);
-			tt[r] = 1;
-		}
-	}
-}
-
-/* rows whose centre y is cached per event (tile-sized events fit) */
-#define KDE_ROWS_CACHED (SC_KDE_TILE + 8)
-
-typedef struct kde_tile
-{
-	double	   *sum;			/* SC_KDE_TILE² cells, row i-major */
-	uint8_t    *touched;
-	int64_t		ti0;			/* window origin */
-	int64_t		tj0;
-	int64_t		ui0;			/* touched bounds */
-	int64_t		ui1;
-	int64_t		uj0;
-	int64_t		uj1;
-} kde_tile;
-
-/*
- * Every cell whose centre is strictly within R of the event gets
- * w·K(d/h)/h², into the tile when given, else straight into the grid.  For
- * each column crossing the circle only the rows within the chord (±1) are
- * tried.
+ * The direct path, one event straight into the hash grid: for each column
+ * crossing the circle only the rows within the chord (±1) are tried, each
+ * tested exactly by its centre.  The accumulator below reaches the same
+ * cells another way; the unit tests hold each against the other.
  */
 static sc_status
-kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, kde_tile *t,
-				sc_interrupt_fn interrupt, size_t *tick, sc_err *err)
+kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, sc_err *err)
 {
 	double		scale = e->w / (k->h * k->h);
 	double		inv_h = 1.0 / k->h,
 				inv_h2 = 1.0 / (k->h * k->h);
-	double		cy[2][KDE_ROWS_CACHED];
-	int64_t		nrows = e->j1 - e->j0 + 1;
-	bool		cached = nrows <= KDE_ROWS_CACHED;
-
-	/*
-	 * A centre's y depends only on its row and (hex) the column's parity:
-	 * take them from sc_grid_cell_center once per event, not once per cell.
-	 */
-	if (cached)
-		for (int par = 0; par < (k->kind == SC_GRID_HEX ? 2 : 1); par++)
-			for (int64_t r = 0; r < nrows; r++)
-			{
-				double		unused;
-
-				sc_grid_cell_center(k->kind, k->s, par, (int32_t) (e->j0 + r), &unused, &cy[par][r]);
-			}
 
 	for (int64_t i = e->i0; i <= e->i1; i++)
 	{
@@ -348,7 +309,6 @@ kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, kde_tile 
 					chord;
 		int64_t		j0,
 					j1;
-		size_t		before;
 
 		sc_grid_cell_center(k->kind, k->s, (int32_t) i, 0, &cx, &cy0);
 		dx = e->x - cx;
@@ -362,214 +322,20 @@ kde_event_cells(const kde_setup *k, const sc_kde_event *e, sc_grid *g, kde_tile 
 			j0 = e->j0;
 		if (j1 > e->j1)
 			j1 = e->j1;
-		if (j1 < j0)
-			continue;
-
-		if (t && cached)
-		{
-			/* the common case, kept tight: cached rows into the dense tile */
-			const double *cyr = cy[k->kind == SC_GRID_HEX && (i % 2) != 0];
-			size_t		base = (size_t) (i - t->ti0) * SC_KDE_TILE + (size_t) (e->j0 - t->tj0);
-			double	   *ts = t->sum + base;
-			uint8_t    *tt = t->touched + base;
-			int64_t		a = j0 - e->j0,
-						b = j1 - e->j0;
-
-			switch (k->kernel)
-			{
-#define TILE_COLUMN(K) tile_column(K, e->y, dx2, k->R2, scale, inv_h2, inv_h, cyr, a, b, ts, tt)
-				case SC_KERNEL_QUARTIC:
-					TILE_COLUMN(SC_KERNEL_QUARTIC);
-					break;
-				case SC_KERNEL_EPANECHNIKOV:
-					TILE_COLUMN(SC_KERNEL_EPANECHNIKOV);
-					break;
-				case SC_KERNEL_TRIANGULAR:
-					TILE_COLUMN(SC_KERNEL_TRIANGULAR);
-					break;
-				case SC_KERNEL_UNIFORM:
-					TILE_COLUMN(SC_KERNEL_UNIFORM);
-					break;
-				case SC_KERNEL_GAUSSIAN:
-					TILE_COLUMN(SC_KERNEL_GAUSSIAN);
-					break;
-#undef TILE_COLUMN
-			}
-			before = *tick;
-			*tick += (size_t) (b - a + 1);
-			if (interrupt && before / SC_INTERRUPT_EVERY != *tick / SC_INTERRUPT_EVERY)
-				interrupt();
-			continue;
-		}
-
 		for (int64_t j = j0; j <= j1; j++)
 		{
 			double		ccx,
 						ccy,
 						dy,
-						d2,
-						v;
+						d2;
 
-			if (cached)
-				ccy = cy[k->kind == SC_GRID_HEX && (i % 2) != 0][j - e->j0];
-			else
-				sc_grid_cell_center(k->kind, k->s, (int32_t) i, (int32_t) j, &ccx, &ccy);
+			sc_grid_cell_center(k->kind, k->s, (int32_t) i, (int32_t) j, &ccx, &ccy);
 			dy = e->y - ccy;
 			d2 = dx2 + dy * dy;
 			if (d2 < k->R2)
 			{
-				v = scale * kernel_d2(k->kernel, d2, inv_h2, inv_h);
-				if (t)
-				{
-					size_t		idx = (size_t) (i - t->ti0) * SC_KDE_TILE + (size_t) (j - t->tj0);
-
-					t->sum[idx] += v;
-					t->touched[idx] = 1;
-				}
-				else
-				{
-					sc_status	st = sc_grid_add(g, (int32_t) i, (int32_t) j, v, err);
-
-					if (st != SC_OK)
-					{
-						if (st == SC_ELIMIT)
-							sc_fail(err, SC_ELIMIT,
-									"the density grid would exceed %zu cells; use a larger cell size, "
-									"a smaller bandwidth or a smaller area", g->max_cells);
-						return st;
-					}
-				}
-			}
-			if (interrupt && ++*tick % SC_INTERRUPT_EVERY == 0)
-				interrupt();
-		}
-	}
-	return SC_OK;
-}
-
-sc_status
-sc_kde_add_point(sc_grid *g, double x, double y, double w, double h,
-				 sc_kernel kernel, sc_err *err)
-{
-	kde_setup	k;
-	sc_kde_event e;
-	size_t		tick = 0;
-	sc_status	st;
-
-	if ((st = kde_setup_init(&k, g, h, kernel, err)) != SC_OK)
-		return st;
-	if ((st = kde_event_prepare(&k, x, y, w, &e, err)) != SC_OK)
-		return st;
-	if (w == 0)
-		return SC_OK;
-	return kde_event_cells(&k, &e, g, NULL, NULL, &tick, err);
-}
-
-sc_status
-sc_kde_acc_init(sc_kde_acc *acc, sc_grid *g, double h, sc_kernel kernel,
-				sc_interrupt_fn interrupt, sc_err *err)
-{
-	kde_setup	k;
-	sc_status	st;
-
-	memset(acc, 0, sizeof(*acc));
-	if ((st = kde_setup_init(&k, g, h, kernel, err)) != SC_OK)
-		return st;
-	acc->grid = g;
-	acc->h = h;
-	acc->kernel = kernel;
-	acc->interrupt = interrupt;
-	return SC_OK;
-}
-
-sc_status
-sc_kde_acc_add(sc_kde_acc *acc, double x, double y, double w, sc_err *err)
-{
-	kde_setup	k;
-	sc_status	st;
-	sc_alloc   *a = &acc->grid->alloc;
-
-	if ((st = kde_setup_init(&k, acc->grid, acc->h, acc->kernel, err)) != SC_OK)
-		return st;
-	if (!acc->buf)
-	{
-		acc->buf = a->alloc(a->ctx, SC_KDE_BATCH * sizeof(sc_kde_event));
-		if (!acc->buf)
-			return sc_fail(err, SC_ENOMEM, "out of memory buffering density events");
-		acc->cap = SC_KDE_BATCH;
-	}
-	if ((st = kde_event_prepare(&k, x, y, w, &acc->buf[acc->n], err)) != SC_OK)
-		return st;
-	if (w == 0)
-		return SC_OK;			/* adds nothing, creates nothing */
-	acc->n++;
-	if (acc->n == acc->cap)
-		return sc_kde_acc_flush(acc, err);
-	return SC_OK;
-}
-
-/* interleave the bits of two 32-bit values: Z-order (Morton 1966) */
-static uint64_t
-spread_bits(uint32_t v)
-{
-	uint64_t	x = v;
-
-	x = (x | (x << 16)) & 0x0000FFFF0000FFFFULL;
-	x = (x | (x << 8)) & 0x00FF00FF00FF00FFULL;
-	x = (x | (x << 4)) & 0x0F0F0F0F0F0F0F0FULL;
-	x = (x | (x << 2)) & 0x3333333333333333ULL;
-	x = (x | (x << 1)) & 0x5555555555555555ULL;
-	return x;
-}
-
-/*
- * Sort events by key, stably (equal keys keep their arrival order): LSD
- * radix sort by bytes, skipping the bytes all keys share (a batch covers a
- * small area, so most high bytes of its Z-order keys agree).  The result
- * may end up in either array; returns it.
- */
-static sc_kde_event *
-sort_events(sc_kde_event *a, sc_kde_event *b, size_t n)
-{
-	for (int shift = 0; shift < 64; shift += 8)
-	{
-		size_t		count[256] = {0};
-		size_t		pos = 0;
-		sc_kde_event *t;
-
-		for (size_t e = 0; e < n; e++)
-			count[(a[e].key >> shift) & 0xFF]++;
-		if (count[(a[0].key >> shift) & 0xFF] == n)
-			continue;			/* every key has this byte */
-		for (int d = 0; d < 256; d++)
-		{
-			size_t		c = count[d];
-
-			count[d] = pos;
-			pos += c;
-		}
-		for (size_t e = 0; e < n; e++)
-			b[count[(a[e].key >> shift) & 0xFF]++] = a[e];
-		t = a;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-/* add the touched tile cells to the grid and clear them */
-static sc_status
-tile_flush(kde_tile *t, sc_grid *g, sc_interrupt_fn interrupt, size_t *tick, sc_err *err)
-{
-	for (int64_t i = t->ui0; i <= t->ui1; i++)
-		for (int64_t j = t->uj0; j <= t->uj1; j++)
-		{
-			size_t		idx = (size_t) (i - t->ti0) * SC_KDE_TILE + (size_t) (j - t->tj0);
-
-			if (!t->touched[idx])
-				continue;
-			{
-				sc_status	st = sc_grid_add(g, (int32_t) i, (int32_t) j, t->sum[idx], err);
+				sc_status	st = sc_grid_add(g, (int32_t) i, (int32_t) j,
+											 scale * kernel_d2(k->kernel, d2, inv_h2, inv_h), err);
 
 				if (st != SC_OK)
 				{
@@ -580,131 +346,398 @@ tile_flush(kde_tile *t, sc_grid *g, sc_interrupt_fn interrupt, size_t *tick, sc_
 					return st;
 				}
 			}
-			t->sum[idx] = 0.0;
-			t->touched[idx] = 0;
-			if (interrupt && ++*tick % SC_INTERRUPT_EVERY == 0)
-				interrupt();
 		}
-	t->ui0 = INT64_MAX;
-	t->ui1 = INT64_MIN;
-	t->uj0 = INT64_MAX;
-	t->uj1 = INT64_MIN;
+	}
+	return SC_OK;
+}
+
+sc_status
+sc_kde_add_point(sc_grid *g, double x, double y, double w, double h,
+				 sc_kernel kernel, sc_err *err)
+{
+	kde_setup	k;
+	sc_kde_event e = {0};
+	sc_status	st;
+
+	if ((st = kde_setup_init(&k, g, h, kernel, err)) != SC_OK)
+		return st;
+	if ((st = kde_event_prepare(&k, x, y, w, &e, err)) != SC_OK)
+		return st;
+	if (w == 0)
+		return SC_OK;
+	return kde_event_cells(&k, &e, g, err);
+}
+
+/* ---- the accumulator: dense tiles in a hash table of tiles ---- */
+
+#define TILE_CELLS (SC_KDE_TILE * SC_KDE_TILE)
+#define TILE_MASK (SC_KDE_TILE - 1)
+/* cell index + TILE_BIAS is >= 0 and a multiple of the tile side apart */
+#define TILE_BIAS ((int64_t) 1 << 40)
+
+struct sc_kde_tile
+{
+	int64_t		ti;				/* tile index: (cell index + TILE_BIAS) >> bits */
+	int64_t		tj;
+	int			di0;			/* touched box, local indices; di0 > di1 when clean */
+	int			di1;
+	int			dj0;
+	int			dj1;
+	double		sum[TILE_CELLS];	/* column-major: local (i, j) at i·SC_KDE_TILE + j */
+};
+
+/*
+ * An untouched tile cell holds -0.0: an event adds v + 0.0 (never -0.0)
+ * to the cells it reaches and -0.0 to the others, and a sum that has had a
+ * value other than -0.0 added never returns to -0.0 (x + y = 0 is +0.0 in
+ * round-to-nearest).  So the sign of zero marks the touched cells, with no
+ * second array and no branch in the loop.
+ */
+static inline bool
+cell_touched(double v)
+{
+	return !(v == 0.0 && signbit(v));
+}
+
+static void
+tile_clear(sc_kde_tile *t)
+{
+	for (size_t c = 0; c < TILE_CELLS; c++)
+		t->sum[c] = -0.0;
+	t->di0 = t->dj0 = SC_KDE_TILE;
+	t->di1 = t->dj1 = -1;
+}
+
+static inline int64_t
+tile_of(int64_t c)
+{
+	return (c + TILE_BIAS) >> SC_KDE_TILE_BITS;
+}
+
+static inline int
+tile_local(int64_t c)
+{
+	return (int) ((c + TILE_BIAS) & TILE_MASK);
+}
+
+static inline size_t
+tile_hash(int64_t ti, int64_t tj, size_t mask)
+{
+	uint64_t	h = (uint64_t) ti * 0x9E3779B97F4A7C15ULL ^ (uint64_t) tj * 0xC2B2AE3D27D4EB4FULL;
+
+	return (size_t) (h ^ (h >> 29)) & mask;
+}
+
+sc_status
+sc_kde_acc_init(sc_kde_acc *acc, sc_grid *g, double h, sc_kernel kernel,
+				sc_interrupt_fn interrupt, sc_err *err)
+{
+	sc_status	st;
+
+	memset(acc, 0, sizeof(*acc));
+	if ((st = kde_setup_init(&acc->setup, g, h, kernel, err)) != SC_OK)
+		return st;
+	acc->grid = g;
+	acc->h = h;
+	acc->kernel = kernel;
+	acc->interrupt = interrupt;
+	acc->max_tiles = SC_KDE_TILE_MEMORY / sizeof(sc_kde_tile);
+	return SC_OK;
+}
+
+/* add the touched cells of every used tile to the grid and clear them */
+static sc_status
+tiles_flush(sc_kde_acc *acc, sc_err *err)
+{
+	sc_grid    *g = acc->grid;
+
+	for (size_t k = 0; k < acc->used; k++)
+	{
+		sc_kde_tile *t = acc->tiles[k];
+		int64_t		bi = t->ti * SC_KDE_TILE - TILE_BIAS,
+					bj = t->tj * SC_KDE_TILE - TILE_BIAS;
+
+		for (int i = t->di0; i <= t->di1; i++)
+			for (int j = t->dj0; j <= t->dj1; j++)
+			{
+				size_t		idx = (size_t) i * SC_KDE_TILE + (size_t) j;
+				sc_status	st;
+
+				if (!cell_touched(t->sum[idx]))
+					continue;
+				st = sc_grid_add(g, (int32_t) (bi + i), (int32_t) (bj + j), t->sum[idx], err);
+				if (st != SC_OK)
+				{
+					if (st == SC_ELIMIT)
+						sc_fail(err, SC_ELIMIT,
+								"the density grid would exceed %zu cells; use a larger cell size, "
+								"a smaller bandwidth or a smaller area", g->max_cells);
+					return st;
+				}
+				t->sum[idx] = -0.0;
+				if (acc->interrupt && ++acc->tick % SC_INTERRUPT_EVERY == 0)
+					acc->interrupt();
+			}
+		t->di0 = t->dj0 = SC_KDE_TILE;
+		t->di1 = t->dj1 = -1;
+	}
+	return SC_OK;
+}
+
+/* the used tiles in a table of twice as many slots */
+static sc_status
+slots_rebuild(sc_kde_acc *acc, size_t nslots, sc_err *err)
+{
+	sc_alloc   *a = &acc->grid->alloc;
+	sc_kde_tile **s = a->alloc(a->ctx, nslots * sizeof(sc_kde_tile *));
+
+	if (!s)
+		return sc_fail(err, SC_ENOMEM, "out of memory for density tiles");
+	memset(s, 0, nslots * sizeof(sc_kde_tile *));
+	for (size_t k = 0; k < acc->used; k++)
+	{
+		size_t		p = tile_hash(acc->tiles[k]->ti, acc->tiles[k]->tj, nslots - 1);
+
+		while (s[p])
+			p = (p + 1) & (nslots - 1);
+		s[p] = acc->tiles[k];
+	}
+	sc_free(a, acc->slots);
+	acc->slots = s;
+	acc->nslots = nslots;
 	return SC_OK;
 }
 
 /*
- * Events sorted along the Z-order curve come in spatially compact runs;
- * a run whose boxes fit one SC_KDE_TILE² window is summed densely there
- * (cache-resident), and each touched cell then costs one hash update for
- * the whole run instead of one per event.
+ * The tile (ti, tj), created clean when new.  When the tiles would exceed
+ * their memory, all are flushed to the grid and reused.
  */
+static sc_status
+tile_get(sc_kde_acc *acc, int64_t ti, int64_t tj, sc_kde_tile **out, sc_err *err)
+{
+	sc_alloc   *a = &acc->grid->alloc;
+	sc_kde_tile *t;
+	size_t		p;
+	sc_status	st;
+
+	if (acc->last && acc->last->ti == ti && acc->last->tj == tj)
+	{
+		*out = acc->last;
+		return SC_OK;
+	}
+	if (acc->nslots)
+		for (p = tile_hash(ti, tj, acc->nslots - 1); (t = acc->slots[p]) != NULL;
+			 p = (p + 1) & (acc->nslots - 1))
+			if (t->ti == ti && t->tj == tj)
+			{
+				*out = acc->last = t;
+				return SC_OK;
+			}
+	if (acc->used == acc->max_tiles)
+	{
+		/* full: everything into the grid, then the tiles start over */
+		if ((st = tiles_flush(acc, err)) != SC_OK)
+			return st;
+		acc->used = 0;
+		acc->last = NULL;
+		memset(acc->slots, 0, acc->nslots * sizeof(sc_kde_tile *));
+	}
+	if (acc->used == acc->ntiles)
+	{
+		sc_kde_tile **tiles = a->realloc(a->ctx, acc->tiles, (acc->ntiles + 1) * sizeof(sc_kde_tile *));
+
+		if (!tiles)
+			return sc_fail(err, SC_ENOMEM, "out of memory for density tiles");
+		acc->tiles = tiles;
+		if (!(t = a->alloc(a->ctx, sizeof(sc_kde_tile))))
+			return sc_fail(err, SC_ENOMEM, "out of memory for a density tile");
+		tile_clear(t);
+		acc->tiles[acc->ntiles++] = t;
+	}
+	t = acc->tiles[acc->used++];
+	t->ti = ti;
+	t->tj = tj;
+	if (2 * acc->used > acc->nslots)
+	{
+		if ((st = slots_rebuild(acc, acc->nslots ? 2 * acc->nslots : 16, err)) != SC_OK)
+			return st;
+	}
+	else
+	{
+		for (p = tile_hash(ti, tj, acc->nslots - 1); acc->slots[p]; p = (p + 1) & (acc->nslots - 1))
+			;
+		acc->slots[p] = t;
+	}
+	*out = acc->last = t;
+	return SC_OK;
+}
+
+/*
+ * Rows of one column into a tile, each with the exact test d² < R² as a
+ * mask rather than a branch (a cell outside adds -0.0 and stays untouched),
+ * inlined once per kernel: the loop has no branch and vectorises.
+ */
+static inline __attribute__((always_inline)) void
+tile_rows(sc_kernel kernel, double ey, double dx2, double R2, double scale, double inv_h2,
+		  double inv_h, const double *restrict cyr, int n, double *restrict ts)
+{
+	for (int r = 0; r < n; r++)
+	{
+		double		dy = ey - cyr[r],
+					d2 = dx2 + dy * dy,
+					v = scale * kernel_d2(kernel, d2, inv_h2, inv_h) + 0.0;
+
+		ts[r] += d2 < R2 ? v : -0.0;
+	}
+}
+
+/* the centre x of column i, as sc_grid_cell_center computes it */
+static inline double
+column_x(const kde_setup *k, int64_t i)
+{
+	return k->kind == SC_GRID_SQUARE ? ((int32_t) i + 0.5) * k->s : k->s * (1.5 * (int32_t) i);
+}
+
+/*
+ * One event into the tiles its index box overlaps: for each tile, every
+ * column of the box in it gets the box's rows in it, each row masked by
+ * the exact test (the box holds the support circle with a margin).  The
+ * row loop has the same length for every column of the event and no
+ * branch, so it is cheap to predict and vectorises; cells whose centre
+ * lies outside the circle only add -0.0.
+ */
+/*
+ * On x86-64, also compiled for AVX2 (4 doubles a vector rather than 2) and
+ * chosen when the CPU has it; without FMA, so both give the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define KDE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define KDE_CLONES
+#endif
+
+KDE_CLONES static sc_status
+acc_event(sc_kde_acc *acc, const sc_kde_event *e, sc_err *err)
+{
+	const kde_setup *k = &acc->setup;
+	sc_alloc   *a = &acc->grid->alloc;
+	int			npar = k->kind == SC_GRID_HEX ? 2 : 1;
+	size_t		nrows = (size_t) (e->j1 - e->j0 + 1),
+				before = acc->tick;
+	sc_status	st;
+
+	if (npar * nrows > acc->rowy_cap)
+	{
+		sc_free(a, acc->rowy);
+		acc->rowy_cap = npar * nrows < 64 ? 64 : npar * nrows;
+		if (!(acc->rowy = a->alloc(a->ctx, acc->rowy_cap * sizeof(double))))
+		{
+			acc->rowy_cap = 0;
+			return sc_fail(err, SC_ENOMEM, "out of memory for a density event");
+		}
+	}
+	/* row centres (per column parity on hexagons) as sc_grid_cell_center has them */
+	if (npar == 1)
+		for (size_t r = 0; r < nrows; r++)
+			acc->rowy[r] = ((int32_t) (e->j0 + (int64_t) r) + 0.5) * k->s;
+	else
+		for (int par = 0; par < npar; par++)
+			for (size_t r = 0; r < nrows; r++)
+			{
+				double		unused;
+
+				sc_grid_cell_center(k->kind, k->s, par, (int32_t) (e->j0 + (int64_t) r),
+									&unused, &acc->rowy[par * nrows + r]);
+			}
+	for (int64_t ia = e->i0, ib; ia <= e->i1; ia = ib + 1)
+	{
+		int64_t		ti = tile_of(ia);
+
+		ib = ia + (SC_KDE_TILE - 1 - tile_local(ia));
+		if (ib > e->i1)
+			ib = e->i1;
+		for (int64_t ja = e->j0, jb; ja <= e->j1; ja = jb + 1)
+		{
+			sc_kde_tile *t = NULL;
+			int			lj = tile_local(ja),
+						n;
+
+			jb = ja + (SC_KDE_TILE - 1 - lj);
+			if (jb > e->j1)
+				jb = e->j1;
+			n = (int) (jb - ja + 1);
+			if ((st = tile_get(acc, ti, tile_of(ja), &t, err)) != SC_OK)
+				return st;
+			for (int64_t i = ia; i <= ib; i++)
+			{
+				double		dx = e->x - column_x(k, i),
+							dx2 = dx * dx;
+				const double *cyr = acc->rowy + (npar == 2 && i % 2 != 0 ? nrows : 0) + (ja - e->j0);
+				double	   *ts = t->sum + (size_t) tile_local(i) * SC_KDE_TILE + (size_t) lj;
+
+				if (!(dx2 < k->R2))
+					continue;
+				switch (k->kernel)
+				{
+#define TILE_ROWS(K) tile_rows(K, e->y, dx2, k->R2, e->scale, k->inv_h2, k->inv_h, cyr, n, ts)
+					case SC_KERNEL_QUARTIC:
+						TILE_ROWS(SC_KERNEL_QUARTIC);
+						break;
+					case SC_KERNEL_EPANECHNIKOV:
+						TILE_ROWS(SC_KERNEL_EPANECHNIKOV);
+						break;
+					case SC_KERNEL_TRIANGULAR:
+						TILE_ROWS(SC_KERNEL_TRIANGULAR);
+						break;
+					case SC_KERNEL_UNIFORM:
+						TILE_ROWS(SC_KERNEL_UNIFORM);
+						break;
+					case SC_KERNEL_GAUSSIAN:
+						TILE_ROWS(SC_KERNEL_GAUSSIAN);
+						break;
+#undef TILE_ROWS
+				}
+				acc->tick += (size_t) n;
+			}
+			/* the scan box of the flush (a cover of the touched cells) */
+			if (tile_local(ia) < t->di0)
+				t->di0 = tile_local(ia);
+			if (tile_local(ib) > t->di1)
+				t->di1 = tile_local(ib);
+			if (lj < t->dj0)
+				t->dj0 = lj;
+			if (lj + n - 1 > t->dj1)
+				t->dj1 = lj + n - 1;
+		}
+	}
+	if (acc->interrupt && before / SC_INTERRUPT_EVERY != acc->tick / SC_INTERRUPT_EVERY)
+		acc->interrupt();
+	return SC_OK;
+}
+
+sc_status
+sc_kde_acc_add(sc_kde_acc *acc, double x, double y, double w, sc_err *err)
+{
+	sc_kde_event e = {0};
+	sc_status	st;
+
+	if ((st = kde_event_prepare(&acc->setup, x, y, w, &e, err)) != SC_OK)
+		return st;
+	if (w == 0)
+		return SC_OK;			/* adds nothing, creates nothing */
+	acc->pending++;
+	return acc_event(acc, &e, err);
+}
+
 sc_status
 sc_kde_acc_flush(sc_kde_acc *acc, sc_err *err)
 {
-	kde_setup	k;
-	kde_tile	t;
-	bool		active = false;
-	sc_alloc   *a = &acc->grid->alloc;
 	sc_status	st;
 
-	if (acc->n == 0)
+	if (acc->pending == 0)
 		return SC_OK;
-	if ((st = kde_setup_init(&k, acc->grid, acc->h, acc->kernel, err)) != SC_OK)
-		return st;
-	for (size_t e = 0; e < acc->n; e++)
-	{
-		sc_kde_event *ev = &acc->buf[e];
-		uint32_t	ci = (uint32_t) ((ev->i0 + ev->i1) / 2 + 0x80000000LL),
-					cj = (uint32_t) ((ev->j0 + ev->j1) / 2 + 0x80000000LL);
-
-		ev->key = spread_bits(ci) | (spread_bits(cj) << 1);
-	}
-	if (!acc->spare)
-	{
-		acc->spare = a->alloc(a->ctx, acc->cap * sizeof(sc_kde_event));
-		if (!acc->spare)
-			return sc_fail(err, SC_ENOMEM, "out of memory sorting density events");
-	}
-	if (sort_events(acc->buf, acc->spare, acc->n) != acc->buf)
-	{
-		sc_kde_event *t = acc->buf;
-
-		acc->buf = acc->spare;
-		acc->spare = t;
-	}
-
-	if (!acc->tile)
-	{
-		acc->tile = a->alloc(a->ctx, (size_t) SC_KDE_TILE * SC_KDE_TILE * sizeof(double));
-		if (!acc->tile)
-			return sc_fail(err, SC_ENOMEM, "out of memory for a density tile");
-		memset(acc->tile, 0, (size_t) SC_KDE_TILE * SC_KDE_TILE * sizeof(double));
-	}
-	if (!acc->touched)
-	{
-		acc->touched = a->alloc(a->ctx, (size_t) SC_KDE_TILE * SC_KDE_TILE);
-		if (!acc->touched)
-			return sc_fail(err, SC_ENOMEM, "out of memory for a density tile");
-		memset(acc->touched, 0, (size_t) SC_KDE_TILE * SC_KDE_TILE);
-	}
-	t.sum = acc->tile;
-	t.touched = acc->touched;
-	t.ti0 = t.tj0 = 0;
-	t.ui0 = INT64_MAX;
-	t.ui1 = INT64_MIN;
-	t.uj0 = INT64_MAX;
-	t.uj1 = INT64_MIN;
-
-	for (size_t e = 0; e < acc->n; e++)
-	{
-		const sc_kde_event *ev = &acc->buf[e];
-		int64_t		wi = ev->i1 - ev->i0 + 1,
-					wj = ev->j1 - ev->j0 + 1;
-
-		if (wi > SC_KDE_TILE || wj > SC_KDE_TILE)
-		{
-			/* wider than a tile: straight into the grid */
-			st = kde_event_cells(&k, ev, acc->grid, NULL, acc->interrupt, &acc->tick, err);
-			if (st != SC_OK)
-				goto fail;
-			continue;
-		}
-		if (active && !(ev->i0 >= t.ti0 && ev->i1 < t.ti0 + SC_KDE_TILE &&
-						ev->j0 >= t.tj0 && ev->j1 < t.tj0 + SC_KDE_TILE))
-		{
-			if ((st = tile_flush(&t, acc->grid, acc->interrupt, &acc->tick, err)) != SC_OK)
-				goto fail;
-			active = false;
-		}
-		if (!active)
-		{
-			/* centre the window on the run's first event */
-			t.ti0 = ev->i0 - (SC_KDE_TILE - wi) / 2;
-			t.tj0 = ev->j0 - (SC_KDE_TILE - wj) / 2;
-			active = true;
-		}
-		if (ev->i0 < t.ui0)
-			t.ui0 = ev->i0;
-		if (ev->i1 > t.ui1)
-			t.ui1 = ev->i1;
-		if (ev->j0 < t.uj0)
-			t.uj0 = ev->j0;
-		if (ev->j1 > t.uj1)
-			t.uj1 = ev->j1;
-		st = kde_event_cells(&k, ev, acc->grid, &t, acc->interrupt, &acc->tick, err);
-		if (st != SC_OK)
-			goto fail;
-	}
-	if (active && (st = tile_flush(&t, acc->grid, acc->interrupt, &acc->tick, err)) != SC_OK)
-		goto fail;
-	acc->n = 0;
-	return SC_OK;
-
-fail:
-	/* leave a clean tile for sc_kde_acc_free; the grid is incomplete */
-	memset(acc->tile, 0, (size_t) SC_KDE_TILE * SC_KDE_TILE * sizeof(double));
-	memset(acc->touched, 0, (size_t) SC_KDE_TILE * SC_KDE_TILE);
-	acc->n = 0;
+	st = tiles_flush(acc, err);
+	acc->pending = 0;
 	return st;
 }
 
@@ -716,15 +749,16 @@ sc_kde_acc_free(sc_kde_acc *acc)
 	if (!acc->grid)
 		return;
 	a = &acc->grid->alloc;
-	sc_free(a, acc->buf);
-	sc_free(a, acc->spare);
-	sc_free(a, acc->tile);
-	sc_free(a, acc->touched);
-	acc->buf = NULL;
-	acc->spare = NULL;
-	acc->tile = NULL;
-	acc->touched = NULL;
-	acc->n = acc->cap = 0;
+	for (size_t k = 0; k < acc->ntiles; k++)
+		sc_free(a, acc->tiles[k]);
+	sc_free(a, acc->tiles);
+	sc_free(a, acc->slots);
+	sc_free(a, acc->rowy);
+	acc->tiles = NULL;
+	acc->slots = NULL;
+	acc->rowy = NULL;
+	acc->last = NULL;
+	acc->ntiles = acc->used = acc->nslots = acc->rowy_cap = acc->pending = 0;
 }
 
 sc_status

@@ -64,17 +64,39 @@ sc_status	sc_kde_add_point(sc_grid *g, double x, double y, double w, double h,
 
 /*
  * Streaming accumulator for many events with one bandwidth and kernel (an
- * aggregate's transition state).  Events are buffered, sorted along a
- * Z-order curve and summed into a dense tile before each touched cell is
- * added to the hash grid once per tile: the same cells and values as
- * calling sc_kde_add_point for every event (up to floating-point summation
- * order), several times faster.  Memory comes from the grid's allocator;
- * interrupt (may be NULL) runs every SC_INTERRUPT_EVERY cell evaluations.
- * Errors as sc_kde_add_point; sc_kde_acc_add reports bad events at once,
- * grid limits may surface at any add or at the flush.  After an error the
- * grid is incomplete; free the accumulator.
+ * aggregate's transition state).  Each event is summed at once into dense
+ * tiles of SC_KDE_TILE² cells, found by their tile index in a small hash
+ * table; a flush adds each touched tile cell to the hash grid once, however
+ * many events reached it.  The same cells and values as calling
+ * sc_kde_add_point for every event (up to floating-point summation order),
+ * several times faster.  Tiles take at most SC_KDE_TILE_MEMORY bytes: when
+ * more are needed, the tiles are flushed to the grid and reused.  Memory
+ * comes from the grid's allocator; interrupt (may be NULL) runs every
+ * SC_INTERRUPT_EVERY cell evaluations.  Errors as sc_kde_add_point;
+ * sc_kde_acc_add reports bad events at once, grid limits may surface at any
+ * add or at the flush.  After an error the grid is incomplete; free the
+ * accumulator.
  */
-typedef struct sc_kde_event sc_kde_event;
+typedef struct sc_kde_tile sc_kde_tile;
+
+/* what every event of one bandwidth and kernel shares */
+typedef struct sc_kde_setup
+{
+	sc_grid_kind kind;
+	double		s;
+	double		h;
+	sc_kernel	kernel;
+	double		R;				/* support radius */
+	double		R2;
+	double		inv_h;			/* 1 / h, 1 / h² */
+	double		inv_h2;
+	double		pitch_x;		/* centre spacing across columns, rows */
+	double		pitch_y;
+	double		inv_pitch_x;
+	double		inv_pitch_y;
+	double		off_x;			/* column index offset of the centres */
+	double		off_y;			/* row offset of the highest centres, in rows */
+} sc_kde_setup;
 
 typedef struct sc_kde_acc
 {
@@ -82,17 +104,23 @@ typedef struct sc_kde_acc
 	double		h;
 	sc_kernel	kernel;
 	sc_interrupt_fn interrupt;
-	sc_kde_event *buf;			/* pending events */
-	sc_kde_event *spare;		/* as large as buf: the radix sort's other half */
-	size_t		n;
-	size_t		cap;
-	double	   *tile;			/* dense tile of SC_KDE_TILE² sums */
-	uint8_t    *touched;		/* which tile cells an event reached */
+	sc_kde_setup setup;
+	size_t		pending;		/* events added since the last flush */
+	sc_kde_tile **tiles;		/* every tile allocated; the first used are in the table */
+	size_t		ntiles;
+	size_t		used;
+	size_t		max_tiles;
+	sc_kde_tile **slots;		/* open-addressing table of the used tiles */
+	size_t		nslots;			/* a power of two, or 0 */
+	sc_kde_tile *last;			/* the tile found last */
+	double	   *rowy;			/* the event's row centres, per column parity */
+	size_t		rowy_cap;
 	size_t		tick;
 } sc_kde_acc;
 
-#define SC_KDE_BATCH 32768		/* events buffered before a flush */
-#define SC_KDE_TILE 256			/* tile side, in cells */
+#define SC_KDE_TILE_BITS 6
+#define SC_KDE_TILE (1 << SC_KDE_TILE_BITS)	/* tile side, in cells */
+#define SC_KDE_TILE_MEMORY ((size_t) 32 << 20)	/* bytes of tiles per accumulator */
 
 sc_status	sc_kde_acc_init(sc_kde_acc *acc, sc_grid *g, double h, sc_kernel kernel,
 							sc_interrupt_fn interrupt, sc_err *err);

@@ -52,7 +52,7 @@ kde_flush(KdeState *ks, const char *fname)
 	sc_err		err;
 	sc_status	st;
 
-	if (!ks->acc_ready || ks->acc.n == 0)
+	if (!ks->acc_ready || ks->acc.pending == 0)
 		return;
 	st = sc_kde_acc_flush(&ks->acc, &err);
 	sp_grid_changed(&ks->eg);

@@ -296,7 +296,7 @@ test_brute(void)
 
 /*
  * The accumulator's tile path against the direct per-event path: many
- * batches, events wider than a tile, all kernels on both grids.
+ * events, events spanning many tiles, all kernels on both grids.
  */
 static void
 compare_paths(sc_grid_kind kind, double s, double h, sc_kernel k, size_t n,
@@ -335,7 +335,7 @@ test_paths(void)
 {
 	enum
 	{
-		N = SC_KDE_BATCH + 1234
+		N = 40000
 	};
 	double	   *x = malloc(N * sizeof(double)),
 			   *y = malloc(N * sizeof(double)),
@@ -349,7 +349,7 @@ test_paths(void)
 	}
 	compare_paths(SC_GRID_SQUARE, 10, 25, SC_KERNEL_QUARTIC, N, x, y, w);
 	compare_paths(SC_GRID_HEX, 10, 8, SC_KERNEL_GAUSSIAN, N, x, y, NULL);
-	/* wider than a tile: index boxes over SC_KDE_TILE = 256 cells */
+	/* events spanning many tiles: index boxes of about 283 cells (SC_KDE_TILE = 64) */
 	for (int k = 0; k <= SC_KERNEL_GAUSSIAN; k++)
 	{
 		double		f = k == SC_KERNEL_GAUSSIAN ? 3 : 1;
@@ -377,7 +377,7 @@ test_paths(void)
 		CHECK(sc_kde_acc_add(&acc, 1, 1, INFINITY, &err) == SC_EINVAL);
 		CHECK(sc_kde_acc_add(&acc, 3e9, 1, 1, &err) == SC_ERANGE);
 		CHECK(sc_kde_acc_add(&acc, 1.5, 1, 2, &err) == SC_OK);
-		CHECK(g.count == 0);	/* still buffered */
+		CHECK(g.count == 0);	/* still in the tiles */
 		CHECK(sc_kde_acc_flush(&acc, &err) == SC_OK);
 		CHECK(g.count > 0);
 		CHECK(sc_kde_acc_flush(&acc, &err) == SC_OK);	/* nothing pending */
