@@ -2,6 +2,7 @@
 #include "sc_trend.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -67,6 +68,15 @@ sc_status
 sc_mann_kendall(const double *x, size_t m, const sc_alloc *alloc, double *s_out, double *z_out,
 			 sc_err *err)
 {
+	double		var;
+
+	return sc_mann_kendall_var(x, m, alloc, s_out, &var, z_out, NULL, err);
+}
+
+sc_status
+sc_mann_kendall_var(const double *x, size_t m, const sc_alloc *alloc, double *s_out,
+					double *var_out, double *z_out, double *tied_pairs, sc_err *err)
+{
 	double	   *a = sc_alloc_array(alloc, m, sizeof(double), err, "weekly counts to rank"),
 			   *tmp = a ? sc_alloc_array(alloc, m, sizeof(double), err, "weekly counts to rank") : NULL,
 			   *sorted;
@@ -100,9 +110,48 @@ sc_mann_kendall(const double *x, size_t m, const sc_alloc *alloc, double *s_out,
 	s = (double) ((int64_t) ((uint64_t) m * (m - 1) / 2 - tied - inv) - (int64_t) inv);
 	var = ((double) m * (m - 1) * (2.0 * m + 5) - ties) / 18.0;
 	*s_out = s;
+	*var_out = var;
+	if (tied_pairs)
+		*tied_pairs = (double) tied;
 	if (var <= 0 || s == 0)
 		*z_out = 0;
 	else
 		*z_out = (s > 0 ? s - 1 : s + 1) / sqrt(var);
+	return SC_OK;
+}
+
+/* ascending doubles for qsort */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+sc_status
+sc_sen_slope(const double *x, size_t m, const sc_alloc *alloc, double *slope, sc_err *err)
+{
+	size_t		np,
+				k = 0;
+	double	   *d;
+
+	if (m < 2)
+		return sc_fail(err, SC_EUNDEFINED, "Sen's slope needs at least 2 values");
+	if (m > SC_SEN_MAX)
+		return sc_fail(err, SC_ELIMIT, "Sen's slope takes at most %d values", SC_SEN_MAX);
+	np = m * (m - 1) / 2;
+	if (!(d = sc_alloc_array(alloc, np, sizeof(double), err, "the pairwise slopes")))
+		return SC_ENOMEM;
+	for (size_t i = 0; i < m; i++)
+	{
+		sc_alloc_poll(alloc, i);
+		for (size_t j = i + 1; j < m; j++)
+			d[k++] = (x[j] - x[i]) / (double) (j - i);
+	}
+	qsort(d, np, sizeof(double), cmp_double);
+	*slope = np % 2 ? d[np / 2] : (d[np / 2 - 1] + d[np / 2]) / 2;
+	sc_free(alloc, d);
 	return SC_OK;
 }
