@@ -494,33 +494,7 @@ sc_gistar_nb(const sc_nb *nb, const double *x, bool fdr, sc_gistar_cell *out,
 		info->fdr_p[0] = info->fdr_p[1] = info->fdr_p[2] = -1.0;
 		info->undefined = undefined;
 	}
-	if (fdr)
-	{
-		double	   *z = sc_alloc_array(alloc, n, sizeof(double), err, "z-scores"),
-				   *p = z ? sc_alloc_array(alloc, n, sizeof(double), err, "p-values") : NULL;
-		int8_t	   *bin = p ? sc_alloc_array(alloc, n, sizeof(int8_t), err, "bins") : NULL;
-
-		if (!bin)
-		{
-			sc_free(alloc, z);
-			sc_free(alloc, p);
-			return SC_ENOMEM;
-		}
-		for (size_t i = 0; i < n; i++)
-		{
-			z[i] = out[i].z;
-			p[i] = out[i].p;
-		}
-		st = sc_fdr_bins(n, z, p, bin, info ? info->fdr_p : NULL, alloc, err);
-		if (st == SC_OK)
-			for (size_t i = 0; i < n; i++)
-				out[i].bin = bin[i];
-		sc_free(alloc, z);
-		sc_free(alloc, p);
-		sc_free(alloc, bin);
-		return st;
-	}
-	return SC_OK;
+	return fdr ? sc_gistar_fdr(n, out, info, alloc, err) : SC_OK;
 }
 
 sc_status

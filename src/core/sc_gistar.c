@@ -99,6 +99,37 @@ sc_fdr_bins(size_t n, const double *z, const double *p, int8_t *bin,
 	return SC_OK;
 }
 
+/* the FDR classes of gi_star's z and p, into out[].bin (info->fdr_p when given) */
+sc_status
+sc_gistar_fdr(size_t n, sc_gistar_cell *out, sc_gistar_info *info, const sc_alloc *alloc,
+			  sc_err *err)
+{
+	double	   *z = sc_alloc_array(alloc, n, sizeof(double), err, "z-scores"),
+			   *p = z ? sc_alloc_array(alloc, n, sizeof(double), err, "p-values") : NULL;
+	int8_t	   *bin = p ? sc_alloc_array(alloc, n, sizeof(int8_t), err, "bins") : NULL;
+	sc_status	st;
+
+	if (!bin)
+	{
+		sc_free(alloc, z);
+		sc_free(alloc, p);
+		return SC_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+	{
+		z[i] = out[i].z;
+		p[i] = out[i].p;
+	}
+	st = sc_fdr_bins(n, z, p, bin, info ? info->fdr_p : NULL, alloc, err);
+	if (st == SC_OK)
+		for (size_t i = 0; i < n; i++)
+			out[i].bin = bin[i];
+	sc_free(alloc, z);
+	sc_free(alloc, p);
+	sc_free(alloc, bin);
+	return st;
+}
+
 sc_status
 sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		  double band, bool fdr, sc_gistar_cell *out, sc_gistar_info *info,
@@ -195,37 +226,7 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		info->fdr_p[0] = info->fdr_p[1] = info->fdr_p[2] = -1.0;
 		info->undefined = undefined;
 	}
-	if (fdr)
-	{
-		double	   *z,
-				   *p;
-		int8_t	   *bin;
-
-		z = sc_alloc_array(alloc, n, sizeof(double), err, "z-scores");
-		p = z ? sc_alloc_array(alloc, n, sizeof(double), err, "p-values") : NULL;
-		bin = p ? sc_alloc_array(alloc, n, sizeof(int8_t), err, "bins") : NULL;
-		if (!bin)
-		{
-			sc_free(alloc, z);
-			sc_free(alloc, p);
-			return SC_ENOMEM;
-		}
-		for (size_t i = 0; i < n; i++)
-		{
-			z[i] = out[i].z;
-			p[i] = out[i].p;
-		}
-		st = sc_fdr_bins(n, z, p, bin, info ? info->fdr_p : NULL, alloc, err);
-		if (st == SC_OK)
-			for (size_t i = 0; i < n; i++)
-				out[i].bin = bin[i];
-		sc_free(alloc, z);
-		sc_free(alloc, p);
-		sc_free(alloc, bin);
-		if (st != SC_OK)
-			return st;
-	}
-	return SC_OK;
+	return fdr ? sc_gistar_fdr(n, out, info, alloc, err) : SC_OK;
 }
 
 /* smallest k with d2 <= lim2[k] (lim2 non-decreasing); nd when none */

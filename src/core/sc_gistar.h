@@ -72,4 +72,8 @@ sc_status	sc_gistar(size_t n, const double *cx, const double *cy, const double *
 sc_status	sc_fdr_bins(size_t n, const double *z, const double *p, int8_t *bin,
 						double *cutoff, const sc_alloc *alloc, sc_err *err);
 
+/* the FDR classes (bin) of n results from their z and p; info->fdr_p gets the cut-offs */
+sc_status	sc_gistar_fdr(size_t n, sc_gistar_cell *out, sc_gistar_info *info,
+						  const sc_alloc *alloc, sc_err *err);
+
 #endif
