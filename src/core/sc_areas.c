@@ -464,37 +464,16 @@ sc_gistar_nb(const sc_nb *nb, const double *x, bool fdr, sc_gistar_cell *out,
 	for (size_t i = 0; i < n; i++)
 	{
 		/* the area itself, then its neighbours: binary weights */
-		double		sum = x[i] * scale - mean,
-					wi;
+		double		sum = x[i] * scale - mean;
 		size_t		cnt = 1 + (nb->start[i + 1] - nb->start[i]);
 
 		if (interrupt && i % SC_INTERRUPT_EVERY == 0)
 			interrupt();
 		for (size_t p = nb->start[i]; p < nb->start[i + 1]; p++)
 			sum += x[nb->nbr[p]] * scale - mean;
-		wi = (double) cnt;
-		out[i].nneigh = cnt > UINT32_MAX ? UINT32_MAX : (uint32_t) cnt;
-		if (cnt >= n)
-		{
-			out[i].z = NAN;
-			out[i].p = NAN;
-			undefined++;
-		}
-		else
-		{
-			out[i].z = sum / (sd * sqrt((dn * wi - wi * wi) / (dn - 1.0)));
-			out[i].p = sc_p_two_sided(out[i].z);
-		}
-		out[i].bin = (int8_t) sc_confidence_bin(out[i].z, out[i].p);
+		undefined += sc_gistar_set(&out[i], sum, cnt, n, sd);
 	}
-	if (info)
-	{
-		info->mean = mean / scale;
-		info->sd = sd / scale;
-		info->fdr_p[0] = info->fdr_p[1] = info->fdr_p[2] = -1.0;
-		info->undefined = undefined;
-	}
-	return fdr ? sc_gistar_fdr(n, out, info, alloc, err) : SC_OK;
+	return sc_gistar_finish(n, out, mean, sd, scale, undefined, fdr, info, alloc, err);
 }
 
 sc_status

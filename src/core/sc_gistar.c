@@ -130,6 +130,39 @@ sc_gistar_fdr(size_t n, sc_gistar_cell *out, sc_gistar_info *info, const sc_allo
 	return st;
 }
 
+/* one result from its centred sum over cnt cells (itself included) of n */
+bool
+sc_gistar_set(sc_gistar_cell *c, double sum, size_t cnt, size_t n, double sd)
+{
+	/* binary weights: Σw = Σw² = cnt (Ord & Getis 1995, eq. 14) */
+	double		dn = (double) n,
+				wi = (double) cnt,
+				denom = sd * sqrt((dn * wi - wi * wi) / (dn - 1.0));
+	bool		undefined = cnt >= n;	/* the whole set: 0/0 */
+
+	c->nneigh = cnt > UINT32_MAX ? UINT32_MAX : (uint32_t) cnt;
+	c->z = undefined ? NAN : sum / denom;
+	c->p = undefined ? NAN : sc_p_two_sided(c->z);
+	c->bin = (int8_t) sc_confidence_bin(c->z, c->p);
+	return undefined;
+}
+
+/* the summary in info (when given) and, with fdr, the FDR classes */
+sc_status
+sc_gistar_finish(size_t n, sc_gistar_cell *out, double mean, double sd, double scale,
+				 size_t undefined, bool fdr, sc_gistar_info *info, const sc_alloc *alloc,
+				 sc_err *err)
+{
+	if (info)
+	{
+		info->mean = mean / scale;
+		info->sd = sd / scale;
+		info->fdr_p[0] = info->fdr_p[1] = info->fdr_p[2] = -1.0;
+		info->undefined = undefined;
+	}
+	return fdr ? sc_gistar_fdr(n, out, info, alloc, err) : SC_OK;
+}
+
 sc_status
 sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		  double band, bool fdr, sc_gistar_cell *out, sc_gistar_info *info,
@@ -187,9 +220,7 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 		size_t		j,
 					cnt = 0;
 		double		d2,
-					sum = 0.0,
-					wi,
-					denom;
+					sum = 0.0;
 
 		sc_neigh_begin(&it, &bi, i, lim2);
 		while (sc_neigh_next(&it, &j, &d2))
@@ -199,34 +230,10 @@ sc_gistar(size_t n, const double *cx, const double *cy, const double *x,
 			if (interrupt && ++tick % SC_INTERRUPT_EVERY == 0)
 				interrupt();
 		}
-		/* binary weights: Σw = Σw² = cnt (Ord & Getis 1995, eq. 14) */
-		wi = (double) cnt;
-		denom = sd * sqrt((dn * wi - wi * wi) / (dn - 1.0));
-		out[i].nneigh = cnt > UINT32_MAX ? UINT32_MAX : (uint32_t) cnt;
-		if (cnt >= n)
-		{
-			/* the whole set: 0/0 */
-			out[i].z = NAN;
-			out[i].p = NAN;
-			undefined++;
-		}
-		else
-		{
-			out[i].z = sum / denom;
-			out[i].p = sc_p_two_sided(out[i].z);
-		}
-		out[i].bin = (int8_t) sc_confidence_bin(out[i].z, out[i].p);
+		undefined += sc_gistar_set(&out[i], sum, cnt, n, sd);
 	}
 	sc_band_index_free(&bi);
-
-	if (info)
-	{
-		info->mean = mean / scale;
-		info->sd = sd / scale;
-		info->fdr_p[0] = info->fdr_p[1] = info->fdr_p[2] = -1.0;
-		info->undefined = undefined;
-	}
-	return fdr ? sc_gistar_fdr(n, out, info, alloc, err) : SC_OK;
+	return sc_gistar_finish(n, out, mean, sd, scale, undefined, fdr, info, alloc, err);
 }
 
 /* smallest k with d2 <= lim2[k] (lim2 non-decreasing); nd when none */

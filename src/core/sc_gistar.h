@@ -76,4 +76,11 @@ sc_status	sc_fdr_bins(size_t n, const double *z, const double *p, int8_t *bin,
 sc_status	sc_gistar_fdr(size_t n, sc_gistar_cell *out, sc_gistar_info *info,
 						  const sc_alloc *alloc, sc_err *err);
 
+/* one result from its centred sum over cnt cells (itself included) of n; true when undefined */
+bool		sc_gistar_set(sc_gistar_cell *c, double sum, size_t cnt, size_t n, double sd);
+/* info's summary (when given) and, with fdr, the FDR classes */
+sc_status	sc_gistar_finish(size_t n, sc_gistar_cell *out, double mean, double sd, double scale,
+							 size_t undefined, bool fdr, sc_gistar_info *info,
+							 const sc_alloc *alloc, sc_err *err);
+
 #endif
