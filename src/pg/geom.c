@@ -19,6 +19,8 @@
 #include "nodes/execnodes.h"
 #include "parser/parsetree.h"
 #include "utils/fmgroids.h"
+#include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -140,29 +142,94 @@ sp_point_reader_init(FunctionCallInfo fcinfo, int argno, const char *fname, cons
 
 	if (r == NULL)
 	{
-		Oid			send;
-		bool		isvarlena;
+		Oid			geom_type = sp_fn_argtype(fcinfo, argno);
 
-		r = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SpPointReader));
-		r->geom_type = sp_fn_argtype(fcinfo, argno);
-		if (!OidIsValid(r->geom_type))
+		if (!OidIsValid(geom_type))
 			elog(ERROR, "%s: could not determine the type of %s", fname, argname);
-		/*
-		 * EWKB from PostGIS's ST_AsEWKB, else the type's binary send (also
-		 * EWKB): for areas, and for the clear error on anything else
-		 */
-		send = postgis_function(r->geom_type, "st_asewkb", r->geom_type);
-		if (!OidIsValid(send))
-			getTypeBinaryOutputInfo(r->geom_type, &send, &isvarlena);
-		fmgr_info_cxt(send, &r->send, fcinfo->flinfo->fn_mcxt);
-		r->fname = fname;
-		r->argname = argname;
-		r->peek = sp_point_peekers(r, fcinfo->flinfo->fn_mcxt);
+		r = sp_point_reader_for_type(geom_type, fcinfo->flinfo->fn_mcxt, fname, argname);
 		if (r->peek)
 			sp_point_column_type(fcinfo, argno, r);
 		fcinfo->flinfo->fn_extra = r;
 	}
 	return r;
+}
+
+SpPointReader *
+sp_point_reader_for_type(Oid geom_type, MemoryContext ctx, const char *fname, const char *argname)
+{
+	SpPointReader *r = MemoryContextAllocZero(ctx, sizeof(SpPointReader));
+	Oid			send;
+	bool		isvarlena;
+
+	r->geom_type = geom_type;
+	/*
+	 * EWKB from PostGIS's ST_AsEWKB, else the type's binary send (also
+	 * EWKB): for areas, and for the clear error on anything else
+	 */
+	send = postgis_function(r->geom_type, "st_asewkb", r->geom_type);
+	if (!OidIsValid(send))
+		getTypeBinaryOutputInfo(r->geom_type, &send, &isvarlena);
+	fmgr_info_cxt(send, &r->send, ctx);
+	r->fname = fname;
+	r->argname = argname;
+	r->peek = sp_point_peekers(r, ctx);
+	return r;
+}
+
+/*
+ * The points of geometry[] argument argno: *n of them (NULL elements and
+ * non-points are errors naming the element), all of one projected SRID.
+ */
+void
+sp_point_array(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
+			   int *n, double **x, double **y, int32 *srid, Datum **points)
+{
+	ArrayType  *arr;
+	Oid			elemtype;
+	Datum	   *elems;
+	bool	   *nulls;
+	int16		len;
+	bool		byval;
+	char		align;
+	SpPointReader *r;
+
+	sp_arg_not_null(fcinfo, argno, fname, argname);
+	elemtype = get_element_type(sp_fn_argtype(fcinfo, argno));
+	if (!OidIsValid(elemtype))
+		elog(ERROR, "%s: could not determine the element type of %s", fname, argname);
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						errmsg("%s: %s must be a one-dimensional array", fname, argname)));
+	get_typlenbyvalalign(elemtype, &len, &byval, &align);
+	deconstruct_array(arr, elemtype, len, byval, align, &elems, &nulls, n);
+	if (points)
+		*points = elems;
+	r = sp_point_reader_for_type(elemtype, CurrentMemoryContext, fname, argname);
+	*x = palloc_array(double, *n + 1);
+	*y = palloc_array(double, *n + 1);
+	*srid = 0;
+	for (int k = 0; k < *n; k++)
+	{
+		int32		s;
+
+		CHECK_FOR_INTERRUPTS();
+		if (nulls[k])
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: %s element %d is NULL", fname, argname, k + 1),
+							errhint("Leave out rows without a location.")));
+		sp_read_point(r, elems[k], &(*x)[k], &(*y)[k], &s);
+		if (k == 0)
+		{
+			*srid = s;
+			sp_require_projected(r, s, "distances");
+		}
+		else if (s != *srid)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s element %d has SRID %d, but element 1 has SRID %d",
+								   fname, argname, k + 1, s, *srid),
+							errhint("Transform every point to one projected SRID.")));
+	}
 }
 
 /* the point through its EWKB; also the clear error for anything else */

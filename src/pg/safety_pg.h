@@ -106,6 +106,13 @@ sp_point_reader(FunctionCallInfo fcinfo, int argno, const char *fname, const cha
 
 	return r ? r : sp_point_reader_init(fcinfo, argno, fname, argname);
 }
+/* a reader of points of type geom_type, not cached */
+SpPointReader *sp_point_reader_for_type(Oid geom_type, MemoryContext ctx, const char *fname,
+										const char *argname);
+/* the points of a geometry[] argument, one projected SRID; points (may be NULL) the elements */
+void		sp_point_array(FunctionCallInfo fcinfo, int argno, const char *fname,
+						   const char *argname, int *n, double **x, double **y, int32 *srid,
+						   Datum **points);
 /* x, y and SRID of a point, with clear errors for anything else */
 void		sp_read_point(SpPointReader *r, Datum geom, double *x, double *y, int32 *srid);
 /* error if srid is geographic (degrees), naming what needs metres */

@@ -1,0 +1,312 @@
+/*
+ * patrol.c — safety.patrol_cover, patrol_cover_curve and response_coverage:
+ * where to put k patrols so they reach the most risk within a distance,
+ * and what given posts reach (core: sc_patrol.c).
+ */
+#include "safety_pg.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+
+#include "sc_patrol.h"
+
+/* subgradient steps of the Lagrangian bound (it stops sooner once it meets the cover) */
+#define PATROL_BOUND_STEPS 200
+
+/* the inputs every function shares: demand points with values, sites, distance */
+typedef struct patrol_input
+{
+	int			nd;
+	double	   *dx,
+			   *dy,
+			   *w;
+	int			ns;
+	double	   *sx,
+			   *sy;
+	Datum	   *sites;			/* the site geometries, as given */
+	double		distance;
+} patrol_input;
+
+static double *
+value_array(FunctionCallInfo fcinfo, int argno, int expect, const char *fname, const char *argname)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	double	   *w;
+
+	sp_arg_not_null(fcinfo, argno, fname, argname);
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						errmsg("%s: %s must be a one-dimensional array", fname, argname)));
+	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &nulls, &n);
+	if (n != expect)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						errmsg("%s: %s has %d elements, but demand has %d", fname, argname, n, expect),
+						errhint("Give one value per demand point, e.g. array_agg(expected ORDER BY cell_id) beside array_agg(ST_Centroid(geom) ORDER BY cell_id).")));
+	w = palloc_array(double, n + 1);
+	for (int k = 0; k < n; k++)
+	{
+		if (nulls[k])
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: %s element %d is NULL", fname, argname, k + 1),
+							errhint("Use coalesce(value, 0) for demand points without risk.")));
+		w[k] = DatumGetFloat8(elems[k]);
+		if (!(w[k] >= 0) || isinf(w[k]))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s element %d is %g, but values must be finite and >= 0",
+								   fname, argname, k + 1, w[k]),
+							errhint("Give risks, counts or forecasts: non-negative amounts to cover.")));
+	}
+	return w;
+}
+
+/*
+ * demand (argument 0), value (1), distance (dist_arg); the sites of
+ * argument site_arg, or the demand points themselves when it is NULL
+ */
+static void
+patrol_read(FunctionCallInfo fcinfo, int dist_arg, int site_arg, const char *site_name,
+			const char *fname, patrol_input *in)
+{
+	int32		dsrid,
+				ssrid;
+	Datum	   *dpoints;
+
+	sp_point_array(fcinfo, 0, fname, "demand", &in->nd, &in->dx, &in->dy, &dsrid, &dpoints);
+	if (in->nd == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: demand must not be empty", fname),
+						errhint("Give the points to cover, e.g. the centres of the forecast's cells.")));
+	in->w = value_array(fcinfo, 1, in->nd, fname, "value");
+	in->distance = sp_arg_float(fcinfo, dist_arg, fname, "distance");
+	if (!(in->distance >= 0) || isinf(in->distance))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: distance must be a finite number >= 0, not %g", fname, in->distance),
+						errhint("Give the reach of a patrol or post in the units of the points' SRID, e.g. 800 for 800 m.")));
+	if (PG_ARGISNULL(site_arg))
+	{
+		in->ns = in->nd;
+		in->sx = in->dx;
+		in->sy = in->dy;
+		in->sites = dpoints;
+		return;
+	}
+	sp_point_array(fcinfo, site_arg, fname, site_name, &in->ns, &in->sx, &in->sy, &ssrid, &in->sites);
+	if (in->ns == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must not be empty", fname, site_name),
+						errhint("Leave %s out to use the demand points as sites.", site_name)));
+	if (ssrid != dsrid)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s have SRID %d, but demand has SRID %d", fname, site_name, ssrid, dsrid),
+						errhint("Transform both to one projected SRID.")));
+}
+
+static void
+patrol_build(const patrol_input *in, const char *fname, sc_cover *c)
+{
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+	sc_status	st;
+
+	st = sc_cover_build((size_t) in->nd, in->dx, in->dy, in->w, (size_t) in->ns, in->sx, in->sy,
+						in->distance, SIZE_MAX / 16, &alloc, &err, c);
+	if (st != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ENOMEM ? "Use a shorter distance or fewer candidate sites." : NULL);
+}
+
+static int
+patrol_k(FunctionCallInfo fcinfo, int argno, const patrol_input *in, const char *fname, const char *argname)
+{
+	int			k;
+
+	sp_arg_not_null(fcinfo, argno, fname, argname);
+	k = PG_GETARG_INT32(argno);
+	if (k < 1 || k > in->ns)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be between 1 and the number of candidate sites (%d), not %d",
+							   fname, argname, in->ns, k),
+						errhint("Choose fewer sites, or give more candidates.")));
+	return k;
+}
+
+static bool
+patrol_improve(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	sp_arg_not_null(fcinfo, argno, fname, "improve");
+	return PG_GETARG_BOOL(argno);
+}
+
+static void
+raise_core(sc_status st, const sc_err *err, const char *fname)
+{
+	if (st != SC_OK)
+		sp_raise(st, err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+}
+
+/*
+ * patrol_cover(demand geometry[], value float8[], k int, distance float8,
+ * sites geometry[] DEFAULT NULL, improve bool DEFAULT true)
+ *   -> (rank, site, geom, gain, covered, share, bound)
+ */
+PG_FUNCTION_INFO_V1(safety_patrol_cover);
+Datum
+safety_patrol_cover(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.patrol_cover";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	patrol_input in;
+	sc_cover	c;
+	sc_err		err;
+	int			k,
+				swaps = 0;
+	uint32_t   *sites;
+	double	   *gain,
+			   *covered,
+			   *bound,
+				total,
+				cum = 0;
+
+	patrol_read(fcinfo, 3, 4, "sites", fname, &in);
+	k = patrol_k(fcinfo, 2, &in, fname, "k");
+	patrol_build(&in, fname, &c);
+	sites = palloc_array(uint32_t, k);
+	gain = palloc_array(double, k);
+	covered = palloc_array(double, k);
+	bound = palloc_array(double, k);
+	raise_core(sc_cover_greedy(&c, (size_t) k, sites, gain, covered, bound, &err), &err, fname);
+	raise_core(sc_cover_plan(&c, (size_t) k, patrol_improve(fcinfo, 5, fname), PATROL_BOUND_STEPS,
+							 sites, gain, &covered[k - 1], &bound[k - 1], &swaps, &err), &err, fname);
+	total = c.total;
+	sc_cover_free(&c);
+	InitMaterializedSRF(fcinfo, 0);
+	for (int r = 0; r < k; r++)
+	{
+		Datum		values[7];
+		bool		nulls[7] = {false};
+
+		cum += gain[r];
+		values[0] = Int32GetDatum(r + 1);
+		values[1] = Int32GetDatum((int32) sites[r] + 1);
+		values[2] = in.sites[sites[r]];
+		values[3] = Float8GetDatum(gain[r]);
+		values[4] = Float8GetDatum(cum);
+		values[5] = Float8GetDatum(total > 0 ? cum / total : 0);
+		values[6] = Float8GetDatum(bound[k - 1] > covered[k - 1] ? bound[k - 1] : covered[k - 1]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * patrol_cover_curve(demand geometry[], value float8[], k_max int,
+ * distance float8, sites geometry[] DEFAULT NULL, improve bool DEFAULT true)
+ *   -> (k, covered, share, greedy, bound, gap)
+ */
+PG_FUNCTION_INFO_V1(safety_patrol_cover_curve);
+Datum
+safety_patrol_cover_curve(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.patrol_cover_curve";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	patrol_input in;
+	sc_cover	c;
+	sc_err		err;
+	int			kmax;
+	bool		improve;
+	uint32_t   *sites,
+			   *set;
+	double	   *gain,
+			   *covered,
+			   *bound,
+			   *gn;
+
+	patrol_read(fcinfo, 3, 4, "sites", fname, &in);
+	kmax = patrol_k(fcinfo, 2, &in, fname, "k_max");
+	improve = patrol_improve(fcinfo, 5, fname);
+	patrol_build(&in, fname, &c);
+	sites = palloc_array(uint32_t, kmax);
+	set = palloc_array(uint32_t, kmax);
+	gain = palloc_array(double, kmax);
+	gn = palloc_array(double, kmax);
+	covered = palloc_array(double, kmax);
+	bound = palloc_array(double, kmax);
+	raise_core(sc_cover_greedy(&c, (size_t) kmax, sites, gain, covered, bound, &err), &err, fname);
+	InitMaterializedSRF(fcinfo, 0);
+	for (int k = 1; k <= kmax; k++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false};
+		double		f = covered[k - 1],
+					b = bound[k - 1];
+		int			swaps;
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(set, sites, k * sizeof(uint32_t));
+		memcpy(gn, gain, k * sizeof(double));
+		raise_core(sc_cover_plan(&c, (size_t) k, improve, PATROL_BOUND_STEPS, set, gn, &f, &b, &swaps, &err),
+				   &err, fname);
+		values[0] = Int32GetDatum(k);
+		values[1] = Float8GetDatum(f);
+		values[2] = Float8GetDatum(c.total > 0 ? f / c.total : 0);
+		values[3] = Float8GetDatum(covered[k - 1]);
+		values[4] = Float8GetDatum(b);
+		values[5] = Float8GetDatum(b > 0 ? (b - f) / b : 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	sc_cover_free(&c);
+	return (Datum) 0;
+}
+
+/*
+ * response_coverage(demand geometry[], value float8[], posts geometry[],
+ * distance float8) -> (demand, value, post, distance, covered)
+ */
+PG_FUNCTION_INFO_V1(safety_response_coverage);
+Datum
+safety_response_coverage(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.response_coverage";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	patrol_input in;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+	int64_t    *post;
+	double	   *dist;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: posts must not be NULL", fname),
+						errhint("Give the posts' points, e.g. (SELECT array_agg(geom) FROM stations).")));
+	patrol_read(fcinfo, 3, 2, "posts", fname, &in);
+	post = palloc_array(int64_t, in.nd);
+	dist = palloc_array(double, in.nd);
+	raise_core(sc_nearest_within((size_t) in.nd, in.dx, in.dy, (size_t) in.ns, in.sx, in.sy,
+								 in.distance, post, dist, &alloc, &err), &err, fname);
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < in.nd; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = Float8GetDatum(in.w[i]);
+		values[2] = Int32GetDatum((int32) post[i] + 1);
+		nulls[2] = post[i] < 0;
+		values[3] = Float8GetDatum(dist[i]);
+		nulls[3] = post[i] < 0;
+		values[4] = BoolGetDatum(post[i] >= 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
