@@ -113,6 +113,18 @@ SELECT b.* FROM sp_in, safety.backtest(e, 500, '2018-06-01', '2018-06-15', model
 SELECT b.* FROM sp_in, safety.backtest_summary(e, 500, '2018-06-01', '2018-06-15', models => '{naive,counts 28 days}', coverages => '{0.05}') b;
 SELECT b.* FROM sp_in, safety.calibrate(e, 500, '2018-06-01', '2018-06-15', models => '{default,naive}', coverages => '{0.05}') b;
 
+-- patrol planning
+SELECT p.* FROM safety.patrol_cover((SELECT pg_catalog.array_agg(geom) FROM sp_inc),
+	(SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc), 3, 500) p;
+SELECT p.* FROM safety.patrol_cover((SELECT pg_catalog.array_agg(geom) FROM sp_inc),
+	(SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc), 2, 500,
+	(SELECT pg_catalog.array_agg(geom) FROM (SELECT geom FROM sp_inc LIMIT 20) s), improve => false) p;
+SELECT c.* FROM safety.patrol_cover_curve((SELECT pg_catalog.array_agg(geom) FROM sp_inc),
+	(SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc), 3, 500) c;
+SELECT r.* FROM safety.response_coverage((SELECT pg_catalog.array_agg(geom) FROM sp_inc),
+	(SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc),
+	(SELECT pg_catalog.array_agg(geom) FROM (SELECT geom FROM sp_inc LIMIT 3) s), 500) r LIMIT 5;
+
 -- tiers
 SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
 SELECT safety.seasonal_p(5, 2), safety.seasonal_tier(5, 2, 0.1), safety.tier_from_gi(3), safety.tier_from_gi(2::pg_catalog.int2);
