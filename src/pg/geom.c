@@ -28,12 +28,8 @@
 
 #include "sc_ewkb.h"
 
-/*
- * a one-argument function, taking arg_type, of the schema of geom_type
- * (PostGIS's), or InvalidOid
- */
-static Oid
-postgis_function(Oid geom_type, const char *name, Oid arg_type)
+Oid
+sp_postgis_function(Oid geom_type, const char *name, Oid arg_type)
 {
 	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(geom_type));
 	char	   *nsp;
@@ -54,9 +50,9 @@ postgis_function(Oid geom_type, const char *name, Oid arg_type)
 static bool
 sp_point_peekers(SpPointReader *r, MemoryContext ctx)
 {
-	Oid			x = postgis_function(r->geom_type, "st_x", r->geom_type),
-				y = postgis_function(r->geom_type, "st_y", r->geom_type),
-				srid = postgis_function(r->geom_type, "st_srid", r->geom_type);
+	Oid			x = sp_postgis_function(r->geom_type, "st_x", r->geom_type),
+				y = sp_postgis_function(r->geom_type, "st_y", r->geom_type),
+				srid = sp_postgis_function(r->geom_type, "st_srid", r->geom_type);
 
 	if (!OidIsValid(x) || !OidIsValid(y) || !OidIsValid(srid))
 		return false;
@@ -117,8 +113,8 @@ sp_point_column_type(FunctionCallInfo fcinfo, int argno, SpPointReader *r)
 	get_atttypetypmodcoll(rte->relid, var->varattnosyn, &atttype, &atttypmod, &attcoll);
 	if (atttype != var->vartype || atttypmod != var->vartypmod)
 		return;
-	type_fn = postgis_function(r->geom_type, "postgis_typmod_type", INT4OID);
-	srid_fn = postgis_function(r->geom_type, "postgis_typmod_srid", INT4OID);
+	type_fn = sp_postgis_function(r->geom_type, "postgis_typmod_type", INT4OID);
+	srid_fn = sp_postgis_function(r->geom_type, "postgis_typmod_srid", INT4OID);
 	if (!OidIsValid(type_fn) || !OidIsValid(srid_fn))
 		return;
 	type = TextDatumGetCString(OidFunctionCall1(type_fn, Int32GetDatum(atttypmod)));
@@ -151,7 +147,7 @@ sp_point_reader_init(FunctionCallInfo fcinfo, int argno, const char *fname, cons
 		 * EWKB from PostGIS's ST_AsEWKB, else the type's binary send (also
 		 * EWKB): for areas, and for the clear error on anything else
 		 */
-		send = postgis_function(r->geom_type, "st_asewkb", r->geom_type);
+		send = sp_postgis_function(r->geom_type, "st_asewkb", r->geom_type);
 		if (!OidIsValid(send))
 			getTypeBinaryOutputInfo(r->geom_type, &send, &isvarlena);
 		fmgr_info_cxt(send, &r->send, fcinfo->flinfo->fn_mcxt);
