@@ -34,7 +34,7 @@ sp_arg_weights(FunctionCallInfo fcinfo, int argno, const char *fname)
 		return SP_WEIGHTS_KNN;
 	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("%s: weights must be 'queen', 'rook', 'distance' or 'knn', not '%s'", fname, w),
-					errhint("'queen' and 'rook': areas sharing a boundary point / segment; "
+					errhint("'queen': areas sharing a boundary vertex; 'rook': sharing two (an edge); "
 							"'distance': centroids within distance; 'knn': the k nearest centroids.")));
 	pg_unreachable();
 }
@@ -64,7 +64,7 @@ sp_arg_alpha(FunctionCallInfo fcinfo, int argno, const char *fname)
 	if (!(alpha > 0 && alpha <= 1))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: alpha must be in (0, 1], not %g", fname, alpha),
-						errhint("0.05 (the default) keeps the quadrant of areas with p <= 0.05; 1 keeps every quadrant.")));
+						errhint("0.05 (the default) keeps the quadrant of areas with p < 0.05; 1 keeps every quadrant.")));
 	return alpha;
 }
 
@@ -136,6 +136,7 @@ check_ids(const Datum *ids, const bool *nulls, int n, SpAreas *a, const char *fn
 typedef struct AreaReader
 {
 	FmgrInfo	asewkb;
+	FmgrInfo	is_empty;
 	FmgrInfo	valid_reason;
 	FmgrInfo	centroid;
 } AreaReader;
@@ -190,10 +191,14 @@ read_area(AreaReader *r, Datum geom, int k, SpAreas *a, bool with_centroid, cons
 						errmsg("%s: geom[%d] (area_id %lld) has SRID %d but geom[1] has SRID %d",
 							   fname, k + 1, id, srid, a->srid),
 						errhint("Transform every area to one SRID, e.g. ST_Transform(geom, %d).", a->srid)));
+	if (DatumGetBool(FunctionCall1(&r->is_empty, geom)))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: geom[%d] (area_id %lld) is empty", fname, k + 1, id),
+						errhint("Leave out areas without a boundary (WHERE NOT ST_IsEmpty(geom)).")));
 	if (sc_area_from_ewkb(bytes, len, &a->shape[k], &alloc, &err) != SC_OK)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: geom[%d] (area_id %lld): %s", fname, k + 1, id, err.msg),
-						errhint("Leave out areas without a boundary (WHERE NOT ST_IsEmpty(geom)).")));
+						errmsg("%s: geom[%d] (area_id %lld) cannot be read as a polygon: %s", fname, k + 1, id, err.msg),
+						errhint("Repair it first, e.g. ST_MakeValid(geom), and check the result.")));
 	pfree(wkb);
 	reason = TextDatumGetCString(FunctionCall1(&r->valid_reason, geom));
 	if (strncmp(reason, "Valid Geometry", 14) != 0)
@@ -258,6 +263,7 @@ sp_read_areas(FunctionCallInfo fcinfo, bool with_centroids, SpAreas *a, const ch
 	}
 
 	lookup(&r.asewkb, geomtype, "st_asewkb");
+	lookup(&r.is_empty, geomtype, "st_isempty");
 	lookup(&r.valid_reason, geomtype, "st_isvalidreason");
 	if (with_centroids)
 	{
