@@ -29,6 +29,19 @@ notice_islands(const sc_nb *nb, const char *fname, const char *effect)
 				 errhint("Use weights 'knn', or a larger distance, to give every area neighbours.")));
 }
 
+/*
+ * A NULL array is no input (as a NULL collection elsewhere): no rows,
+ * whatever the other arguments, as for a STRICT function
+ */
+static bool
+null_areas(FunctionCallInfo fcinfo)
+{
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1) && !PG_ARGISNULL(2))
+		return false;
+	InitMaterializedSRF(fcinfo, 0);
+	return true;
+}
+
 static void
 check_enough(int n, const char *fname, const char *stat)
 {
@@ -63,22 +76,25 @@ safety_gi_star_areas(PG_FUNCTION_ARGS)
 	const char *fname = "safety.gi_star_areas";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
-	SpWeights	w = sp_arg_weights(fcinfo, 3, fname);
+	SpWeights	w;
 	bool		has_distance;
-	double		distance = opt_float(fcinfo, 4, &has_distance);
-	bool		fdr = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
-	int32		k = opt_int(fcinfo, 6, fname, "k");
+	double		distance;
+	bool		fdr;
+	int32		k;
 	SpAreas		a;
 	sc_nb		nb;
 	sc_gistar_cell *out;
 	sc_err		err;
 	sc_status	st;
 
-	if (!sp_read_areas(fcinfo, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN, &a, fname))
-	{
-		InitMaterializedSRF(fcinfo, 0);
+	if (null_areas(fcinfo))
 		return (Datum) 0;
-	}
+	w = sp_arg_weights(fcinfo, 3, fname);
+	distance = opt_float(fcinfo, 4, &has_distance);
+	fdr = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
+	k = opt_int(fcinfo, 6, fname, "k");
+
+	sp_read_areas(fcinfo, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN, &a, fname);
 	check_enough(a.n, fname, "Gi*");
 	sp_area_neighbours(&a, w, distance, has_distance, k, &nb, fname);
 	notice_islands(&nb, fname, "Gi* of an area without neighbours compares its own value alone with the mean.");
@@ -158,24 +174,27 @@ safety_local_moran_areas(PG_FUNCTION_ARGS)
 {
 	const char *fname = "safety.local_moran_areas";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	SpWeights	w = sp_arg_weights(fcinfo, 3, fname);
+	SpWeights	w;
 	bool		has_distance;
-	double		distance = opt_float(fcinfo, 4, &has_distance);
-	int32		k = opt_int(fcinfo, 5, fname, "k");
-	int32		perms = sp_arg_permutations(fcinfo, 6, fname);
+	double		distance;
+	int32		k;
+	int32		perms;
 	int64		seed;
-	double		alpha = sp_arg_alpha(fcinfo, 8, fname);
+	double		alpha;
 	SpAreas		a;
 	sc_nb		nb;
 	sc_lmoran_cell *out;
 
+	if (null_areas(fcinfo))
+		return (Datum) 0;
+	w = sp_arg_weights(fcinfo, 3, fname);
+	distance = opt_float(fcinfo, 4, &has_distance);
+	k = opt_int(fcinfo, 5, fname, "k");
+	perms = sp_arg_permutations(fcinfo, 6, fname);
+	alpha = sp_arg_alpha(fcinfo, 8, fname);
 	sp_arg_not_null(fcinfo, 7, fname, "seed");
 	seed = PG_GETARG_INT64(7);
-	if (!sp_read_areas(fcinfo, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN, &a, fname))
-	{
-		InitMaterializedSRF(fcinfo, 0);
-		return (Datum) 0;
-	}
+	sp_read_areas(fcinfo, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN, &a, fname);
 	check_enough(a.n, fname, "Local Moran's I");
 	sp_area_neighbours(&a, w, distance, has_distance, k, &nb, fname);
 	notice_islands(&nb, fname, "An area without neighbours has I = 0 and no z, p or quadrant.");
