@@ -38,3 +38,13 @@ CREATE FUNCTION @extschema@.local_moran(g @extschema@.grid, distance pg_catalog.
 	LANGUAGE C STABLE PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION @extschema@.local_moran(@extschema@.grid, pg_catalog.float8, pg_catalog.int4, pg_catalog.int8, pg_catalog.float8) IS
 	'Local Moran''s I over the cells of a grid (gi_star''s default analysis set: cells within the band of a cell with events), neighbours the other cells whose centres are within distance, row-standardised: I (ii), z, pseudo p and quadrant HH/LL/HL/LH when p < alpha';
+
+CREATE FUNCTION @extschema@.area_counts(e @extschema@.events, area_id pg_catalog.int8[],
+	geom geometry[], population pg_catalog.float8[] DEFAULT NULL)
+	RETURNS TABLE (area_id pg_catalog.int8, events pg_catalog.int8, weight pg_catalog.float8,
+		area_km2 pg_catalog.float8, per_km2 pg_catalog.float8, population pg_catalog.float8,
+		per_1000 pg_catalog.float8)
+	AS 'MODULE_PATHNAME', 'safety_area_counts'
+	LANGUAGE C STABLE PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.area_counts(@extschema@.events, pg_catalog.int8[], geometry[], pg_catalog.float8[]) IS
+	'The events counted into areas: per area the events, their weight sum, the area in km2 (metre SRIDs), events per km2 and per 1,000 population, and a row with area_id NULL for the events outside every area; an event goes to the lowest area_id among the areas it intersects (ST_Intersects, boundaries included)';

@@ -94,7 +94,8 @@ safety_gi_star_areas(PG_FUNCTION_ARGS)
 	fdr = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
 	k = opt_int(fcinfo, 6, fname, "k");
 
-	sp_read_areas(fcinfo, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN, &a, fname);
+	sp_read_areas(fcinfo, &(SpAreaArgs) {0, 2, "value", false, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN},
+				  &a, fname);
 	check_enough(a.n, fname, "Gi*");
 	sp_area_neighbours(&a, w, distance, has_distance, k, &nb, fname);
 	notice_islands(&nb, fname, "Gi* of an area without neighbours compares its own value alone with the mean.");
@@ -194,7 +195,8 @@ safety_local_moran_areas(PG_FUNCTION_ARGS)
 	alpha = sp_arg_alpha(fcinfo, 8, fname);
 	sp_arg_not_null(fcinfo, 7, fname, "seed");
 	seed = PG_GETARG_INT64(7);
-	sp_read_areas(fcinfo, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN, &a, fname);
+	sp_read_areas(fcinfo, &(SpAreaArgs) {0, 2, "value", false, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN},
+				  &a, fname);
 	check_enough(a.n, fname, "Local Moran's I");
 	sp_area_neighbours(&a, w, distance, has_distance, k, &nb, fname);
 	notice_islands(&nb, fname, "An area without neighbours has I = 0 and no z, p or quadrant.");

@@ -218,54 +218,62 @@ read_area(AreaReader *r, Datum geom, int k, SpAreas *a, bool with_centroid, cons
 	}
 }
 
-bool
-sp_read_areas(FunctionCallInfo fcinfo, bool with_centroids, SpAreas *a, const char *fname)
+void
+sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const char *fname)
 {
 	Datum	   *ids,
 			   *geoms,
-			   *values;
+			   *values = NULL;
 	bool	   *idnull,
 			   *geomnull,
-			   *valnull;
+			   *valnull = NULL;
 	Oid			idtype,
 				geomtype,
 				valtype;
 	int			n,
 				ng,
 				nv;
+	bool		has_values = !PG_ARGISNULL(args->value_arg);
 	AreaReader	r;
 
 	memset(a, 0, sizeof(*a));
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		return false;
-	n = arg_array(fcinfo, 0, &idtype, &ids, &idnull, fname, "area_id");
-	ng = arg_array(fcinfo, 1, &geomtype, &geoms, &geomnull, fname, "geom");
-	nv = arg_array(fcinfo, 2, &valtype, &values, &valnull, fname, "value");
+	n = arg_array(fcinfo, args->id_arg, &idtype, &ids, &idnull, fname, "area_id");
+	ng = arg_array(fcinfo, args->id_arg + 1, &geomtype, &geoms, &geomnull, fname, "geom");
+	nv = has_values ? arg_array(fcinfo, args->value_arg, &valtype, &values, &valnull, fname, args->value_name) : n;
 	if (n != ng || n != nv)
 		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-						errmsg("%s: area_id, geom and value must have the same length, not %d, %d and %d",
-							   fname, n, ng, nv),
+						errmsg("%s: area_id, geom and %s must have the same length, not %d, %d and %d",
+							   fname, args->value_name, n, ng, nv),
 						errhint("Build the three arrays from the same rows, each with the same ORDER BY.")));
-	sp_check_memory(fname, (Size) n * (sizeof(int64) + sizeof(double) * 3 + sizeof(sc_area)),
+	sp_check_memory(fname, (Size) n * (sizeof(int64) + sizeof(double) * 3 + sizeof(bool) + sizeof(sc_area)),
 					psprintf("%d areas", n), "Analyse fewer areas at once.");
 	a->n = n;
 	a->id = palloc_extended(Max(n, 1) * sizeof(int64), MCXT_ALLOC_HUGE);
-	a->value = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	a->value = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	a->shape = palloc_extended(Max(n, 1) * sizeof(sc_area), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	if (args->value_nulls_ok)
+		a->value_null = palloc_extended(Max(n, 1) * sizeof(bool), MCXT_ALLOC_HUGE);
+	a->geom = geoms;
 	check_ids(ids, idnull, n, a, fname);
 	for (int k = 0; k < n; k++)
 	{
-		if (valnull[k])
+		bool		isnull = !has_values || valnull[k];
+
+		if (isnull && !args->value_nulls_ok)
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-							errmsg("%s: value[%d] (area_id %lld) is NULL", fname, k + 1, (long long) a->id[k]),
+							errmsg("%s: %s[%d] (area_id %lld) is NULL", fname, args->value_name, k + 1,
+								   (long long) a->id[k]),
 							errhint("Give every area a value, e.g. coalesce(count, 0).")));
-		a->value[k] = DatumGetFloat8(values[k]);
+		if (a->value_null)
+			a->value_null[k] = isnull;
+		if (!isnull)
+			a->value[k] = DatumGetFloat8(values[k]);
 	}
 
 	lookup(&r.asewkb, geomtype, "st_asewkb");
 	lookup(&r.is_empty, geomtype, "st_isempty");
 	lookup(&r.valid_reason, geomtype, "st_isvalidreason");
-	if (with_centroids)
+	if (args->with_centroids)
 	{
 		lookup(&r.centroid, geomtype, "st_centroid");
 		a->cx = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
@@ -278,14 +286,13 @@ sp_read_areas(FunctionCallInfo fcinfo, bool with_centroids, SpAreas *a, const ch
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 							errmsg("%s: geom[%d] (area_id %lld) is NULL", fname, k + 1, (long long) a->id[k]),
 							errhint("Give every area its boundary polygon, or leave the area out.")));
-		read_area(&r, geoms[k], k, a, with_centroids, fname);
+		read_area(&r, geoms[k], k, a, args->with_centroids, fname);
 	}
-	if (with_centroids && n > 0 && sp_srid_is_geographic(a->srid))
+	if (args->with_centroids && n > 0 && sp_srid_is_geographic(a->srid))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: geom has geographic SRID %d (degrees), but distance and knn weights need projected units",
 							   fname, a->srid),
 						errhint("Project the areas first, e.g. ST_Transform(geom, safety.utm_srid(geom)), or use weights 'queen' or 'rook'.")));
-	return true;
 }
 
 /*

@@ -25,7 +25,9 @@ typedef struct SpAreas
 	int			n;
 	int64	   *id;
 	double	   *value;
+	bool	   *value_null;		/* per value, when NULLs are allowed; else NULL */
 	sc_area    *shape;			/* boundaries, read through ST_AsEWKB */
+	Datum	   *geom;			/* the geometries as given */
 	double	   *cx;				/* centroids (ST_Centroid); only for distance and knn */
 	double	   *cy;
 	int32		srid;
@@ -34,13 +36,24 @@ typedef struct SpAreas
 /* weights argument argno: 'queen' (also for NULL), 'rook', 'distance' or 'knn' */
 SpWeights	sp_arg_weights(FunctionCallInfo fcinfo, int argno, const char *fname);
 
+/* where an areas function has its arrays, and what it allows */
+typedef struct SpAreaArgs
+{
+	int			id_arg;			/* area_id bigint[]; geom geometry[] follows */
+	int			value_arg;		/* float8[] */
+	const char *value_name;		/* "value", "population" */
+	bool		value_nulls_ok; /* NULL elements (and a NULL array) allowed */
+	bool		with_centroids;
+} SpAreaArgs;
+
 /*
- * Arguments 0..2 (area_id bigint[], geom geometry[], value float8[]) read
- * and checked: same lengths, no NULL or duplicate id, every geom a valid,
- * non-empty polygon or multipolygon of one SRID, no NULL value.  Centroids
- * when with_centroids.  False (nothing read) when an array is NULL.
+ * The arrays (area_id bigint[], geom geometry[], value float8[]) read and
+ * checked: same lengths, no NULL or duplicate id, every geom a valid,
+ * non-empty polygon or multipolygon of one SRID, no NULL value unless
+ * allowed.  Centroids when asked.  The caller has made sure that area_id
+ * and geom (and value, unless NULLs are allowed) are not NULL.
  */
-bool		sp_read_areas(FunctionCallInfo fcinfo, bool with_centroids, SpAreas *a,
+void		sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a,
 						  const char *fname);
 
 /*

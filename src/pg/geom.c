@@ -28,18 +28,32 @@
 
 #include "sc_ewkb.h"
 
-Oid
-sp_postgis_function(Oid geom_type, const char *name, Oid arg_type)
+/* a function of PostGIS's schema (that of geom_type) by name and argument types */
+static Oid
+postgis_function_n(Oid geom_type, const char *name, int nargs, const Oid *argtypes)
 {
 	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(geom_type));
 	char	   *nsp;
-	Oid			argtypes[1] = {arg_type};
 
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for type %u", geom_type);
 	nsp = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
 	ReleaseSysCache(tup);
-	return LookupFuncName(list_make2(makeString(nsp), makeString(pstrdup(name))), 1, argtypes, true);
+	return LookupFuncName(list_make2(makeString(nsp), makeString(pstrdup(name))), nargs, argtypes, true);
+}
+
+Oid
+sp_postgis_function(Oid geom_type, const char *name, Oid arg_type)
+{
+	return postgis_function_n(geom_type, name, 1, &arg_type);
+}
+
+Oid
+sp_postgis_function2(Oid geom_type, const char *name, Oid arg1, Oid arg2)
+{
+	Oid			argtypes[2] = {arg1, arg2};
+
+	return postgis_function_n(geom_type, name, 2, argtypes);
 }
 
 /*

@@ -145,6 +145,33 @@ SELECT a.i, a.j, a.value, a.neighbors, round(a.ii::numeric, 6) AS ii,
        abs(a.ii - (a.value - s.xbar) / s.m2 * (l.lag - s.xbar)) < 1e-10 AS ii_as_sql, a.quadrant
 FROM lmg a JOIN l USING (cell_id), s ORDER BY a.value DESC, a.cell_id;
 
+-- 5. Events counted into areas: equal to a plain PostGIS join (each event
+-- to the lowest area_id it intersects; the rest in the row area_id NULL)
+CREATE TEMP TABLE ve AS SELECT safety.events_agg(geom, occurred_at, id) AS e FROM vancouver WHERE geom IS NOT NULL;
+CREATE TEMP TABLE ac AS SELECT r.* FROM ve, arr,
+	safety.area_counts(e, ids, geoms, (SELECT array_agg(1000 * area_id::float8 ORDER BY area_id) FROM av)) r;
+WITH j AS (SELECT v.id, min(a.area_id) AS area_id FROM vancouver v
+           LEFT JOIN vancouver_areas a ON ST_Intersects(a.geom, v.geom)
+           WHERE v.geom IS NOT NULL GROUP BY v.id),
+c AS (SELECT area_id, count(*) AS events FROM j GROUP BY 1)
+SELECT count(*) AS rows, count(*) FILTER (WHERE ac.events = c.events AND ac.weight = c.events) AS as_postgis_join,
+       sum(ac.events) AS events, (SELECT count(*) FROM vancouver WHERE geom IS NOT NULL) AS located
+FROM ac FULL JOIN c ON coalesce(ac.area_id, -1) = coalesce(c.area_id, -1);
+SELECT bool_and(abs(ac.area_km2 - ST_Area(a.geom) / 1e6) < 1e-9 AND ac.per_km2 = ac.events / ac.area_km2
+                AND ac.per_1000 = ac.events / ac.population * 1000) AS rates
+FROM ac JOIN vancouver_areas a USING (area_id);
+SELECT area_id, events, round(area_km2::numeric, 3) AS km2, round(per_km2::numeric, 1) AS per_km2, population,
+       round(per_1000::numeric, 3) AS per_1000
+FROM ac ORDER BY area_id NULLS LAST LIMIT 3;
+SELECT * FROM ac WHERE area_id IS NULL;
+-- the boundary rule: a point on the edge two squares share, in both
+-- (overlap) or on the outer boundary goes to the lowest area_id; weights summed
+SELECT r.* FROM safety.area_counts(
+	(SELECT safety.events_agg(ST_SetSRID(ST_MakePoint(x, y), 32610), '2020-01-01'::timestamptz, NULL::bigint, w)
+	 FROM (VALUES (10, 5, 1), (5, 5, 2), (15, 5, 4), (0, 3, 8), (25, 5, 16), (12, 12, 32)) v(x, y, w)),
+	'{7,3,5}', ARRAY['SRID=32610;POLYGON((10 0,20 0,20 10,10 10,10 0))', 'SRID=32610;POLYGON((0 0,10 0,10 10,0 10,0 0))',
+	                 'SRID=32610;POLYGON((12 2,18 2,18 8,12 8,12 2))']::geometry[], '{100,0,NULL}') r;
+
 -- 4. Bad input: each a clear error naming the argument
 \set VERBOSITY default
 -- arrays of different lengths, more than one dimension
@@ -184,7 +211,13 @@ SELECT * FROM safety.local_moran_areas((SELECT ids FROM arr), (SELECT geoms FROM
 SELECT count(*) FROM g500, safety.local_moran(g, NULL);
 SELECT count(*) FROM g500, safety.local_moran(g, 400);
 SELECT count(*) FROM g500, safety.local_moran(g, 1100, permutations => -1);
+-- area_counts: SRIDs, population
+SELECT * FROM ve, arr, safety.area_counts(e, ids, (SELECT array_agg(ST_Transform(g, 26910) ORDER BY n) FROM unnest(geoms) WITH ORDINALITY u(g, n)));
+SELECT * FROM ve, arr, safety.area_counts(e, ids, geoms, '{1,2}');
+SELECT * FROM ve, arr, safety.area_counts(e, ids, geoms, array_fill(-1::float8, ARRAY[22]));
+SELECT * FROM ve, safety.area_counts(e, '{1,1}', ARRAY['SRID=32610;POLYGON((0 0,1 0,1 1,0 0))', 'SRID=32610;POLYGON((0 0,1 0,1 1,0 0))']::geometry[]);
 -- NULL arrays or grid: no input, no rows
 SELECT count(*) FROM safety.gi_star_areas(NULL, NULL, NULL);
 SELECT count(*) FROM safety.local_moran_areas('{1}', NULL, '{1}');
 SELECT count(*) FROM safety.local_moran(NULL, 1100);
+SELECT count(*) FROM safety.area_counts(NULL, '{1}', NULL);

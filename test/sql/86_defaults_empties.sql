@@ -45,6 +45,8 @@ INSERT INTO nulls VALUES
   ('gi_star_areas(geom)', (SELECT count(*) FROM safety.gi_star_areas('{1,2,3}', NULL, '{1,2,3}', 'bishop'))::text),
   ('local_moran_areas', (SELECT count(*) FROM safety.local_moran_areas(NULL, NULL, NULL))::text),
   ('local_moran_areas(value)', (SELECT count(*) FROM safety.local_moran_areas('{1,2,3}', '{}', NULL, k => -1))::text),
+  ('area_counts', (SELECT count(*) FROM safety.area_counts(NULL::safety.events, '{1}', '{}'))::text),
+  ('area_counts(geom)', (SELECT count(*) FROM safety.area_counts((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, '{-1}'))::text),
   ('optimized_hotspots', (SELECT count(*) FROM safety.optimized_hotspots(NULL::safety.events))::text),
   ('space_time_cube', (SELECT count(*) FROM safety.space_time_cube(NULL::safety.events, 500, '1 month', 1000))::text),
   ('space_time_cube(-1)', (SELECT count(*) FROM safety.space_time_cube(NULL::safety.events, -1, '1 month', 1000))::text),

@@ -105,6 +105,8 @@ SELECT r.* FROM sp_areas, safety.gi_star_areas(ids, geoms, x, 'rook', fdr => tru
 SELECT r.* FROM sp_areas, safety.gi_star_areas(ids, geoms, x, 'distance', 3000) r LIMIT 5;
 SELECT r.* FROM sp_areas, safety.local_moran_areas(ids, geoms, x, 'knn', k => 4, permutations => 99) r LIMIT 5;
 SELECT r.* FROM sp_in, safety.local_moran(g, 750, permutations => 99) r LIMIT 5;
+SELECT r.* FROM sp_in, sp_areas, safety.area_counts(e, ids, geoms) r;
+SELECT r.* FROM sp_in, sp_areas, safety.area_counts(ew, ids, geoms, x) r;
 SELECT n.* FROM sp_in, safety.nni(e) n;
 SELECT n.* FROM sp_in, safety.nni(e, 1e8) n;
 SELECT o.* FROM sp_in, safety.optimized_hotspots(e) o LIMIT 5;
