@@ -57,7 +57,6 @@ areas_by_id(const SpAreas *a)
 static int32 *
 assign_events(const SpAreas *a, const sc_events *e, Oid geom_type, const char *fname)
 {
-	Oid			fn = sp_postgis_function2(geom_type, "st_intersects", geom_type, geom_type);
 	FmgrInfo	intersects;
 	SpPolygonMaker maker;
 	MemoryContext tmpcxt,
@@ -69,10 +68,7 @@ assign_events(const SpAreas *a, const sc_events *e, Oid geom_type, const char *f
 	size_t		n = e->n,
 				tick = 0;
 
-	if (!OidIsValid(fn))
-		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
-						errmsg("safety: PostGIS function st_intersects(geometry, geometry) not found")));
-	fmgr_info(fn, &intersects);
+	sp_postgis_fmgr(&intersects, geom_type, "st_intersects", 2);
 	sp_polygon_maker_init(&maker, geom_type, CurrentMemoryContext);
 	sp_check_memory(fname, n * (2 * sizeof(sc_keyed) + sizeof(int32)),
 					psprintf("the %zu events sorted by x", n), "Count fewer events at once, e.g. per month.");
@@ -189,14 +185,7 @@ safety_area_counts(PG_FUNCTION_ARGS)
 		}
 	}
 
-	{
-		Oid			fn = sp_postgis_function(geom_type, "st_area", geom_type);
-
-		if (!OidIsValid(fn))
-			ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
-							errmsg("safety: PostGIS function st_area(geometry) not found")));
-		fmgr_info(fn, &area_fn);
-	}
+	sp_postgis_fmgr(&area_fn, geom_type, "st_area", 1);
 	InitMaterializedSRF(fcinfo, 0);
 	for (int k = 0; k <= a.n; k++)
 	{

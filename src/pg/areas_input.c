@@ -141,17 +141,6 @@ typedef struct AreaReader
 	FmgrInfo	centroid;
 } AreaReader;
 
-static void
-lookup(FmgrInfo *f, Oid geom_type, const char *name)
-{
-	Oid			fn = sp_postgis_function(geom_type, name, geom_type);
-
-	if (!OidIsValid(fn))
-		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
-						errmsg("safety: PostGIS function %s(geometry) not found", name)));
-	fmgr_info(fn, f);
-}
-
 static const char *
 wkb_type_name(uint32_t type)
 {
@@ -270,12 +259,12 @@ sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const
 			a->value[k] = DatumGetFloat8(values[k]);
 	}
 
-	lookup(&r.asewkb, geomtype, "st_asewkb");
-	lookup(&r.is_empty, geomtype, "st_isempty");
-	lookup(&r.valid_reason, geomtype, "st_isvalidreason");
+	sp_postgis_fmgr(&r.asewkb, geomtype, "st_asewkb", 1);
+	sp_postgis_fmgr(&r.is_empty, geomtype, "st_isempty", 1);
+	sp_postgis_fmgr(&r.valid_reason, geomtype, "st_isvalidreason", 1);
 	if (args->with_centroids)
 	{
-		lookup(&r.centroid, geomtype, "st_centroid");
+		sp_postgis_fmgr(&r.centroid, geomtype, "st_centroid", 1);
 		a->cx = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 		a->cy = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	}

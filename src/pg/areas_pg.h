@@ -10,6 +10,14 @@
 #include "sc_area.h"
 #include "sc_areas.h"
 
+/*
+ * PostGIS function name(geom_type[, geom_type]) of PostGIS's schema, or
+ * InvalidOid (postgis_fn.c); sp_postgis_fmgr sets up a call of it, with an
+ * error when it is missing
+ */
+Oid			sp_postgis_function_n(Oid geom_type, const char *name, int nargs, const Oid *argtypes);
+void		sp_postgis_fmgr(FmgrInfo *f, Oid geom_type, const char *name, int nargs);
+
 /* the spatial weights an areas function is asked for */
 typedef enum SpWeights
 {

@@ -28,32 +28,22 @@
 
 #include "sc_ewkb.h"
 
-/* a function of PostGIS's schema (that of geom_type) by name and argument types */
+/*
+ * a one-argument function, taking arg_type, of the schema of geom_type
+ * (PostGIS's), or InvalidOid
+ */
 static Oid
-postgis_function_n(Oid geom_type, const char *name, int nargs, const Oid *argtypes)
+postgis_function(Oid geom_type, const char *name, Oid arg_type)
 {
 	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(geom_type));
 	char	   *nsp;
+	Oid			argtypes[1] = {arg_type};
 
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for type %u", geom_type);
 	nsp = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
 	ReleaseSysCache(tup);
-	return LookupFuncName(list_make2(makeString(nsp), makeString(pstrdup(name))), nargs, argtypes, true);
-}
-
-Oid
-sp_postgis_function(Oid geom_type, const char *name, Oid arg_type)
-{
-	return postgis_function_n(geom_type, name, 1, &arg_type);
-}
-
-Oid
-sp_postgis_function2(Oid geom_type, const char *name, Oid arg1, Oid arg2)
-{
-	Oid			argtypes[2] = {arg1, arg2};
-
-	return postgis_function_n(geom_type, name, 2, argtypes);
+	return LookupFuncName(list_make2(makeString(nsp), makeString(pstrdup(name))), 1, argtypes, true);
 }
 
 /*
@@ -64,9 +54,9 @@ sp_postgis_function2(Oid geom_type, const char *name, Oid arg1, Oid arg2)
 static bool
 sp_point_peekers(SpPointReader *r, MemoryContext ctx)
 {
-	Oid			x = sp_postgis_function(r->geom_type, "st_x", r->geom_type),
-				y = sp_postgis_function(r->geom_type, "st_y", r->geom_type),
-				srid = sp_postgis_function(r->geom_type, "st_srid", r->geom_type);
+	Oid			x = postgis_function(r->geom_type, "st_x", r->geom_type),
+				y = postgis_function(r->geom_type, "st_y", r->geom_type),
+				srid = postgis_function(r->geom_type, "st_srid", r->geom_type);
 
 	if (!OidIsValid(x) || !OidIsValid(y) || !OidIsValid(srid))
 		return false;
@@ -127,8 +117,8 @@ sp_point_column_type(FunctionCallInfo fcinfo, int argno, SpPointReader *r)
 	get_atttypetypmodcoll(rte->relid, var->varattnosyn, &atttype, &atttypmod, &attcoll);
 	if (atttype != var->vartype || atttypmod != var->vartypmod)
 		return;
-	type_fn = sp_postgis_function(r->geom_type, "postgis_typmod_type", INT4OID);
-	srid_fn = sp_postgis_function(r->geom_type, "postgis_typmod_srid", INT4OID);
+	type_fn = postgis_function(r->geom_type, "postgis_typmod_type", INT4OID);
+	srid_fn = postgis_function(r->geom_type, "postgis_typmod_srid", INT4OID);
 	if (!OidIsValid(type_fn) || !OidIsValid(srid_fn))
 		return;
 	type = TextDatumGetCString(OidFunctionCall1(type_fn, Int32GetDatum(atttypmod)));
@@ -161,7 +151,7 @@ sp_point_reader_init(FunctionCallInfo fcinfo, int argno, const char *fname, cons
 		 * EWKB from PostGIS's ST_AsEWKB, else the type's binary send (also
 		 * EWKB): for areas, and for the clear error on anything else
 		 */
-		send = sp_postgis_function(r->geom_type, "st_asewkb", r->geom_type);
+		send = postgis_function(r->geom_type, "st_asewkb", r->geom_type);
 		if (!OidIsValid(send))
 			getTypeBinaryOutputInfo(r->geom_type, &send, &isvarlena);
 		fmgr_info_cxt(send, &r->send, fcinfo->flinfo->fn_mcxt);

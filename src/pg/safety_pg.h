@@ -106,13 +106,6 @@ sp_point_reader(FunctionCallInfo fcinfo, int argno, const char *fname, const cha
 
 	return r ? r : sp_point_reader_init(fcinfo, argno, fname, argname);
 }
-/*
- * a one-argument function, taking arg_type, of the schema of geom_type
- * (PostGIS's), or InvalidOid
- */
-Oid			sp_postgis_function(Oid geom_type, const char *name, Oid arg_type);
-/* the same for a function of two arguments */
-Oid			sp_postgis_function2(Oid geom_type, const char *name, Oid arg1, Oid arg2);
 /* x, y and SRID of a point, with clear errors for anything else */
 void		sp_read_point(SpPointReader *r, Datum geom, double *x, double *y, int32 *srid);
 /* error if srid is geographic (degrees), naming what needs metres */
