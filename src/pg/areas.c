@@ -59,7 +59,7 @@ opt_float(FunctionCallInfo fcinfo, int argno, bool *given)
 }
 
 static int32
-opt_int(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
+arg_int(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname)
 {
 	sp_arg_not_null(fcinfo, argno, fname, argname);
 	return PG_GETARG_INT32(argno);
@@ -92,7 +92,7 @@ safety_gi_star_areas(PG_FUNCTION_ARGS)
 	w = sp_arg_weights(fcinfo, 3, fname);
 	distance = opt_float(fcinfo, 4, &has_distance);
 	fdr = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
-	k = opt_int(fcinfo, 6, fname, "k");
+	k = arg_int(fcinfo, 6, fname, "k");
 
 	sp_read_areas(fcinfo, &(SpAreaArgs) {0, 2, "value", false, w == SP_WEIGHTS_DISTANCE || w == SP_WEIGHTS_KNN},
 				  &a, fname);
@@ -190,7 +190,7 @@ safety_local_moran_areas(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	w = sp_arg_weights(fcinfo, 3, fname);
 	distance = opt_float(fcinfo, 4, &has_distance);
-	k = opt_int(fcinfo, 5, fname, "k");
+	k = arg_int(fcinfo, 5, fname, "k");
 	perms = sp_arg_permutations(fcinfo, 6, fname);
 	alpha = sp_arg_alpha(fcinfo, 8, fname);
 	sp_arg_not_null(fcinfo, 7, fname, "seed");
