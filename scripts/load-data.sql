@@ -23,3 +23,19 @@ FROM incidents_raw;
 CREATE INDEX incidents_geom_idx ON incidents USING gist (geom);
 CREATE INDEX incidents_time_idx ON incidents (occurred_at);
 ANALYZE incidents;
+-- the 22 local areas of Vancouver (data/vancouver_neighbourhoods.geojson,
+-- WGS 84) as table "vancouver_areas" in UTM zone 10N (EPSG:32610), the SRID
+-- of the Vancouver thefts (scripts/load-vancouver.sql); ids by name
+\set vancouver_geojson `cat data/vancouver_neighbourhoods.geojson`
+DROP TABLE IF EXISTS vancouver_areas;
+CREATE TABLE vancouver_areas (
+	area_id bigint PRIMARY KEY,
+	name text NOT NULL UNIQUE,
+	geom geometry(MultiPolygon, 32610) NOT NULL
+);
+INSERT INTO vancouver_areas
+SELECT row_number() OVER (ORDER BY f->'properties'->>'name'), f->'properties'->>'name',
+	   ST_Multi(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(f->'geometry'), 4326), 32610))
+FROM json_array_elements((:'vancouver_geojson')::json->'features') f;
+\unset vancouver_geojson
+ANALYZE vancouver_areas;

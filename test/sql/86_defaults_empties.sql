@@ -12,7 +12,8 @@ SET timezone = 'UTC';
 -- 1. A NULL collection into every function that takes one: the result
 -- checked against what "no input" means (0 rows, or NULL); an error fails
 -- the query.  Other arguments are not looked at (as for STRICT), so even
--- a nonsense cell size gives no error.
+-- a nonsense cell size gives no error.  For the areas functions the
+-- collection is their three arrays: any of them NULL is no input.
 CREATE TEMP TABLE nulls (fn text, result text);
 INSERT INTO nulls VALUES
   ('cells', (SELECT count(*) FROM safety.cells(NULL))::text),
@@ -38,6 +39,14 @@ INSERT INTO nulls VALUES
   ('gi_star', (SELECT count(*) FROM safety.gi_star(NULL::safety.grid, 750))::text),
   ('gi_star(-1)', (SELECT count(*) FROM safety.gi_star(NULL::safety.grid, -1))::text),
   ('nni', (SELECT safety.nni(NULL::safety.events) IS NULL)::text),
+  ('local_moran', (SELECT count(*) FROM safety.local_moran(NULL::safety.grid, 750))::text),
+  ('local_moran(-1)', (SELECT count(*) FROM safety.local_moran(NULL::safety.grid, -1))::text),
+  ('gi_star_areas', (SELECT count(*) FROM safety.gi_star_areas(NULL, NULL, NULL))::text),
+  ('gi_star_areas(geom)', (SELECT count(*) FROM safety.gi_star_areas('{1,2,3}', NULL, '{1,2,3}', 'bishop'))::text),
+  ('local_moran_areas', (SELECT count(*) FROM safety.local_moran_areas(NULL, NULL, NULL))::text),
+  ('local_moran_areas(value)', (SELECT count(*) FROM safety.local_moran_areas('{1,2,3}', '{}', NULL, k => -1))::text),
+  ('area_counts', (SELECT count(*) FROM safety.area_counts(NULL::safety.events, '{1}', '{}'))::text),
+  ('area_counts(geom)', (SELECT count(*) FROM safety.area_counts((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, '{-1}'))::text),
   ('optimized_hotspots', (SELECT count(*) FROM safety.optimized_hotspots(NULL::safety.events))::text),
   ('space_time_cube', (SELECT count(*) FROM safety.space_time_cube(NULL::safety.events, 500, '1 month', 1000))::text),
   ('space_time_cube(-1)', (SELECT count(*) FROM safety.space_time_cube(NULL::safety.events, -1, '1 month', 1000))::text),

@@ -187,6 +187,10 @@ cancelled "gi_star with FDR over 3,000,000 cells (6 s)" \
 	"SELECT count(*) FROM gr, safety.gi_star(g, 25, fdr => true)"
 cancelled "near_repeat with 999 permutations (5 s)" \
 	"SELECT count(*) FROM ev, safety.near_repeat(e, '{10,20}', '{1,2}', 999) WHERE name = 'base'"
+cancelled "area_counts of 4,000,000 events into 505 hexagons (5 s)" \
+	"SELECT count(*) FROM ev, (SELECT array_agg(n ORDER BY n) AS ids, array_agg(geom ORDER BY n) AS g FROM (SELECT row_number() OVER () AS n, geom FROM ST_HexagonGrid(100, ST_MakeEnvelope(500000, 4000000, 504000, 4003000, 32616))) h) a, safety.area_counts(e, a.ids, a.g) WHERE name = 'lattice'"
+cancelled "local_moran_areas with 99,999 permutations over 15,660 hexagons (45 s)" \
+	"SELECT count(*) FROM (SELECT array_agg(n ORDER BY n) AS ids, array_agg(geom ORDER BY n) AS g, array_agg((n % 7)::float8 ORDER BY n) AS x FROM (SELECT row_number() OVER () AS n, geom FROM ST_HexagonGrid(100, ST_MakeEnvelope(0, 0, 20000, 20000, 32616))) h) a, safety.local_moran_areas(a.ids, a.g, a.x, permutations => 99999)"
 
 # from another session
 signalled "events text output" pg_cancel_backend "SELECT length(e::text) $lattice"

@@ -96,6 +96,17 @@ SELECT safety.num_events(safety.collapse_duplicates(e, 10)) FROM sp_in;
 SELECT safety.kde_bandwidth(e), safety.num_cells(safety.kde(e, 250)), safety.per_km2(1e-6) FROM sp_in;
 SELECT s.* FROM sp_in, safety.gi_star(g, 750) s LIMIT 5;
 SELECT s.* FROM sp_in, safety.gi_star(g, 750, (SELECT public.ST_ConvexHull(public.ST_Collect(geom)) FROM sp_inc), fdr => true) s LIMIT 5;
+-- areas (the cells of a coarse grid as districts) and local Moran's I on cells
+CREATE TEMP TABLE sp_areas AS SELECT pg_catalog.array_agg(c.cell_id ORDER BY c.cell_id) AS ids,
+	pg_catalog.array_agg(c.geom ORDER BY c.cell_id) AS geoms, pg_catalog.array_agg(c.value ORDER BY c.cell_id) AS x
+FROM (SELECT safety.grid_agg(geom, 2000) AS g FROM sp_inc) s, safety.cells(s.g) c;
+SELECT r.* FROM sp_areas, safety.gi_star_areas(ids, geoms, x) r LIMIT 5;
+SELECT r.* FROM sp_areas, safety.gi_star_areas(ids, geoms, x, 'rook', fdr => true) r LIMIT 5;
+SELECT r.* FROM sp_areas, safety.gi_star_areas(ids, geoms, x, 'distance', 3000) r LIMIT 5;
+SELECT r.* FROM sp_areas, safety.local_moran_areas(ids, geoms, x, 'knn', k => 4, permutations => 99) r LIMIT 5;
+SELECT r.* FROM sp_in, safety.local_moran(g, 750, permutations => 99) r LIMIT 5;
+SELECT r.* FROM sp_in, sp_areas, safety.area_counts(e, ids, geoms) r;
+SELECT r.* FROM sp_in, sp_areas, safety.area_counts(ew, ids, geoms, x) r;
 SELECT n.* FROM sp_in, safety.nni(e) n;
 SELECT n.* FROM sp_in, safety.nni(e, 1e8) n;
 SELECT o.* FROM sp_in, safety.optimized_hotspots(e) o LIMIT 5;
