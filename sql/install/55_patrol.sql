@@ -32,3 +32,18 @@ CREATE FUNCTION @extschema@.response_coverage(demand geometry[], value pg_catalo
 	LANGUAGE C STABLE PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION @extschema@.response_coverage(geometry[], pg_catalog.float8[], geometry[], pg_catalog.float8) IS
 	'For each demand point (by its position in demand) the nearest post within distance (position in posts; NULL when none reaches it) and the distance to it';
+
+CREATE FUNCTION @extschema@.shift_plan(cell_id pg_catalog.int8[], centre geometry[],
+	expected pg_catalog.float8[], shift_start pg_catalog.timestamptz,
+	shift_length pg_catalog.interval DEFAULT '8 hours', hotspots pg_catalog.int4 DEFAULT 10,
+	dwell pg_catalog.interval DEFAULT '15 minutes', speed pg_catalog.float8 DEFAULT 500,
+	hour_profile pg_catalog.float8[] DEFAULT NULL,
+	time_zone pg_catalog.text DEFAULT pg_catalog.current_setting('TimeZone'),
+	OUT visit pg_catalog.int4, OUT cell_id pg_catalog.int8, OUT geom geometry,
+	OUT arrive pg_catalog.timestamptz, OUT depart pg_catalog.timestamptz,
+	OUT travel_minutes pg_catalog.float8, OUT nth pg_catalog.int4, OUT visits pg_catalog.int4,
+	OUT revisit pg_catalog.interval, OUT expected pg_catalog.float8)
+	RETURNS SETOF record AS 'MODULE_PATHNAME', 'safety_shift_plan'
+	LANGUAGE C STABLE PARALLEL SAFE ROWS 30;
+COMMENT ON FUNCTION @extschema@.shift_plan(pg_catalog.int8[], geometry[], pg_catalog.float8[], pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.int4, pg_catalog.interval, pg_catalog.float8, pg_catalog.float8[], pg_catalog.text) IS
+	'The ordered hot-spot visits of one shift (Koper curve: short visits, 15 minutes by default): the hotspots cells of highest expected, visits shared in proportion to expected, spread over the shift by the hour_profile of the local hours (uniform when NULL), travel at speed units per minute; arrive, depart, each spot''s revisit interval';

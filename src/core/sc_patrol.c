@@ -858,3 +858,221 @@ sc_nearest_within(size_t nd, const double *dx, const double *dy, size_t np,
 	sc_free(alloc, b.kp);
 	return SC_OK;
 }
+
+/* ---- a shift's hot-spot visits ------------------------------------------ */
+
+/* the minute of the shift by which share q of the intensity has passed */
+static double
+intensity_quantile(const double *cum, size_t m, double shift_min, double q)
+{
+	double		target = q * cum[m];
+	size_t		lo = 0,
+				hi = m;
+
+	if (cum[m] <= 0)
+		return q * shift_min;
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (cum[mid + 1] < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* minute lo holds the target: linear within it */
+	{
+		double		in = cum[lo + 1] - cum[lo],
+					t = (double) lo + (in > 0 ? (target - cum[lo]) / in : 0);
+
+		return t < shift_min ? t : shift_min;
+	}
+}
+
+static int
+visit_cmp(const void *a, const void *b)
+{
+	const sc_visit *x = a,
+			   *y = b;
+
+	if (x->arrive != y->arrive)
+		return x->arrive < y->arrive ? -1 : 1;
+	return (x->spot > y->spot) - (x->spot < y->spot);
+}
+
+/*
+ * v visits shared out over the h spots (by rank, weights w descending):
+ * one each first (the top v when fewer), the rest by largest remainder
+ */
+static void
+share_visits(size_t h, const double *w, size_t v, uint32_t *nv)
+{
+	double		sum = 0;
+	size_t		left;
+
+	for (size_t s = 0; s < h; s++)
+	{
+		nv[s] = s < v ? 1 : 0;
+		sum += w[s];
+	}
+	if (v <= h)
+		return;
+	left = v - h;
+	{
+		size_t		given = 0;
+
+		for (size_t s = 0; s < h; s++)
+		{
+			double		share = sum > 0 ? w[s] / sum * (double) left : (double) left / (double) h;
+
+			nv[s] += (uint32_t) floor(share);
+			given += (size_t) floor(share);
+		}
+		/* the remainders, largest first (ties to the higher rank) */
+		while (given < left)
+		{
+			size_t		best = 0;
+			double		bestr = -1;
+
+			for (size_t s = 0; s < h; s++)
+			{
+				/* what is still owed: the remainder until it got one more, then below 0 */
+				double		share = sum > 0 ? w[s] / sum * (double) left : (double) left / (double) h,
+							r = share - (double) (nv[s] - 1);
+
+				if (r > bestr)
+				{
+					bestr = r;
+					best = s;
+				}
+			}
+			nv[best]++;
+			given++;
+		}
+	}
+}
+
+sc_status
+sc_shift_plan(size_t n, const double *x, const double *y, const double *weight,
+			  size_t nspots, double shift_min, double dwell, const double *intensity,
+			  double speed, size_t max_visits, sc_visit *visits, size_t *nvisits,
+			  const sc_alloc *alloc, sc_err *err)
+{
+	size_t		h = nspots < n ? nspots : n,
+				m,
+				vmax;
+	sc_keyed   *rank = NULL,
+			   *tmp = NULL;
+	sc_visit   *vtmp = NULL;
+	double	   *cum = NULL,
+			   *w = NULL;
+	uint32_t   *nv = NULL;
+	sc_status	st = SC_OK;
+
+	*nvisits = 0;
+	if (n == 0 || nspots == 0)
+		return sc_fail(err, SC_EINVAL, "a plan needs at least one cell and one hot spot");
+	if (!(shift_min > 0) || !isfinite(shift_min) || shift_min > 7 * 24 * 60)
+		return sc_fail(err, SC_EINVAL, "the shift must last more than 0 and at most 7 days");
+	if (!(dwell > 0) || dwell > shift_min)
+		return sc_fail(err, SC_EINVAL, "the dwell time must be more than 0 and at most the shift");
+	if (!(speed > 0) || !isfinite(speed))
+		return sc_fail(err, SC_EINVAL, "the speed must be a finite number > 0");
+	for (size_t i = 0; i < n; i++)
+		if (!(weight[i] >= 0) || !isfinite(weight[i]) || !isfinite(x[i]) || !isfinite(y[i]))
+			return sc_fail(err, SC_EINVAL, "cell %zu has a weight or coordinate that is not finite and >= 0", i + 1);
+	m = (size_t) ceil(shift_min);
+	if (!(rank = sc_alloc_array(alloc, n, sizeof(sc_keyed), err, "the shift plan")) ||
+		!(tmp = sc_alloc_array(alloc, n, sizeof(sc_keyed), err, "the shift plan")) ||
+		!(cum = sc_alloc_array(alloc, m + 1, sizeof(double), err, "the shift plan")) ||
+		!(w = sc_alloc_array(alloc, h, sizeof(double), err, "the shift plan")) ||
+		!(nv = sc_alloc_array(alloc, h, sizeof(uint32_t), err, "the shift plan")) ||
+		!(vtmp = sc_alloc_array(alloc, max_visits, sizeof(sc_visit), err, "the shift plan")))
+	{
+		st = SC_ENOMEM;
+		goto done;
+	}
+	/* the hot spots: largest weight first, ties to the lower index (stable sort) */
+	for (size_t i = 0; i < n; i++)
+	{
+		uint64_t	bits;
+
+		memcpy(&bits, &weight[i], sizeof(bits));
+		rank[i].key = ~bits;	/* w >= 0: the bits ascend with w */
+		rank[i].payload = i;
+	}
+	sc_radix_sort(rank, tmp, n, alloc->interrupt);
+	for (size_t s = 0; s < h; s++)
+		w[s] = weight[rank[s].payload];
+	cum[0] = 0;
+	for (size_t t = 0; t < m; t++)
+	{
+		double		v = intensity ? intensity[t] : 1;
+
+		if (!(v >= 0) || !isfinite(v))
+		{
+			st = sc_fail(err, SC_EINVAL, "the intensity of minute %zu is not finite and >= 0", t + 1);
+			goto done;
+		}
+		cum[t + 1] = cum[t] + v;
+	}
+	vmax = (size_t) floor(shift_min / dwell);
+	if (vmax > max_visits)
+		vmax = max_visits;
+	/* the most visits that fit: fewer visits never end later by much, so count down */
+	for (size_t v = vmax; v >= 1; v--)
+	{
+		size_t		k = 0;
+		double		t = 0;
+		bool		fits = true;
+
+		if (alloc->interrupt)
+			alloc->interrupt();
+		share_visits(h, w, v, nv);
+		for (size_t s = 0; s < h; s++)
+			for (uint32_t j = 1; j <= nv[s]; j++)
+			{
+				/* centred on the quantile of its share of the intensity */
+				double		at = intensity_quantile(cum, m, shift_min, ((double) j - 0.5) / (double) nv[s]) - dwell / 2;
+
+				visits[k].spot = (uint32_t) rank[s].payload;
+				visits[k].nth = j;
+				visits[k].visits = nv[s];
+				visits[k].arrive = at > 0 ? at : 0;
+				k++;
+			}
+		sc_sort(visits, vtmp, k, sizeof(sc_visit), visit_cmp, alloc->interrupt);
+		for (size_t q = 0; q < k && fits; q++)
+		{
+			double		travel = 0;
+
+			if (q > 0)
+			{
+				double		ex = x[visits[q].spot] - x[visits[q - 1].spot],
+							ey = y[visits[q].spot] - y[visits[q - 1].spot];
+
+				travel = sqrt(ex * ex + ey * ey) / speed;
+			}
+			visits[q].travel = travel;
+			/* wait for the visit's time, or arrive as soon as the road allows */
+			if (visits[q].arrive < t + travel)
+				visits[q].arrive = t + travel;
+			visits[q].leave = visits[q].arrive + dwell;
+			t = visits[q].leave;
+			fits = t <= shift_min + 1e-9;
+		}
+		if (fits)
+		{
+			*nvisits = k;
+			break;
+		}
+	}
+done:
+	sc_free(alloc, rank);
+	sc_free(alloc, tmp);
+	sc_free(alloc, cum);
+	sc_free(alloc, w);
+	sc_free(alloc, nv);
+	sc_free(alloc, vtmp);
+	return st;
+}

@@ -87,4 +87,30 @@ sc_status	sc_nearest_within(size_t nd, const double *dx, const double *dy, size_
 							  const double *px, const double *py, double radius, int64_t *post,
 							  double *dist, const sc_alloc *alloc, sc_err *err);
 
+/* one visit of a shift plan */
+typedef struct sc_visit
+{
+	uint32_t	spot;			/* index of the hot spot's cell */
+	uint32_t	nth;			/* its n-th visit (1-based) of visits */
+	uint32_t	visits;
+	double		arrive;			/* minutes from the start of the shift */
+	double		leave;
+	double		travel;			/* minutes from the previous visit's cell */
+} sc_visit;
+
+/*
+ * A shift's hot-spot visits (docs/methods-patrol.md, "Shift plan"): the
+ * nspots cells of largest weight among n (x, y, weight), each visited for
+ * dwell minutes, visits shared out in proportion to weight (at least one
+ * each while room allows), each hot spot's visits spread over the shift at
+ * the quantiles of the intensity (per minute of the shift, shift_min
+ * values; NULL: uniform), in that order, travelling at speed (units per
+ * minute) and waiting for a visit's time; as many visits as fit within
+ * shift_min.  visits (room for max_visits) and *nvisits the plan.
+ */
+sc_status	sc_shift_plan(size_t n, const double *x, const double *y, const double *weight,
+						  size_t nspots, double shift_min, double dwell, const double *intensity,
+						  double speed, size_t max_visits, sc_visit *visits, size_t *nvisits,
+						  const sc_alloc *alloc, sc_err *err);
+
 #endif

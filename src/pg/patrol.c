@@ -11,7 +11,9 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 #include "sc_patrol.h"
 
@@ -33,7 +35,8 @@ typedef struct patrol_input
 } patrol_input;
 
 static double *
-value_array(FunctionCallInfo fcinfo, int argno, int expect, const char *fname, const char *argname)
+value_array(FunctionCallInfo fcinfo, int argno, int expect, const char *points, const char *fname,
+			const char *argname)
 {
 	ArrayType  *arr;
 	Datum	   *elems;
@@ -50,7 +53,7 @@ value_array(FunctionCallInfo fcinfo, int argno, int expect, const char *fname, c
 					  &elems, &nulls, &n);
 	if (n != expect)
 		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-						errmsg("%s: %s has %d elements, but demand has %d", fname, argname, n, expect),
+						errmsg("%s: %s has %d elements, but %s has %d", fname, argname, n, points, expect),
 						errhint("Give one value per demand point, e.g. array_agg(expected ORDER BY cell_id) beside array_agg(ST_Centroid(geom) ORDER BY cell_id).")));
 	w = palloc_array(double, n + 1);
 	for (int k = 0; k < n; k++)
@@ -86,7 +89,7 @@ patrol_read(FunctionCallInfo fcinfo, int dist_arg, int site_arg, const char *sit
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: demand must not be empty", fname),
 						errhint("Give the points to cover, e.g. the centres of the forecast's cells.")));
-	in->w = value_array(fcinfo, 1, in->nd, fname, "value");
+	in->w = value_array(fcinfo, 1, in->nd, "demand", fname, "value");
 	in->distance = sp_arg_float(fcinfo, dist_arg, fname, "distance");
 	if (!(in->distance >= 0) || isinf(in->distance))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -306,6 +309,158 @@ safety_response_coverage(PG_FUNCTION_ARGS)
 		values[3] = Float8GetDatum(dist[i]);
 		nulls[3] = post[i] < 0;
 		values[4] = BoolGetDatum(post[i] >= 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* the local hour of day of t in zone (0..23) */
+static int
+local_hour(Datum zone, TimestampTz t)
+{
+	Timestamp	local = DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone, zone, TimestampTzGetDatum(t)));
+	int64		in_day = local % USECS_PER_DAY;
+
+	if (in_day < 0)
+		in_day += USECS_PER_DAY;
+	return (int) (in_day / USECS_PER_HOUR);
+}
+
+/*
+ * shift_plan(cell_id bigint[], centre geometry[], expected float8[],
+ * shift_start timestamptz, shift_length interval, hotspots int,
+ * dwell interval, speed float8, hour_profile float8[], time_zone text)
+ *   -> (visit, cell_id, geom, arrive, depart, travel_minutes, nth, visits, revisit, expected)
+ */
+PG_FUNCTION_INFO_V1(safety_shift_plan);
+Datum
+safety_shift_plan(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.shift_plan";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+	int			n,
+				nid,
+				hotspots;
+	double	   *x,
+			   *y,
+			   *w,
+			   *intensity = NULL,
+				shift_min,
+				dwell_min,
+				speed;
+	int32		srid;
+	Datum	   *centres,
+			   *ids;
+	bool	   *idnulls;
+	TimestampTz start;
+	int64		shift_us,
+				dwell_us;
+	size_t		maxv,
+				nv;
+	sc_visit   *visits;
+
+	sp_point_array(fcinfo, 1, fname, "centre", &n, &x, &y, &srid, &centres);
+	if (n == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: centre must not be empty", fname),
+						errhint("Give the centres of the forecast's cells.")));
+	sp_arg_not_null(fcinfo, 0, fname, "cell_id");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ids, &idnulls, &nid);
+	if (nid != n)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						errmsg("%s: cell_id has %d elements, but centre has %d", fname, nid, n),
+						errhint("Give one id per centre, both ordered alike.")));
+	for (int i = 0; i < n; i++)
+		if (idnulls[i])
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: cell_id element %d is NULL", fname, i + 1)));
+	w = value_array(fcinfo, 2, n, "centre", fname, "expected");
+	start = sp_arg_time(fcinfo, 3, fname, "shift_start");
+	shift_us = sp_arg_interval(fcinfo, 4, fname, "shift_length");
+	sp_arg_not_null(fcinfo, 5, fname, "hotspots");
+	hotspots = PG_GETARG_INT32(5);
+	if (hotspots < 1)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: hotspots must be at least 1, not %d", fname, hotspots),
+						errhint("Give how many hot spots the shift visits, e.g. 10.")));
+	dwell_us = sp_arg_interval(fcinfo, 6, fname, "dwell");
+	speed = sp_arg_float(fcinfo, 7, fname, "speed");
+	if (shift_us > (int64) 7 * USECS_PER_DAY)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: shift_length must be at most 7 days", fname),
+						errhint("Plan one shift at a time, e.g. '8 hours'.")));
+	if (dwell_us > shift_us)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: dwell must not be longer than shift_length", fname),
+						errhint("Koper (1995): 10 to 15 minutes per visit.")));
+	if (!(speed > 0))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: speed must be > 0, not %g", fname, speed),
+						errhint("Give the travel speed in SRID units per minute, e.g. 500 for 30 km/h in metres.")));
+	shift_min = (double) shift_us / (double) USECS_PER_MINUTE;
+	dwell_min = (double) dwell_us / (double) USECS_PER_MINUTE;
+	if (!PG_ARGISNULL(8))
+	{
+		Datum	   *hp;
+		bool	   *hpn;
+		int			nh;
+		double		prof[24];
+		Datum		zone;
+		size_t		m = (size_t) ceil(shift_min);
+
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(8), FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &hp, &hpn, &nh);
+		if (nh != 24)
+			ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+							errmsg("%s: hour_profile has %d elements, but needs 24 (hours 0 to 23)", fname, nh),
+							errhint("Use the hour_of_day weights of safety.aoristic, ordered by hour.")));
+		for (int h = 0; h < 24; h++)
+		{
+			prof[h] = hpn[h] ? NAN : DatumGetFloat8(hp[h]);
+			if (!(prof[h] >= 0) || isinf(prof[h]))
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("%s: hour_profile element %d must be a finite number >= 0", fname, h + 1)));
+		}
+		sp_arg_not_null(fcinfo, 9, fname, "time_zone");
+		zone = PG_GETARG_DATUM(9);
+		intensity = palloc_array(double, m + 1);
+		for (size_t t = 0; t < m; t++)
+		{
+			if (t % 60 == 0)
+				CHECK_FOR_INTERRUPTS();
+			intensity[t] = prof[local_hour(zone, start + (int64) t * USECS_PER_MINUTE)];
+		}
+	}
+	maxv = (size_t) floor(shift_min / dwell_min);
+	if (maxv > 100000)
+		maxv = 100000;
+	visits = palloc_array(sc_visit, maxv + 1);
+	if (sc_shift_plan((size_t) n, x, y, w, (size_t) hotspots, shift_min, dwell_min, intensity, speed,
+					  maxv, visits, &nv, &alloc, &err) != SC_OK)
+		sp_raise(SC_EINVAL, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	InitMaterializedSRF(fcinfo, 0);
+	for (size_t q = 0; q < nv; q++)
+	{
+		Datum		values[10];
+		bool		nulls[10] = {false};
+		sc_visit   *v = &visits[q];
+
+		values[0] = Int32GetDatum((int32) q + 1);
+		values[1] = ids[v->spot];
+		values[2] = centres[v->spot];
+		values[3] = TimestampTzGetDatum(start + (int64) llround(v->arrive * USECS_PER_MINUTE));
+		values[4] = TimestampTzGetDatum(start + (int64) llround(v->leave * USECS_PER_MINUTE));
+		values[5] = Float8GetDatum(v->travel);
+		values[6] = Int32GetDatum((int32) v->nth);
+		values[7] = Int32GetDatum((int32) v->visits);
+		{
+			Interval   *iv = palloc0(sizeof(Interval));
+
+			iv->time = shift_us / (int64) v->visits;
+			values[8] = IntervalPGetDatum(iv);
+		}
+		values[9] = Float8GetDatum(w[v->spot]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

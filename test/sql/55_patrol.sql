@@ -90,6 +90,42 @@ LEFT JOIN LATERAL (SELECT p.id AS post, ST_Distance(p.geom, pd.geom) AS distance
 SELECT demand, value FROM safety.response_coverage((SELECT array_agg(geom ORDER BY id) FROM pd), (SELECT array_agg(value ORDER BY id) FROM pd),
                               (SELECT array_agg(geom ORDER BY id) FROM posts), 300) WHERE NOT covered ORDER BY demand LIMIT 5;
 
+-- a shift plan over the bundled forecast: 6 hot spots, 8 hours from 14:00,
+-- 15-minute visits at 500 m per minute, spread by the burglaries' hours
+CREATE TEMP TABLE hours AS
+SELECT array_agg(n ORDER BY h) AS profile
+FROM (SELECT h, (SELECT count(*) FROM incidents WHERE extract(hour FROM occurred_at AT TIME ZONE 'America/New_York') = h)::float8 AS n
+      FROM generate_series(0, 23) h) x;
+CREATE TEMP TABLE shift AS
+SELECT s.* FROM hours, safety.shift_plan((SELECT array_agg(cell_id ORDER BY cell_id) FROM fc), (SELECT array_agg(centre ORDER BY cell_id) FROM fc),
+                                         (SELECT array_agg(expected ORDER BY cell_id) FROM fc), '2018-07-01 14:00-04', hotspots => 6,
+                                         hour_profile => hours.profile, time_zone => 'America/New_York') s;
+-- the hot spots are the 6 cells of highest expected (ties to the lower cell_id)
+SELECT (SELECT array_agg(DISTINCT cell_id ORDER BY cell_id) FROM shift)
+       = (SELECT array_agg(cell_id ORDER BY cell_id) FROM (SELECT cell_id FROM fc ORDER BY expected DESC, cell_id LIMIT 6) t) AS top_six;
+-- every visit lasts 15 minutes within the shift, after the previous one and its travel (PostGIS distance / speed)
+SELECT count(*) AS visits,
+       bool_and(depart - arrive = '15 minutes') AS dwell_15_min,
+       bool_and(arrive >= '2018-07-01 14:00-04' AND depart <= '2018-07-01 22:00-04') AS within_shift,
+       bool_and(prev_depart IS NULL OR arrive >= prev_depart + make_interval(secs => 60 * ST_Distance(geom, prev_geom) / 500) - '1 ms'::interval)
+         AS after_travel,
+       bool_and(abs(travel_minutes - coalesce(ST_Distance(geom, prev_geom) / 500, 0)) < 1e-9) AS travel_is_distance,
+       bool_and(revisit = '8 hours'::interval / visits) AS revisit_is_shift_over_visits
+FROM (SELECT *, lag(depart) OVER (ORDER BY visit) AS prev_depart, lag(geom) OVER (ORDER BY visit) AS prev_geom FROM shift) s;
+-- visits follow expected: a spot with more expected is visited at least as often;
+-- the n-th visits of a spot come in order
+SELECT bool_and(a.n >= b.n) AS more_expected_more_visits
+FROM (SELECT cell_id, max(expected) e, count(*) n FROM shift GROUP BY 1) a
+JOIN (SELECT cell_id, max(expected) e, count(*) n FROM shift GROUP BY 1) b ON a.e > b.e;
+SELECT bool_and(nth = rn AND visits = cnt) AS nth_in_order
+FROM (SELECT nth, visits, row_number() OVER (PARTITION BY cell_id ORDER BY visit) AS rn, count(*) OVER (PARTITION BY cell_id) AS cnt FROM shift) s;
+-- more of the visits in the busier hours of the profile: the 8 hours' weight and the visits' share per half
+SELECT sum(CASE WHEN arrive < '2018-07-01 18:00-04' THEN 1 ELSE 0 END) AS visits_first_half,
+       sum(CASE WHEN arrive >= '2018-07-01 18:00-04' THEN 1 ELSE 0 END) AS visits_second_half,
+       (SELECT round((sum(p) FILTER (WHERE h BETWEEN 14 AND 17) / sum(p) FILTER (WHERE h BETWEEN 14 AND 21))::numeric, 3)
+        FROM hours, unnest(hours.profile) WITH ORDINALITY u(p, o), LATERAL (SELECT (o - 1)::int AS h) x) AS profile_first_half
+FROM shift;
+
 -- bad input: clear errors
 \set VERBOSITY default
 SELECT * FROM arr a, safety.patrol_cover(a.demand, a.value, 0, 300, a.sites);
@@ -111,3 +147,11 @@ SELECT * FROM safety.patrol_cover(ARRAY[ST_SetSRID(ST_MakePoint(-84.5, 39.1), 43
 SELECT * FROM arr a, safety.patrol_cover_curve(a.demand, a.value, 13, 300, a.sites);
 SELECT * FROM arr a, safety.response_coverage(a.demand, a.value, NULL, 300);
 SELECT * FROM arr a, safety.response_coverage(a.demand, a.value, a.sites, -5);
+SELECT * FROM safety.shift_plan('{1,2}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01');
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01', hotspots => 0);
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01', shift_length => '-1 hour');
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01', dwell => '9 hours');
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01', speed => 0);
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01', hour_profile => '{1,2,3}');
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', '2018-07-01', shift_length => '8 days');
+SELECT * FROM safety.shift_plan('{1}', ARRAY[ST_SetSRID(ST_MakePoint(0, 0), 32616)], '{1}', 'infinity');

@@ -347,9 +347,79 @@ test_nearest(void)
 	}
 }
 
+/* every visit within the shift, dwell long, after the previous one and its travel */
+static bool
+plan_valid(const sc_visit *v, size_t k, const double *x, const double *y, double shift, double dwell,
+		   double speed)
+{
+	bool		ok = true;
+
+	for (size_t q = 0; q < k; q++)
+	{
+		ok &= v[q].arrive >= 0 && fabs(v[q].leave - v[q].arrive - dwell) < 1e-9 && v[q].leave <= shift + 1e-9;
+		if (q > 0)
+		{
+			double		d = hypot(x[v[q].spot] - x[v[q - 1].spot], y[v[q].spot] - y[v[q - 1].spot]) / speed;
+
+			ok &= fabs(v[q].travel - d) < 1e-9 && v[q].arrive >= v[q - 1].leave + d - 1e-9;
+		}
+		ok &= v[q].nth >= 1 && v[q].nth <= v[q].visits;
+	}
+	return ok;
+}
+
+static void
+test_shift(void)
+{
+	double		x[] = {0, 1000, 50, 5000},
+				y[] = {0, 0, 0, 0},
+				w[] = {1, 3, 0.5, 0},
+				second_half[120];
+	sc_visit	v[64];
+	size_t		k;
+	sc_err		err;
+	const sc_alloc *a = &sc_malloc_allocator;
+
+	/* one spot, uniform: 4 visits of 15 minutes back to back at the quantiles' centres */
+	CHECK(sc_shift_plan(1, x, y, w, 1, 60, 15, NULL, 1e9, 64, v, &k, a, &err) == SC_OK);
+	CHECK(k == 4 && v[0].arrive == 0 && v[1].arrive == 15 && v[2].arrive == 30 && v[3].arrive == 45);
+	CHECK(v[3].nth == 4 && v[3].visits == 4);
+	/* the intensity all in the second hour: visits centred at its 1/6, 1/2, 5/6 */
+	for (int t = 0; t < 120; t++)
+		second_half[t] = t < 60 ? 0 : 1;
+	CHECK(sc_shift_plan(1, x, y, w, 1, 120, 10, second_half, 1e9, 3, v, &k, a, &err) == SC_OK);
+	CHECK(k == 3 && fabs(v[0].arrive - 65) < 1e-9 && fabs(v[1].arrive - 85) < 1e-9 && fabs(v[2].arrive - 105) < 1e-9);
+	/* three spots by weight (the fourth, weight 0, is not among them), travel at 100 per minute */
+	CHECK(sc_shift_plan(4, x, y, w, 3, 480, 15, NULL, 100, 64, v, &k, a, &err) == SC_OK);
+	CHECK(k > 3 && plan_valid(v, k, x, y, 480, 15, 100));
+	{
+		size_t		per[4] = {0};
+
+		for (size_t q = 0; q < k; q++)
+			per[v[q].spot]++;
+		/* the heaviest most often, every chosen spot at least once, the weight-0 spot never */
+		CHECK(per[1] >= per[0] && per[0] >= per[2] && per[2] >= 1 && per[3] == 0);
+		CHECK(per[0] + per[1] + per[2] == k);
+	}
+	/* more hot spots than room: the top ones only, still valid */
+	CHECK(sc_shift_plan(4, x, y, w, 4, 30, 15, NULL, 100, 64, v, &k, a, &err) == SC_OK);
+	CHECK(k >= 1 && k <= 2 && v[0].spot == 1 && plan_valid(v, k, x, y, 30, 15, 100));
+	/* a far spot that cannot be reached in time is dropped rather than overrun */
+	CHECK(sc_shift_plan(4, x, y, (double[]) {1, 1, 1, 10}, 2, 31, 15, NULL, 1, 64, v, &k, a, &err) == SC_OK);
+	CHECK(k == 1 && v[0].spot == 3 && plan_valid(v, k, x, y, 31, 15, 1));
+	/* bad input */
+	CHECK(sc_shift_plan(4, x, y, w, 3, 0, 15, NULL, 100, 64, v, &k, a, &err) == SC_EINVAL);
+	CHECK(sc_shift_plan(4, x, y, w, 3, 60, 0, NULL, 100, 64, v, &k, a, &err) == SC_EINVAL);
+	CHECK(sc_shift_plan(4, x, y, w, 3, 60, 15, NULL, 0, 64, v, &k, a, &err) == SC_EINVAL);
+	CHECK(sc_shift_plan(4, x, y, w, 0, 60, 15, NULL, 100, 64, v, &k, a, &err) == SC_EINVAL);
+	second_half[5] = -1;
+	CHECK(sc_shift_plan(4, x, y, w, 3, 60, 15, second_half, 100, 64, v, &k, a, &err) == SC_EINVAL);
+}
+
 int
 main(void)
 {
+	test_shift();
 	test_cover_lists();
 	test_optimum();
 	test_trap();

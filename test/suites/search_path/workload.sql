@@ -135,6 +135,10 @@ SELECT c.* FROM safety.patrol_cover_curve((SELECT pg_catalog.array_agg(geom) FRO
 SELECT r.* FROM safety.response_coverage((SELECT pg_catalog.array_agg(geom) FROM sp_inc),
 	(SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc),
 	(SELECT pg_catalog.array_agg(geom) FROM (SELECT geom FROM sp_inc LIMIT 3) s), 500) r LIMIT 5;
+SELECT v.* FROM safety.shift_plan((SELECT pg_catalog.array_agg(id::pg_catalog.int8) FROM sp_inc),
+	(SELECT pg_catalog.array_agg(geom) FROM sp_inc), (SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc),
+	'2018-07-01 14:00+00', hotspots => 3, hour_profile => (SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM pg_catalog.generate_series(1, 24)),
+	time_zone => 'UTC') v;
 
 -- tiers
 SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
