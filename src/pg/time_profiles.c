@@ -61,6 +61,17 @@ arg_time_zone(FunctionCallInfo fcinfo, int argno, const char *fname)
 	return tz;
 }
 
+/* safety._require_time_zone(fn, time_zone): the same check for the SQL functions */
+PG_FUNCTION_INFO_V1(safety_require_time_zone);
+Datum
+safety_require_time_zone(PG_FUNCTION_ARGS)
+{
+	char	   *fname = PG_ARGISNULL(0) ? "safety" : text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	(void) arg_time_zone(fcinfo, 1, fname);
+	PG_RETURN_VOID();
+}
+
 static sc_bins
 arg_bins(FunctionCallInfo fcinfo, int argno, const char *fname)
 {
@@ -135,6 +146,8 @@ safety_aoristic(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+#define RATE_TEST_MAX_EVENTS INT64CONST(1000000000)
+
 PG_FUNCTION_INFO_V1(safety_rate_test);
 Datum
 safety_rate_test(PG_FUNCTION_ARGS)
@@ -158,6 +171,12 @@ safety_rate_test(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: exposures t1 and t2 must be finite and positive (got %g and %g)", fname, t1, t2),
 						errhint("t1 and t2 are the lengths of the two periods (any unit, the same for both); 1 and 1 compare the counts alone.")));
+	/* the exact sums take O(x1 + x2) steps: beyond a billion, minutes */
+	if (x1 > RATE_TEST_MAX_EVENTS || x2 > RATE_TEST_MAX_EVENTS - x1)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("%s: x1 + x2 must be at most %lld (got %lld and %lld)", fname,
+							   (long long) RATE_TEST_MAX_EVENTS, (long long) x1, (long long) x2),
+						errhint("The exact test sums one term per possible count; counts that large need no exact test.")));
 	st = sc_rate_test((uint64_t) x1, (uint64_t) x2, t1, t2, &alloc, &p, &err);
 	if (st == SC_EUNDEFINED)
 		PG_RETURN_NULL();

@@ -23,17 +23,21 @@ CREATE FUNCTION @extschema@.mann_kendall(series pg_catalog.float8[],
 COMMENT ON FUNCTION @extschema@.mann_kendall(pg_catalog.float8[]) IS
 	'Mann-Kendall trend test of an evenly spaced series (S, tie-corrected variance, continuity-corrected z, two-sided p, Kendall''s tau-b) and Sen''s slope per step';
 
--- local bounds of a period: the last complete one ending at or before as_of
-CREATE FUNCTION @extschema@._period_bounds(fn pg_catalog.text, as_of pg_catalog.timestamptz,
-	period pg_catalog.text, time_zone pg_catalog.text, back pg_catalog.int4,
-	OUT period_start pg_catalog.timestamptz, OUT period_end pg_catalog.timestamptz)
+-- the zone database of the server, in C: pg_timezone_names reads every zone
+-- file on each call (tens of milliseconds), too slow per unit of a LATERAL
+CREATE FUNCTION @extschema@._require_time_zone(fn pg_catalog.text, time_zone pg_catalog.text)
+	RETURNS void AS 'MODULE_PATHNAME', 'safety_require_time_zone' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@._require_time_zone(pg_catalog.text, pg_catalog.text) IS
+	'Internal: error naming fn unless time_zone is a zone of the server''s time zone database (as safety.aoristic reads it)';
+
+-- the arguments of period_change and trend, checked once per call
+CREATE FUNCTION @extschema@._require_period(fn pg_catalog.text, as_of pg_catalog.timestamptz,
+	period pg_catalog.text, time_zone pg_catalog.text) RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-	local_end pg_catalog.timestamp;
-	step pg_catalog.interval;
 BEGIN
-	IF as_of IS NULL OR period IS NULL OR time_zone IS NULL OR back IS NULL THEN
-		RAISE EXCEPTION '%: as_of, period and time_zone must not be NULL', fn
+	IF as_of IS NULL OR period IS NULL OR time_zone IS NULL THEN
+		RAISE EXCEPTION '%: % must not be NULL', fn,
+			CASE WHEN as_of IS NULL THEN 'as_of' WHEN period IS NULL THEN 'period' ELSE 'time_zone' END
 			USING ERRCODE = '22004', HINT = 'Pass a time (e.g. now()), a period (week, month, quarter, year) and a zone name.';
 	END IF;
 	IF as_of IN ('infinity'::pg_catalog.timestamptz, '-infinity'::pg_catalog.timestamptz) THEN
@@ -44,20 +48,24 @@ BEGIN
 		RAISE EXCEPTION '%: period must be week, month, quarter or year, not "%"', fn, period
 			USING ERRCODE = '22023', HINT = 'Periods are calendar periods in the given time zone; weeks start on Monday (ISO).';
 	END IF;
-	IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names WHERE pg_catalog.lower(name) = pg_catalog.lower(time_zone)) THEN
-		RAISE EXCEPTION '%: time_zone "%" is not a known time zone', fn, time_zone
-			USING ERRCODE = '22023', HINT = 'Use a name from pg_timezone_names, e.g. ''America/New_York'' or ''UTC''.';
-	END IF;
-	step := CASE period WHEN 'week' THEN '7 days'::pg_catalog.interval WHEN 'month' THEN '1 month'
-	                    WHEN 'quarter' THEN '3 months' ELSE '1 year' END;
-	local_end := pg_catalog.date_trunc(period, pg_catalog.timezone(time_zone, as_of));
-	local_end := local_end - back * step;
-	period_start := pg_catalog.timezone(time_zone, local_end - step);
-	period_end := pg_catalog.timezone(time_zone, local_end);
+	PERFORM @extschema@._require_time_zone(fn, time_zone);
 END $$;
-REVOKE ALL ON FUNCTION @extschema@._period_bounds(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text, pg_catalog.int4) FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@._period_bounds(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text, pg_catalog.int4) IS
-	'Internal: start and end of the complete calendar period back periods before the one ending at or before as_of (local time of time_zone), with the checks of period_change and trend';
+COMMENT ON FUNCTION @extschema@._require_period(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text) IS
+	'Internal: the checks of the as_of, period and time_zone arguments of period_change and trend, with errors naming fn';
+
+-- local bounds of a period: the complete one back periods before the last
+-- one ending at or before as_of (arguments checked by _require_period)
+CREATE FUNCTION @extschema@._period_bounds(as_of pg_catalog.timestamptz,
+	period pg_catalog.text, time_zone pg_catalog.text, back pg_catalog.int4,
+	OUT period_start pg_catalog.timestamptz, OUT period_end pg_catalog.timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+	SELECT pg_catalog.timezone(time_zone, b.local_end - b.step), pg_catalog.timezone(time_zone, b.local_end)
+	FROM (SELECT pg_catalog.date_trunc(period, pg_catalog.timezone(time_zone, as_of)) - back * s.step AS local_end, s.step
+	      FROM (SELECT CASE period WHEN 'week' THEN '7 days'::pg_catalog.interval WHEN 'month' THEN '1 month'
+	                               WHEN 'quarter' THEN '3 months' ELSE '1 year' END AS step) s) b
+$$;
+COMMENT ON FUNCTION @extschema@._period_bounds(pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text, pg_catalog.int4) IS
+	'Internal: start and end of the complete calendar period back periods before the last one ending at or before as_of (local time of time_zone)';
 
 CREATE FUNCTION @extschema@.period_change(e @extschema@.events, as_of pg_catalog.timestamptz,
 	period pg_catalog.text DEFAULT 'month',
@@ -70,22 +78,24 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $
 DECLARE
 	cur record;
 	prev record;
-	ya record;
 	ya_start pg_catalog.timestamptz;
 	ya_end pg_catalog.timestamptz;
 	lag pg_catalog.interval;
 BEGIN
-	SELECT * INTO cur FROM @extschema@._period_bounds('safety.period_change', as_of, period, time_zone, 0);
+	-- a NULL collection is no input, whatever the other arguments
 	IF e IS NULL THEN
 		RETURN;
 	END IF;
-	SELECT * INTO prev FROM @extschema@._period_bounds('safety.period_change', as_of, period, time_zone, 1);
+	PERFORM @extschema@._require_period('safety.period_change', as_of, period, time_zone);
+	SELECT * INTO cur FROM @extschema@._period_bounds(as_of, period, time_zone, 0);
+	SELECT * INTO prev FROM @extschema@._period_bounds(as_of, period, time_zone, 1);
 	-- a year earlier: 52 weeks for weeks (same weekdays), else 12 months
 	lag := CASE period WHEN 'week' THEN '364 days'::pg_catalog.interval ELSE '1 year' END;
 	ya_start := pg_catalog.timezone(time_zone, pg_catalog.timezone(time_zone, cur.period_start) - lag);
 	ya_end := pg_catalog.timezone(time_zone, pg_catalog.timezone(time_zone, cur.period_end) - lag);
 	period_start := cur.period_start;
 	period_end := cur.period_end;
+	-- an event counts in the period that holds the middle of its window
 	SELECT pg_catalog.count(*) FILTER (WHERE m >= cur.period_start AND m < cur.period_end),
 	       pg_catalog.count(*) FILTER (WHERE m >= prev.period_start AND m < prev.period_end),
 	       pg_catalog.count(*) FILTER (WHERE m >= ya_start AND m < ya_end)
@@ -96,6 +106,7 @@ BEGIN
 		THEN 100.0 * (events - previous_events) / previous_events END;
 	year_ago_change_pct := CASE WHEN year_ago_events > 0
 		THEN 100.0 * (events - year_ago_events) / year_ago_events END;
+	-- rates per second: months, quarters, years and DST weeks differ in length
 	previous_p := @extschema@.rate_test(events, previous_events,
 		pg_catalog.date_part('epoch', cur.period_end - cur.period_start),
 		pg_catalog.date_part('epoch', prev.period_end - prev.period_start));
@@ -115,32 +126,33 @@ CREATE FUNCTION @extschema@.trend(e @extschema@.events, as_of pg_catalog.timesta
 		z pg_catalog.float8, p pg_catalog.float8, tau pg_catalog.float8, sen_slope pg_catalog.float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	b record;
 	starts pg_catalog.timestamptz[];
-	ends pg_catalog.timestamptz[];
 	mk record;
 BEGIN
-	PERFORM @extschema@._period_bounds('safety.trend', as_of, period, time_zone, 0);
-	IF periods IS NULL OR periods < 3 OR periods > 10000 THEN
-		RAISE EXCEPTION 'safety.trend: periods must lie in 3..10000 (got %)', periods
-			USING ERRCODE = '22023', HINT = 'periods is the length of the series tested, e.g. 24 months.';
-	END IF;
 	IF e IS NULL THEN
 		RETURN;
 	END IF;
-	SELECT pg_catalog.array_agg(pb.period_start ORDER BY k DESC), pg_catalog.array_agg(pb.period_end ORDER BY k DESC)
-	INTO starts, ends
+	PERFORM @extschema@._require_period('safety.trend', as_of, period, time_zone);
+	IF periods IS NULL OR periods < 3 OR periods > 10000 THEN
+		RAISE EXCEPTION 'safety.trend: periods must lie in 3..10000 (got %)', coalesce(periods::pg_catalog.text, 'NULL')
+			USING ERRCODE = CASE WHEN periods IS NULL THEN '22004' ELSE '22023' END,
+			HINT = 'periods is the length of the series tested, e.g. 24 months; Mann-Kendall needs at least 3.';
+	END IF;
+	-- the periods oldest first; each ends where the next starts
+	SELECT pg_catalog.array_agg(pb.period_start ORDER BY k DESC), pg_catalog.min(pb.period_start),
+	       pg_catalog.max(pb.period_end)
+	INTO starts, first_start, last_end
 	FROM pg_catalog.generate_series(0, periods - 1) k,
-	     LATERAL @extschema@._period_bounds('safety.trend', as_of, period, time_zone, k) pb;
+	     LATERAL @extschema@._period_bounds(as_of, period, time_zone, k) pb;
+	-- an event counts in the period that holds the middle of its window
 	SELECT pg_catalog.array_agg(coalesce(c.n, 0) ORDER BY i) INTO counts
 	FROM pg_catalog.generate_series(1, periods) i
-	LEFT JOIN LATERAL (
-		SELECT pg_catalog.count(*) AS n FROM @extschema@.event_rows(e) r
-		WHERE r.occurred_from + (coalesce(r.occurred_to, r.occurred_from) - r.occurred_from) / 2 >= starts[i]
-		  AND r.occurred_from + (coalesce(r.occurred_to, r.occurred_from) - r.occurred_from) / 2 < ends[i]) c ON true;
+	LEFT JOIN (SELECT pg_catalog.width_bucket(t.m, starts) AS i, pg_catalog.count(*) AS n
+	           FROM (SELECT r.occurred_from + (coalesce(r.occurred_to, r.occurred_from) - r.occurred_from) / 2 AS m
+	                 FROM @extschema@.event_rows(e) r) t
+	           WHERE t.m >= first_start AND t.m < last_end
+	           GROUP BY 1) c USING (i);
 	SELECT * INTO mk FROM @extschema@.mann_kendall(counts::pg_catalog.float8[]);
-	first_start := starts[1];
-	last_end := ends[periods];
 	n := mk.n; s := mk.s; var_s := mk.var_s; z := mk.z; p := mk.p; tau := mk.tau; sen_slope := mk.sen_slope;
 	RETURN NEXT;
 END $$;
