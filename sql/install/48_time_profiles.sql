@@ -69,7 +69,8 @@ COMMENT ON FUNCTION @extschema@._period_bounds(pg_catalog.timestamptz, pg_catalo
 
 CREATE FUNCTION @extschema@.period_change(e @extschema@.events, as_of pg_catalog.timestamptz,
 	period pg_catalog.text DEFAULT 'month',
-	time_zone pg_catalog.text DEFAULT pg_catalog.current_setting('TimeZone'))
+	time_zone pg_catalog.text DEFAULT pg_catalog.current_setting('TimeZone'),
+	data_start pg_catalog.timestamptz DEFAULT NULL)
 	RETURNS TABLE (period_start pg_catalog.timestamptz, period_end pg_catalog.timestamptz,
 		events pg_catalog.int8,
 		previous_events pg_catalog.int8, previous_change_pct pg_catalog.float8, previous_p pg_catalog.float8,
@@ -81,10 +82,15 @@ DECLARE
 	ya_start pg_catalog.timestamptz;
 	ya_end pg_catalog.timestamptz;
 	lag pg_catalog.interval;
+	covered_from pg_catalog.timestamptz := data_start;
 BEGIN
 	-- a NULL collection is no input, whatever the other arguments
 	IF e IS NULL THEN
 		RETURN;
+	END IF;
+	IF data_start IN ('infinity'::pg_catalog.timestamptz, '-infinity'::pg_catalog.timestamptz) THEN
+		RAISE EXCEPTION 'safety.period_change: data_start must be finite or NULL' USING ERRCODE = '22023',
+			HINT = 'data_start is when the records begin, e.g. (SELECT min(occurred_at) FROM incidents); NULL takes the first event of e.';
 	END IF;
 	PERFORM @extschema@._require_period('safety.period_change', as_of, period, time_zone);
 	SELECT * INTO cur FROM @extschema@._period_bounds(as_of, period, time_zone, 0);
@@ -102,6 +108,17 @@ BEGIN
 	INTO events, previous_events, year_ago_events
 	FROM (SELECT r.occurred_from + (coalesce(r.occurred_to, r.occurred_from) - r.occurred_from) / 2 AS m
 	      FROM @extschema@.event_rows(e) r) t;
+	-- a period the records may not cover is no comparison: a zero count
+	-- there would read as a rise
+	IF covered_from IS NULL THEN
+		SELECT pg_catalog.min(r.occurred_from) INTO covered_from FROM @extschema@.event_rows(e) r;
+	END IF;
+	IF covered_from IS NULL OR prev.period_start < covered_from THEN
+		previous_events := NULL;
+	END IF;
+	IF covered_from IS NULL OR ya_start < covered_from THEN
+		year_ago_events := NULL;
+	END IF;
 	previous_change_pct := CASE WHEN previous_events > 0
 		THEN 100.0 * (events - previous_events) / previous_events END;
 	year_ago_change_pct := CASE WHEN year_ago_events > 0
@@ -115,8 +132,8 @@ BEGIN
 		pg_catalog.date_part('epoch', ya_end - ya_start));
 	RETURN NEXT;
 END $$;
-COMMENT ON FUNCTION @extschema@.period_change(@extschema@.events, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text) IS
-	'Events of the last complete calendar period before as_of against the previous period and the same period a year earlier: counts, percent change and the exact two-sided p-value of equal rates per unit of time (rate_test with the periods'' lengths)';
+COMMENT ON FUNCTION @extschema@.period_change(@extschema@.events, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz) IS
+	'Events of the last complete calendar period before as_of against the previous period and the same period a year earlier: counts, percent change and the exact two-sided p-value of equal rates per unit of time (rate_test with the periods'' lengths); a comparison period starting before data_start (default: the first event) gives NULLs';
 
 CREATE FUNCTION @extschema@.trend(e @extschema@.events, as_of pg_catalog.timestamptz,
 	period pg_catalog.text DEFAULT 'month', periods pg_catalog.int4 DEFAULT 24,
