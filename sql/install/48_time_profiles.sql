@@ -90,7 +90,7 @@ BEGIN
 	END IF;
 	IF data_start IN ('infinity'::pg_catalog.timestamptz, '-infinity'::pg_catalog.timestamptz) THEN
 		RAISE EXCEPTION 'safety.period_change: data_start must be finite or NULL' USING ERRCODE = '22023',
-			HINT = 'data_start is when the records begin, e.g. (SELECT min(occurred_at) FROM incidents); NULL takes the first event of e.';
+			HINT = 'data_start is when the records begin (the earliest time of the source table); NULL takes the first event of e.';
 	END IF;
 	PERFORM @extschema@._require_period('safety.period_change', as_of, period, time_zone);
 	SELECT * INTO cur FROM @extschema@._period_bounds(as_of, period, time_zone, 0);
