@@ -61,7 +61,10 @@ INSERT INTO nulls VALUES
   ('period_change', (SELECT count(*) FROM safety.period_change(NULL::safety.events, '2018-07-01'))::text),
   ('period_change(bad)', (SELECT count(*) FROM safety.period_change(NULL::safety.events, NULL, 'fortnight', 'no such zone'))::text),
   ('trend', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01'))::text),
-  ('trend(bad)', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01', 'month', 1))::text);
+  ('trend(bad)', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01', 'month', 1))::text),
+  ('night_share', (SELECT count(*) FROM safety.night_share(NULL::safety.events, 'UTC'))::text),
+  ('night_share(bad)', (SELECT count(*) FROM safety.night_share(NULL::safety.events, NULL, 'dusk'))::text),
+  ('_event_positions', (SELECT count(*) FROM safety._event_positions(NULL::safety.events))::text);
 SELECT fn, result FROM nulls ORDER BY fn;
 -- every function of the extension taking a collection is in the list above
 -- (the aggregates' transition, combine and final functions, the types' I/O,

@@ -20,6 +20,7 @@
 -- safety._view_gi_star safety._view_min_count safety._view_relations
 -- safety._emerging_view_sql safety._view_emerging_hotspots safety._register_view
 -- safety._require_period safety._require_time_zone safety._period_bounds (period_change, trend)
+-- safety._night_fraction safety._event_positions (night_share)
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
@@ -122,6 +123,8 @@ SELECT p.* FROM sp_in, safety.period_change(e, '2018-07-15', 'week', 'UTC', data
 SELECT t.* FROM sp_in, safety.trend(e, '2018-07-15', 'month', 12, 'America/New_York') t;
 SELECT safety.rate_test(10, 3), safety.rate_test(10, 3, 2.0, 1.0);
 SELECT m.* FROM safety.mann_kendall(ARRAY[1, 3, 2, 5, 4]::pg_catalog.float8[]) m;
+SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York') n;
+SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York', '20-6') n;
 
 -- tiers
 SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
