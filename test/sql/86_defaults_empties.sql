@@ -64,7 +64,16 @@ INSERT INTO nulls VALUES
   ('risk_scores', (SELECT count(*) FROM safety.risk_scores(NULL::safety.events, '2018-07-01', 250))::text),
   ('forecast_tiers', (SELECT count(*) FROM safety.forecast_tiers(NULL::safety.events, '2018-07-01', 250))::text),
   ('risk_tiers', (SELECT count(*) FROM safety.risk_tiers(NULL::safety.events, '2018-07-01', 250))::text),
-  ('tier_backtest', (SELECT count(*) FROM safety.tier_backtest(NULL::safety.events, 250, '2018-01-01', '2018-03-01'))::text);
+  ('tier_backtest', (SELECT count(*) FROM safety.tier_backtest(NULL::safety.events, 250, '2018-01-01', '2018-03-01'))::text),
+  ('aoristic', (SELECT count(*) FROM safety.aoristic(NULL::safety.events))::text),
+  ('aoristic(bad)', (SELECT count(*) FROM safety.aoristic(NULL::safety.events, 'no such zone', 'no such bins'))::text),
+  ('period_change', (SELECT count(*) FROM safety.period_change(NULL::safety.events, '2018-07-01'))::text),
+  ('period_change(bad)', (SELECT count(*) FROM safety.period_change(NULL::safety.events, NULL, 'fortnight', 'no such zone'))::text),
+  ('trend', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01'))::text),
+  ('trend(bad)', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01', 'month', 1))::text),
+  ('night_share', (SELECT count(*) FROM safety.night_share(NULL::safety.events, 'UTC'))::text),
+  ('night_share(bad)', (SELECT count(*) FROM safety.night_share(NULL::safety.events, NULL, 'dusk'))::text),
+  ('_event_positions', (SELECT count(*) FROM safety._event_positions(NULL::safety.events))::text);
 SELECT fn, result FROM nulls ORDER BY fn;
 -- every function of the extension taking a collection is in the list above
 -- (the aggregates' transition, combine and final functions, the types' I/O,
@@ -93,6 +102,10 @@ SELECT count(*) AS empty_filter_gi_star
 FROM safety.gi_star((SELECT safety.grid_agg(geom, 250) FROM incidents WHERE false), 750);
 SELECT count(*) AS empty_filter_forecast
 FROM safety.forecast((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false), '2018-07-01', 250);
+SELECT count(*) AS empty_filter_aoristic
+FROM safety.aoristic((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false), 'UTC');
+SELECT count(*) AS empty_filter_period_change
+FROM safety.period_change((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false), '2018-07-01', 'month', 'UTC');
 -- record_tiers: NULL stores nothing and replaces no snapshot
 SELECT safety.record_tiers('null-test', (SELECT safety.events_agg(geom, occurred_at, id) FROM incidents),
   '2018-07-01', 250) > 0 AS stored;

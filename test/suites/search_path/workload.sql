@@ -19,6 +19,8 @@
 -- safety._view_window_note safety._view_window_hint
 -- safety._view_gi_star safety._view_min_count safety._view_relations
 -- safety._emerging_view_sql safety._view_emerging_hotspots safety._register_view
+-- safety._require_period safety._require_time_zone safety._period_bounds (period_change, trend)
+-- safety._night_fraction safety._event_positions (night_share)
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
@@ -139,6 +141,17 @@ SELECT v.* FROM safety.shift_plan((SELECT pg_catalog.array_agg(id::pg_catalog.in
 	(SELECT pg_catalog.array_agg(geom) FROM sp_inc), (SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM sp_inc),
 	'2018-07-01 14:00+00', hotspots => 3, hour_profile => (SELECT pg_catalog.array_agg(1.0::pg_catalog.float8) FROM pg_catalog.generate_series(1, 24)),
 	time_zone => 'UTC') v;
+
+-- when crime happens: profiles, change between periods, trends
+SELECT a.* FROM sp_in, safety.aoristic(e, 'America/New_York', 'hour_of_day') a;
+SELECT a.* FROM sp_in, safety.aoristic(e) a LIMIT 5;
+SELECT p.* FROM sp_in, safety.period_change(e, '2018-07-15', 'month', 'America/New_York') p;
+SELECT p.* FROM sp_in, safety.period_change(e, '2018-07-15', 'week', 'UTC', data_start => '2016-01-01') p;
+SELECT t.* FROM sp_in, safety.trend(e, '2018-07-15', 'month', 12, 'America/New_York') t;
+SELECT safety.rate_test(10, 3), safety.rate_test(10, 3, 2.0, 1.0);
+SELECT m.* FROM safety.mann_kendall(ARRAY[1, 3, 2, 5, 4]::pg_catalog.float8[]) m;
+SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York') n;
+SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York', '20-6') n;
 
 -- tiers
 SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
