@@ -1032,8 +1032,14 @@ sc_shift_plan(size_t n, const double *x, const double *y, const double *weight,
 		for (size_t s = 0; s < h; s++)
 			for (uint32_t j = 1; j <= nv[s]; j++)
 			{
-				/* centred on the quantile of its share of the intensity */
-				double		at = intensity_quantile(cum, m, shift_min, ((double) j - 0.5) / (double) nv[s]) - dwell / 2;
+				/*
+				 * centred on a quantile of the intensity: the spot's visits
+				 * 1/n apart, each spot's phase staggered by its rank so the
+				 * spots take turns (a round) rather than all come at once
+				 */
+				size_t		used = v < h ? v : h;
+				double		phase = ((double) s + 0.5) / (double) used,
+							at = intensity_quantile(cum, m, shift_min, ((double) (j - 1) + phase) / (double) nv[s]) - dwell / 2;
 
 				visits[k].spot = (uint32_t) rank[s].payload;
 				visits[k].nth = j;
