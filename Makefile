@@ -38,7 +38,7 @@ PG_CFLAGS += -fno-semantic-interposition -flto=auto
 SHLIB_LINK += -flto=auto
 # the density's per-cell loop is branch-free so it vectorises (-O2 leaves it
 # scalar; FP traps are never enabled, so the clamp at 0 needs no branch)
-src/core/sc_kde.o: override CFLAGS += -O3 -fno-trapping-math
+src/core/sc_kde.o: override CFLAGS += -O3 -fno-trapping-math -ffp-contract=off
 
 EXTRA_CLEAN = test/out test/unit/bin test/fuzz/bin $(OBJS:.o=.d)
 

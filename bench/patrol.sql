@@ -42,8 +42,9 @@ BEGIN
     INTO g USING k, distance;
   INSERT INTO runs VALUES (instance, distance, k, best, g, r.covered, r.share, r.bound);
 END $$;
-SELECT pg_temp.run('bundled forecast', 'fca', 800, k) FROM unnest('{10,50,100}'::int[]) k;
-SELECT pg_temp.run('50,000 synthetic cells', 'syna', 500, k) FROM unnest('{10,50,100}'::int[]) k;
+SELECT count(*) AS runs FROM (SELECT pg_temp.run('bundled forecast', 'fca', 800, k) FROM unnest('{10,50,100}'::int[]) k
+                               UNION ALL
+                               SELECT pg_temp.run('50,000 synthetic cells', 'syna', 500, k) FROM unnest('{10,50,100}'::int[]) k) r;
 SELECT instance, distance, k, round(ms::numeric, 1) AS ms, round((greedy / (covered / share))::numeric, 4) AS greedy_share,
        round(share::numeric, 4) AS share, round(covered::numeric, 3) AS covered, round(bound::numeric, 3) AS bound,
        round(((bound - covered) / bound)::numeric, 5) AS gap
