@@ -85,28 +85,6 @@ sp_quadrant_name(int8 q)
 	return NULL;
 }
 
-/* a one-dimensional array argument deconstructed (NULL elements flagged) */
-static int
-arg_array(FunctionCallInfo fcinfo, int argno, Oid *elemtype, Datum **elems, bool **nulls,
-		  const char *fname, const char *argname)
-{
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(argno);
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			n;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-						errmsg("%s: %s must be a one-dimensional array, not %d-dimensional", fname,
-							   argname, ARR_NDIM(arr)),
-						errhint("Pass one element per area, e.g. array_agg(%s ORDER BY area_id).", argname)));
-	*elemtype = ARR_ELEMTYPE(arr);
-	get_typlenbyvalalign(*elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, *elemtype, typlen, typbyval, typalign, elems, nulls, &n);
-	return n;
-}
-
 /* error on the first id that is NULL or given twice */
 static void
 check_ids(const Datum *ids, const bool *nulls, int n, SpAreas *a, const char *fname)
@@ -226,9 +204,11 @@ sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const
 	AreaReader	r;
 
 	memset(a, 0, sizeof(*a));
-	n = arg_array(fcinfo, args->id_arg, &idtype, &ids, &idnull, fname, "area_id");
-	ng = arg_array(fcinfo, args->id_arg + 1, &geomtype, &geoms, &geomnull, fname, "geom");
-	nv = has_values ? arg_array(fcinfo, args->value_arg, &valtype, &values, &valnull, fname, args->value_name) : n;
+	ids = sp_arg_array(fcinfo, args->id_arg, fname, "area_id", &idtype, &idnull, &n);
+	geoms = sp_arg_array(fcinfo, args->id_arg + 1, fname, "geom", &geomtype, &geomnull, &ng);
+	nv = n;
+	if (has_values)
+		values = sp_arg_array(fcinfo, args->value_arg, fname, args->value_name, &valtype, &valnull, &nv);
 	if (n != ng || n != nv)
 		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 						errmsg("%s: area_id, geom and %s must have the same length, not %d, %d and %d",

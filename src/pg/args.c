@@ -8,6 +8,8 @@
 #include <math.h>
 
 #include "funcapi.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
 #include "sc_time.h"
@@ -116,3 +118,46 @@ sp_check_as_of(int64 as_of, int64 data_start, const char *fname, const char *arg
 								timestamptz_to_str(data_start), argname)));
 }
 
+
+Datum *
+sp_arg_array(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
+			 Oid *elemtype, bool **nulls, int *n)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	sp_arg_not_null(fcinfo, argno, fname, argname);
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						errmsg("%s: %s must be a one-dimensional array, not %d-dimensional", fname,
+							   argname, ARR_NDIM(arr)),
+						errhint("Pass one element per row, e.g. array_agg(%s ORDER BY id).", argname)));
+	if (elemtype)
+		*elemtype = ARR_ELEMTYPE(arr);
+	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, nulls, n);
+	return elems;
+}
+
+double *
+sp_arg_float8s(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
+			   const char *null_hint, int *n)
+{
+	bool	   *nulls;
+	Datum	   *elems = sp_arg_array(fcinfo, argno, fname, argname, NULL, &nulls, n);
+	double	   *out = palloc_array(double, *n + 1);
+
+	for (int k = 0; k < *n; k++)
+	{
+		if (nulls[k])
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							errmsg("%s: %s element %d is NULL", fname, argname, k + 1),
+							null_hint ? errhint("%s", null_hint) : 0));
+		out[k] = DatumGetFloat8(elems[k]);
+	}
+	return out;
+}

@@ -184,25 +184,12 @@ void
 sp_point_array(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
 			   int *n, double **x, double **y, int32 *srid, Datum **points)
 {
-	ArrayType  *arr;
-	Oid			elemtype;
 	Datum	   *elems;
 	bool	   *nulls;
-	int16		len;
-	bool		byval;
-	char		align;
+	Oid			elemtype;
 	SpPointReader *r;
 
-	sp_arg_not_null(fcinfo, argno, fname, argname);
-	elemtype = get_element_type(sp_fn_argtype(fcinfo, argno));
-	if (!OidIsValid(elemtype))
-		elog(ERROR, "%s: could not determine the element type of %s", fname, argname);
-	arr = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-						errmsg("%s: %s must be a one-dimensional array", fname, argname)));
-	get_typlenbyvalalign(elemtype, &len, &byval, &align);
-	deconstruct_array(arr, elemtype, len, byval, align, &elems, &nulls, n);
+	elems = sp_arg_array(fcinfo, argno, fname, argname, &elemtype, &nulls, n);
 	if (points)
 		*points = elems;
 	r = sp_point_reader_for_type(elemtype, CurrentMemoryContext, fname, argname);

@@ -38,37 +38,20 @@ static double *
 value_array(FunctionCallInfo fcinfo, int argno, int expect, const char *points, const char *fname,
 			const char *argname)
 {
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
 	int			n;
-	double	   *w;
+	double	   *w = sp_arg_float8s(fcinfo, argno, fname, argname,
+								   "Use coalesce(value, 0) for points without risk.", &n);
 
-	sp_arg_not_null(fcinfo, argno, fname, argname);
-	arr = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-						errmsg("%s: %s must be a one-dimensional array", fname, argname)));
-	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-					  &elems, &nulls, &n);
 	if (n != expect)
 		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 						errmsg("%s: %s has %d elements, but %s has %d", fname, argname, n, points, expect),
 						errhint("Give one value per demand point, e.g. array_agg(expected ORDER BY cell_id) beside array_agg(ST_Centroid(geom) ORDER BY cell_id).")));
-	w = palloc_array(double, n + 1);
 	for (int k = 0; k < n; k++)
-	{
-		if (nulls[k])
-			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-							errmsg("%s: %s element %d is NULL", fname, argname, k + 1),
-							errhint("Use coalesce(value, 0) for demand points without risk.")));
-		w[k] = DatumGetFloat8(elems[k]);
 		if (!(w[k] >= 0) || isinf(w[k]))
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: %s element %d is %g, but values must be finite and >= 0",
 								   fname, argname, k + 1, w[k]),
 							errhint("Give risks, counts or forecasts: non-negative amounts to cover.")));
-	}
 	return w;
 }
 
@@ -366,8 +349,7 @@ safety_shift_plan(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: centre must not be empty", fname),
 						errhint("Give the centres of the forecast's cells.")));
-	sp_arg_not_null(fcinfo, 0, fname, "cell_id");
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ids, &idnulls, &nid);
+	ids = sp_arg_array(fcinfo, 0, fname, "cell_id", NULL, &idnulls, &nid);
 	if (nid != n)
 		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 						errmsg("%s: cell_id has %d elements, but centre has %d", fname, nid, n),
@@ -403,21 +385,17 @@ safety_shift_plan(PG_FUNCTION_ARGS)
 	dwell_min = (double) dwell_us / (double) USECS_PER_MINUTE;
 	if (!PG_ARGISNULL(8))
 	{
-		Datum	   *hp;
-		bool	   *hpn;
 		int			nh;
-		double		prof[24];
+		double	   *prof = sp_arg_float8s(fcinfo, 8, fname, "hour_profile", "Give 0 for an hour without events.", &nh);
 		Datum		zone;
 		size_t		m = (size_t) ceil(shift_min);
 
-		deconstruct_array(PG_GETARG_ARRAYTYPE_P(8), FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &hp, &hpn, &nh);
 		if (nh != 24)
 			ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 							errmsg("%s: hour_profile has %d elements, but needs 24 (hours 0 to 23)", fname, nh),
 							errhint("Use the hour_of_day weights of safety.aoristic, ordered by hour.")));
 		for (int h = 0; h < 24; h++)
 		{
-			prof[h] = hpn[h] ? NAN : DatumGetFloat8(hp[h]);
 			if (!(prof[h] >= 0) || isinf(prof[h]))
 				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 								errmsg("%s: hour_profile element %d must be a finite number >= 0", fname, h + 1)));

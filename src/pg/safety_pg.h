@@ -211,6 +211,15 @@ bool		sp_null_collection_srf(FunctionCallInfo fcinfo, int argno);
 int64		sp_arg_interval(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
 /* error unless us is at most SC_INTERVAL_MAX_USEC (10000 years) */
 void		sp_check_interval_max(int64 us, const char *fname, const char *argname);
+/*
+ * a one-dimensional array argument, not NULL: its elements (*n) and their
+ * NULL flags, deconstructed by its element type (*elemtype, may be NULL)
+ */
+Datum	   *sp_arg_array(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
+						 Oid *elemtype, bool **nulls, int *n);
+/* a float8[] argument as a C array (*n), a NULL element an error (null_hint may be NULL) */
+double	   *sp_arg_float8s(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
+						   const char *null_hint, int *n);
 /* a finite timestamptz */
 int64		sp_arg_time(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
 /* a finite float8 */

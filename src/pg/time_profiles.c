@@ -197,9 +197,6 @@ Datum
 safety_mann_kendall(PG_FUNCTION_ARGS)
 {
 	const char *fname = "safety.mann_kendall";
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	Datum	   *elems;
-	bool	   *enulls;
 	int			m;
 	double	   *x;
 	double		s,
@@ -217,11 +214,7 @@ safety_mann_kendall(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "%s: return type must be a row type", fname);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: series must be a one-dimensional array", fname),
-						errhint("Pass the values in time order, e.g. array_agg(n ORDER BY month).")));
-	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &enulls, &m);
+	x = sp_arg_float8s(fcinfo, 0, fname, "series", "A period without events counts 0: use coalesce(n, 0).", &m);
 	if (m < 3)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: series has %d values; the test needs at least 3", fname, m),
@@ -230,19 +223,11 @@ safety_mann_kendall(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						errmsg("%s: series has %d values; at most %d are taken", fname, m, SC_SEN_MAX),
 						errhint("Sen's slope keeps every pairwise slope: use longer periods (e.g. months instead of days).")));
-	x = palloc(sizeof(double) * m);
 	for (int k = 0; k < m; k++)
-	{
-		if (enulls[k])
-			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-							errmsg("%s: series value %d is NULL", fname, k + 1),
-							errhint("A period without events counts 0: use coalesce(n, 0).")));
-		x[k] = DatumGetFloat8(elems[k]);
 		if (!isfinite(x[k]))
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: series value %d is not finite", fname, k + 1),
 							errhint("Pass counts or rates, not NaN or infinity.")));
-	}
 	sp_check_memory(fname, (Size) m * (m - 1) / 2 * sizeof(double), "the pairwise slopes of Sen's slope", NULL);
 	st = sc_mann_kendall_var(x, m, &alloc, &s, &var, &z, &tied, &err);
 	if (st == SC_OK)
