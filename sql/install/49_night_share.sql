@@ -14,12 +14,26 @@ COMMENT ON FUNCTION @extschema@._night_fraction(pg_catalog.timestamptz, pg_catal
 CREATE FUNCTION @extschema@._event_positions(e @extschema@.events)
 	RETURNS TABLE (occurred_from pg_catalog.timestamptz, occurred_to pg_catalog.timestamptz,
 		weight pg_catalog.float8, lon pg_catalog.float8, lat pg_catalog.float8)
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT r.occurred_from, r.occurred_to, r.weight, ST_X(p.g), ST_Y(p.g)
-	FROM @extschema@.event_rows(e) r,
-	     LATERAL (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(r.x, r.y), @extschema@.srid(e)), 4326) AS g) p;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF e IS NULL THEN
+		RETURN;
+	END IF;
+	IF @extschema@.srid(e) OPERATOR(pg_catalog.=) 0 THEN
+		RAISE EXCEPTION 'safety._event_positions: the events have SRID 0, so their longitude and latitude are unknown'
+			USING ERRCODE = '22023', HINT = 'Collect points with their SRID (ST_SetSRID).';
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format(
+		'SELECT r.occurred_from, r.occurred_to, r.weight, %1$I.ST_X(p.g), %1$I.ST_Y(p.g)
+		 FROM %2$I.event_rows($1) r,
+		      LATERAL (SELECT %1$I.ST_Transform(%1$I.ST_SetSRID(%1$I.ST_MakePoint(r.x, r.y), %2$I.srid($1)), 4326) AS g) p',
+		@extschema@._postgis_schema(), '@extschema@') USING e;
+EXCEPTION WHEN internal_error THEN
+	-- PROJ refuses points outside the SRID's domain, which PostGIS reports as XX000
+	RAISE EXCEPTION 'safety._event_positions: a point cannot be turned into longitude and latitude: %', SQLERRM
+		USING ERRCODE = '22023', HINT = 'Check that the points are in the collection''s SRID and within its area of use.';
 END;
+$$;
 COMMENT ON FUNCTION @extschema@._event_positions(@extschema@.events) IS
 	'Internal: the events of a collection with the longitude and latitude (EPSG:4326) of their points';
 
