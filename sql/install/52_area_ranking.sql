@@ -34,13 +34,14 @@ CREATE FUNCTION @extschema@._area_period(e @extschema@.events, start pg_catalog.
 	RETURNS @extschema@.events LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
 	-- an empty collection rather than NULL: area_counts then lists every area
-	SELECT COALESCE(@extschema@.events_agg(r.geom, r.occurred_from, r.occurred_to, r.id, r.weight),
-	                pg_catalog.format('SRID=%s;{}', @extschema@.srid(_area_period.e))::@extschema@.events)
+	SELECT CASE WHEN _area_period.e IS NOT NULL THEN
+		COALESCE(@extschema@.events_agg(r.geom, r.occurred_from, r.occurred_to, r.id, r.weight),
+		         pg_catalog.format('SRID=%s;{}', @extschema@.srid(_area_period.e))::@extschema@.events) END
 	FROM @extschema@._event_rows_at(_area_period.e) r
 	WHERE r.t OPERATOR(pg_catalog.>=) _area_period.start AND r.t OPERATOR(pg_catalog.<) _area_period.stop;
 END;
 COMMENT ON FUNCTION @extschema@._area_period(@extschema@.events, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
-	'The events of a collection whose time (the midpoint of a window) is in [start, stop) (an empty collection when none is)';
+	'The events of a collection whose time (the midpoint of a window) is in [start, stop) (an empty collection when none is; NULL for a NULL collection)';
 
 CREATE FUNCTION @extschema@._check_area_period(fn pg_catalog.text, period_start pg_catalog.timestamptz,
 	period pg_catalog.interval)
@@ -74,12 +75,14 @@ BEGIN ATOMIC
 	WITH a AS (
 		SELECT u.id, u.k, ST_Area(u.g) OPERATOR(pg_catalog./) 1e6::pg_catalog.float8 AS km2
 		FROM ROWS FROM (pg_catalog.unnest(area_tiers.area_id), pg_catalog.unnest(area_tiers.geom)) WITH ORDINALITY AS u(id, g, k)
-		WHERE area_tiers.e IS NOT NULL
+		-- a NULL collection (or array) is no input
+		WHERE area_tiers.e IS NOT NULL AND area_tiers.geom IS NOT NULL
 	), w AS (
 		SELECT c.area_id, c.weight
 		FROM (SELECT @extschema@.events_agg(ST_Centroid(f.geom), area_tiers.as_of, NULL::pg_catalog.int8, f.expected) AS centres
 		      FROM @extschema@.forecast(area_tiers.e, area_tiers.as_of, area_tiers.cell_size, area_tiers.horizon, area_tiers.model) f
-		      WHERE f.expected OPERATOR(pg_catalog.>) 0) s,
+		      WHERE f.expected OPERATOR(pg_catalog.>) 0
+		        AND area_tiers.area_id IS NOT NULL AND area_tiers.geom IS NOT NULL) s,
 		     @extschema@.area_counts(s.centres, area_tiers.area_id, area_tiers.geom) c
 		WHERE c.area_id IS NOT NULL
 	), t AS (
@@ -126,8 +129,8 @@ BEGIN ATOMIC
 		       ((area_ranking.period_start AT TIME ZONE 'UTC') OPERATOR(pg_catalog.-) '1 year'::pg_catalog.interval) AT TIME ZONE 'UTC' AS year_start,
 		       ((area_ranking.period_start AT TIME ZONE 'UTC') OPERATOR(pg_catalog.-) '1 year'::pg_catalog.interval
 		        OPERATOR(pg_catalog.+) area_ranking.period) AT TIME ZONE 'UTC' AS year_stop
-		-- a NULL collection is no input, whatever the other arguments
-		WHERE CASE WHEN area_ranking.e IS NULL THEN false
+		-- a NULL collection (or array) is no input, whatever the other arguments
+		WHERE CASE WHEN area_ranking.e IS NULL OR area_ranking.area_id IS NULL OR area_ranking.geom IS NULL THEN false
 		           ELSE @extschema@._check_area_period('safety.area_ranking', area_ranking.period_start, area_ranking.period) END
 	), c AS (
 		SELECT n.area_id, n.events, n.area_km2, n.per_km2, n.population, n.per_1000, n.k
