@@ -19,13 +19,15 @@ CREATE FUNCTION @extschema@._event_rows_at(e @extschema@.events,
 	OUT occurred_to pg_catalog.timestamptz, OUT weight pg_catalog.float8, OUT t pg_catalog.timestamptz)
 	RETURNS SETOF record LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT r.id, ST_SetSRID(ST_MakePoint(r.x, r.y), @extschema@.srid(_event_rows_at.e)),
+	SELECT r.id, ST_SetSRID(ST_MakePoint(r.x, r.y), k.srid),
 	       r.occurred_from, r.occurred_to, r.weight,
 	       -- OPERATOR() binds left to right: the half window in parentheses
 	       COALESCE(r.occurred_from OPERATOR(pg_catalog.+)
 	                ((r.occurred_to OPERATOR(pg_catalog.-) r.occurred_from) OPERATOR(pg_catalog./) 2::pg_catalog.float8),
 	                r.occurred_from)
-	FROM @extschema@.event_rows(_event_rows_at.e) r;
+	-- the SRID once (OFFSET 0: not per row, which would read the whole
+	-- collection again for every event)
+	FROM (SELECT @extschema@.srid(_event_rows_at.e) AS srid OFFSET 0) k, @extschema@.event_rows(_event_rows_at.e) r;
 END;
 COMMENT ON FUNCTION @extschema@._event_rows_at(@extschema@.events) IS
 	'The events of a collection as rows with their point and their time t (the midpoint of a time window), to filter them by period';
