@@ -224,7 +224,37 @@ SELECT safety.area_tiers(e, ids, geoms, '2020-12-01 00:00+00', -1) FROM ev, arr;
 SELECT safety.rate_test(-1, 3);
 SELECT safety.rate_test(1, 3, 0, 1);
 
--- 6. drop: the views, their entries; the history stays
+-- 6. row-level security on the source holds: the view reads as its owner,
+-- who sees bicycle thefts only; without SELECT on the areas no view
+CREATE TABLE va_secret AS SELECT * FROM va_thefts;
+ALTER TABLE va_secret ENABLE ROW LEVEL SECURITY;
+CREATE ROLE regress_safety_area_analyst;
+CREATE SCHEMA va_analyst AUTHORIZATION regress_safety_area_analyst;
+GRANT SELECT ON va_secret TO regress_safety_area_analyst;
+CREATE POLICY bicycles_only ON va_secret FOR SELECT TO regress_safety_area_analyst USING (offense = 'Theft of Bicycle');
+SET ROLE regress_safety_area_analyst;
+SELECT safety.create_area_view('va_rls', 'va_secret', 'va_areas', 'geom', 'occurred_at', cell_size => NULL,
+  schema => 'va_analyst', as_of => '2020-12-01 00:00+00');
+RESET ROLE;
+GRANT SELECT ON va_areas TO regress_safety_area_analyst;
+SET ROLE regress_safety_area_analyst;
+SELECT safety.create_area_view('va_rls', 'va_secret', 'va_areas', 'geom', 'occurred_at', cell_size => NULL,
+  schema => 'va_analyst', as_of => '2020-12-01 00:00+00');
+RESET ROLE;
+CALL safety.refresh('va_rls');   -- by a superuser: the query still runs as the owner
+SELECT (SELECT sum(events) FROM va_analyst.va_rls) AS view_events,
+       (SELECT count(*) FROM owner o JOIN va_thefts t USING (id) WHERE t.offense = 'Theft of Bicycle'
+          AND o.occurred_at >= '2020-11-03 00:00+00' AND o.occurred_at < '2020-12-01 00:00+00') AS bicycle_thefts,
+       (SELECT sum(events) FROM rk) AS all_thefts;
+SET ROLE regress_safety_area_analyst;
+SELECT safety.drop_view('va_rls');
+RESET ROLE;
+DROP SCHEMA va_analyst CASCADE;
+DROP TABLE va_secret;
+REVOKE ALL ON va_areas FROM regress_safety_area_analyst;
+DROP ROLE regress_safety_area_analyst;
+
+-- 7. drop: the views, their entries; the history stays
 SELECT safety.drop_view('va_dash');
 SELECT safety.drop_view('va_latest');
 SELECT count(*) AS views, (SELECT count(*) FROM safety.refresh_log WHERE view LIKE 'va\_%') AS log_rows,
