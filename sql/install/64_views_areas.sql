@@ -79,7 +79,7 @@ CREATE FUNCTION @extschema@._view_area_ranking(e @extschema@.events, ids pg_cata
 	OUT year_before pg_catalog.int8, OUT year_change pg_catalog.float8, OUT year_p pg_catalog.float8,
 	OUT rank pg_catalog.int8, OUT rate_rank pg_catalog.int8,
 	OUT expected pg_catalog.float8, OUT expected_per_km2 pg_catalog.float8, OUT tier @extschema@.tier,
-	OUT period_start pg_catalog.timestamptz)
+	OUT period_start pg_catalog.timestamptz, OUT period_end pg_catalog.timestamptz)
 	RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	cs pg_catalog.float8 := _view_area_ranking.cell_size;
@@ -107,12 +107,14 @@ BEGIN
 	END IF;
 	RETURN QUERY SELECT r.area_id, r.events, r.area_km2, r.per_km2, r.population, r.per_1000,
 		r.previous, r.previous_change, r.previous_p, r.year_before, r.year_change, r.year_p,
-		r.rank, r.rate_rank, r.expected, r.expected_per_km2, r.tier, start
+		r.rank, r.rate_rank, r.expected, r.expected_per_km2, r.tier, start,
+		-- area_ranking's end: stop itself but for months (2020-03-31 - 1 month + 1 month is 03-29)
+		((start AT TIME ZONE 'UTC') OPERATOR(pg_catalog.+) period) AT TIME ZONE 'UTC'
 	FROM @extschema@.area_ranking(e, ids, geoms, start, period, pops, cs, model) r;
 END $$;
 COMMENT ON FUNCTION @extschema@._view_area_ranking(@extschema@.events, pg_catalog.int8[], geometry[], pg_catalog.float8[],
 	pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.float8, pg_catalog.text) IS
-	'safety.area_ranking for an area view, the period ending at stop: no rows without areas or stop; every area with 0 events when e is NULL; no tiers when the forecast has no data before stop';
+	'safety.area_ranking for an area view, the period ending at stop (its start and end as columns): no rows without areas or stop; every area with 0 events when e is NULL; no tiers when the forecast has no data before stop';
 
 CREATE FUNCTION @extschema@._area_view_sql(source pg_catalog.regclass, parameters pg_catalog.jsonb)
 	RETURNS pg_catalog.text LANGUAGE plpgsql STABLE AS $$
@@ -139,7 +141,7 @@ $sql$WITH g AS MATERIALIZED (
 SELECT r.area_id, %6$s AS name, x.%3$I AS geom, r.events, r.area_km2, r.per_km2, r.population, r.per_1000,
 	r.previous, r.previous_change, r.previous_p, r.year_before, r.year_change, r.year_p,
 	r.rank, r.rate_rank, r.expected, r.expected_per_km2, r.tier,
-	r.period_start, %7$s AS period_end, %10$s AS as_of
+	r.period_start, r.period_end, %10$s AS as_of
 FROM g, a, LATERAL @extschema@._view_area_ranking(g.e, a.ids, a.geoms, a.population, %7$s,
 	%8$L::pg_catalog.interval, %9$L::pg_catalog.float8, %11$L) r
 JOIN %5$s x ON x.%2$s::pg_catalog.int8 OPERATOR(pg_catalog.=) r.area_id$sql$,
