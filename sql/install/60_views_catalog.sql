@@ -21,7 +21,7 @@ GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 CREATE TABLE @extschema@.views (
 	schema pg_catalog.name NOT NULL,
 	name pg_catalog.name NOT NULL,
-	kind pg_catalog.text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat', 'tier', 'emerging'])),
+	kind pg_catalog.text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat', 'tier', 'emerging', 'area'])),
 	source pg_catalog.regclass NOT NULL,
 	parameters pg_catalog.jsonb NOT NULL,
 	created pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -31,7 +31,7 @@ CREATE TABLE @extschema@.views (
 	PRIMARY KEY (schema, name)
 );
 COMMENT ON TABLE @extschema@.views IS
-	'Views made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view and safety.create_emerging_view: schema, name, kind, source table, parameters, creation time, companion views';
+	'Views made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view, safety.create_emerging_view and safety.create_area_view: schema, name, kind, source table, parameters, creation time, companion views';
 
 CREATE SEQUENCE @extschema@.refresh_log_id_seq;
 CREATE TABLE @extschema@.refresh_log (

@@ -42,7 +42,7 @@ BEGIN
 	END IF;
 END $$;
 COMMENT ON FUNCTION @extschema@.drop_view(pg_catalog.text, pg_catalog.name) IS
-	'Drop a view made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view or safety.create_emerging_view, its companion views and its safety.views entry (its refresh history stays)';
+	'Drop a view made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view, safety.create_emerging_view or safety.create_area_view, its companion views and its safety.views entry (its refresh history stays)';
 
 -- refresh -----------------------------------------------------------------
 

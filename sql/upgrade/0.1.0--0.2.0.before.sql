@@ -12,7 +12,8 @@
 -- * the view builders' as_of takes 'latest' (anycompatible), refresh_log
 --   gains note (an empty window), a NULL collection is no input everywhere;
 -- * create_near_repeat_view takes duplicates ('keep' | 'collapse');
--- * safety.views gains the kind 'emerging' (create_emerging_view);
+-- * safety.views gains the kinds 'emerging' (create_emerging_view) and
+--   'area' (create_area_view);
 -- * gi_star takes analysis_set: by default the cells within the distance
 --   band of a cell with events, no longer the whole bounding rectangle
 --   (analysis_set => 'rectangle' keeps the 0.1.0 set);
@@ -36,12 +37,12 @@ COMMENT ON COLUMN @extschema@.refresh_log.note IS
 DROP FUNCTION @extschema@.create_hotspot_view(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.float8, pg_catalog.float8, pg_catalog.interval, pg_catalog.text, pg_catalog.name, pg_catalog.int4, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.bool);
 DROP FUNCTION @extschema@.view_as_of_sql(pg_catalog.jsonb);
 
--- --- views: emerging hot-spot views (create_emerging_view) --------------------
+-- --- views: emerging hot-spot views (create_emerging_view), area views (create_area_view)
 
 ALTER TABLE @extschema@.views DROP CONSTRAINT views_kind_check,
-	ADD CONSTRAINT views_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat', 'tier', 'emerging']));
+	ADD CONSTRAINT views_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['hotspot', 'near_repeat', 'tier', 'emerging', 'area']));
 COMMENT ON TABLE @extschema@.views IS
-	'Views made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view and safety.create_emerging_view: schema, name, kind, source table, parameters, creation time, companion views';
+	'Views made by safety.create_hotspot_view, safety.create_near_repeat_view, safety.create_tier_view, safety.create_emerging_view and safety.create_area_view: schema, name, kind, source table, parameters, creation time, companion views';
 
 -- --- tier_policy: the share that sets each tier's cut-off, and a cap ----------
 

@@ -47,6 +47,12 @@ INSERT INTO nulls VALUES
   ('local_moran_areas(value)', (SELECT count(*) FROM safety.local_moran_areas('{1,2,3}', '{}', NULL, k => -1))::text),
   ('area_counts', (SELECT count(*) FROM safety.area_counts(NULL::safety.events, '{1}', '{}'))::text),
   ('area_counts(geom)', (SELECT count(*) FROM safety.area_counts((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, '{-1}'))::text),
+  ('area_tiers', (SELECT count(*) FROM safety.area_tiers(NULL, '{1}', '{}', now(), -1))::text),
+  ('area_tiers(geom)', (SELECT count(*) FROM safety.area_tiers((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, now(), 250))::text),
+  ('area_ranking', (SELECT count(*) FROM safety.area_ranking(NULL, '{1}', '{}', now(), '0 days'))::text),
+  ('_area_period', (SELECT safety._area_period(NULL, now(), now()) IS NULL)::text),
+  ('_event_rows_at', (SELECT count(*) FROM safety._event_rows_at(NULL))::text),
+  ('area_ranking(geom)', (SELECT count(*) FROM safety.area_ranking((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, NULL))::text),
   ('optimized_hotspots', (SELECT count(*) FROM safety.optimized_hotspots(NULL::safety.events))::text),
   ('space_time_cube', (SELECT count(*) FROM safety.space_time_cube(NULL::safety.events, 500, '1 month', 1000))::text),
   ('space_time_cube(-1)', (SELECT count(*) FROM safety.space_time_cube(NULL::safety.events, -1, '1 month', 1000))::text),
@@ -77,16 +83,22 @@ INSERT INTO nulls VALUES
 SELECT fn, result FROM nulls ORDER BY fn;
 -- every function of the extension taking a collection is in the list above
 -- (the aggregates' transition, combine and final functions, the types' I/O,
--- the internal _view_gi_star and record_tiers, below, aside)
+-- the internal _view_gi_star, _view_area_ranking and record_tiers, below, aside)
 SELECT p.proname FROM pg_proc p
 WHERE p.pronamespace = 'safety'::regnamespace
   AND p.proargtypes::oid[] && ARRAY['safety.events'::regtype, 'safety.grid'::regtype]::oid[]
   AND p.prokind = 'f'
   AND p.proname !~ '(_transfn|_combine|_final|_out|_send)$'
-  AND p.proname NOT IN ('_view_gi_star', 'record_tiers')
+  AND p.proname NOT IN ('_view_gi_star', '_view_area_ranking', 'record_tiers')
   AND p.proname NOT IN (SELECT regexp_replace(fn, '\(.*$', '') FROM nulls)
 ORDER BY 1;
 SELECT count(*) AS _view_gi_star FROM safety._view_gi_star(NULL, 750, true);
+-- an area view whose window holds no events lists every area with 0 (a
+-- dashboard keeps its map); without areas it has no rows
+SELECT count(*) AS areas, sum(events) AS events FROM safety._view_area_ranking(NULL,
+	'{1,2}', ARRAY['SRID=32616;POLYGON((0 0,100 0,100 100,0 0))', 'SRID=32616;POLYGON((200 0,300 0,300 100,200 0))']::geometry[],
+	NULL, '2020-01-01 00:00+00', '28 days', 250, 'default');
+SELECT count(*) AS no_areas FROM safety._view_area_ranking(NULL, NULL, NULL, NULL, '2020-01-01 00:00+00', '28 days', 250, 'default');
 -- a grid Gi* is undefined on (2 cells: SQLSTATE 22S01) gives a view no
 -- z either; a bad argument (a distance of 0: 22023) is still an error
 \set VERBOSITY sqlstate

@@ -164,6 +164,19 @@ test_rate(void)
 	CHECK_NEAR(p, 0.0046386718749999991, 1e-12);
 	CHECK(sc_rate_test(7, 7, 1, 1, &sc_malloc_allocator, &p, &err) == SC_OK);
 	CHECK(p == 1);
+	/*
+	 * an area's change (area_ranking): R binom.test(365, 813)$p.value,
+	 * binom.test(365, 488)$p.value (a tail near 1e-29), poisson.test(c(38, 26),
+	 * c(28, 31))$p.value (periods of unequal length), binom.test(0, 12)$p.value
+	 */
+	CHECK(sc_rate_test(365, 448, 1, 1, &sc_malloc_allocator, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 0.0040018422175688347, 1e-12 * 0.004);
+	CHECK(sc_rate_test(365, 123, 1, 1, &sc_malloc_allocator, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 7.0377884578238607e-29, 1e-9 * 7.04e-29);
+	CHECK(sc_rate_test(38, 26, 28, 31, &sc_malloc_allocator, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 0.060758985804697151, 1e-12);
+	CHECK(sc_rate_test(0, 12, 1, 1, &sc_malloc_allocator, &p, &err) == SC_OK);
+	CHECK_NEAR(p, 0.00048828125000000011, 1e-15);
 	CHECK(sc_rate_test(0, 0, 1, 1, &sc_malloc_allocator, &p, &err) == SC_EUNDEFINED);
 	CHECK(sc_rate_test(1, 0, 0, 1, &sc_malloc_allocator, &p, &err) == SC_EINVAL);
 }

@@ -21,6 +21,8 @@
 -- safety._emerging_view_sql safety._view_emerging_hotspots safety._register_view
 -- safety._require_period safety._require_time_zone safety._period_bounds (period_change, trend)
 -- safety._night_fraction safety._event_positions (night_share)
+-- safety._check_view_areas safety._view_area_ranking safety._area_view_sql
+-- safety._check_area_period safety._event_rows_at safety._area_period
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
@@ -41,6 +43,8 @@ SET search_path = :path;
 \set nrw nr_ :sfx _windows
 \set tv tv_ :sfx
 \set ev ev_ :sfx
+\set av av_ :sfx
+\set avt avt_ :sfx
 \o /dev/null
 
 -- inputs: half a year of the bundled burglaries
@@ -109,6 +113,11 @@ SELECT r.* FROM sp_areas, safety.local_moran_areas(ids, geoms, x, 'knn', k => 4,
 SELECT r.* FROM sp_in, safety.local_moran(g, 750, permutations => 99) r LIMIT 5;
 SELECT r.* FROM sp_in, sp_areas, safety.area_counts(e, ids, geoms) r;
 SELECT r.* FROM sp_in, sp_areas, safety.area_counts(ew, ids, geoms, x) r;
+-- area tiers and rankings (the cell counts as populations)
+SELECT safety.rate_test(5, 1, 1, 3), safety.rate_test(10, 20), safety.rate_test(0, 0);
+SELECT t.* FROM sp_in, sp_areas, safety.area_tiers(e, ids, geoms, '2018-06-01', 500) t LIMIT 5;
+SELECT r.* FROM sp_in, sp_areas, safety.area_ranking(ewin, ids, geoms, '2018-05-01', '28 days', x, 500) r LIMIT 5;
+SELECT r.* FROM sp_in, sp_areas, safety.area_ranking(e, ids, geoms, '2018-05-01') r LIMIT 5;
 SELECT n.* FROM sp_in, safety.nni(e) n;
 SELECT n.* FROM sp_in, safety.nni(e, 1e8) n;
 SELECT o.* FROM sp_in, safety.optimized_hotspots(e) o LIMIT 5;
@@ -193,6 +202,12 @@ SELECT safety.create_tier_view(:'tv', 'public.incidents', 'geom', 'occurred_at',
 	schema => :'vschema', as_of => 'latest', min_count => 1);
 SELECT safety.create_emerging_view(:'ev', 'public.incidents', 'geom', 'occurred_at', 500, '1 month', 1000, '1 year',
 	schema => :'vschema', as_of => 'latest');
+-- an area view over the 2 km cells as districts (a table: views cannot read temporary ones)
+CREATE TABLE :"vschema".:"avt" AS SELECT c.cell_id AS area_id, c.geom, c.value AS residents
+FROM (SELECT safety.grid_agg(geom, 2000) AS g FROM sp_inc) s, safety.cells(s.g) c;
+SELECT safety.create_area_view(:'av', 'public.incidents', pg_catalog.format('%I.%I', :'vschema', :'avt')::pg_catalog.regclass,
+	'geom', 'occurred_at', cell_size => 500, model => 'naive', population_column => 'residents',
+	filter => 'offense IS NOT NULL', schema => :'vschema', as_of => 'latest');
 SELECT safety._owns_view(:'vschema', :'hv'), safety._view_entry(:'hv', :'vschema');
 -- also the insert policy of safety.views, for a role it binds
 SELECT safety._owns_views(:'vschema', ARRAY[:'nr', :'nrw']::pg_catalog.name[]);
@@ -201,6 +216,7 @@ CALL safety.refresh(:'hv', :'vschema');
 CALL safety.refresh(:'nr', :'vschema');
 CALL safety.refresh(:'tv', :'vschema');
 CALL safety.refresh(:'ev', :'vschema');
+CALL safety.refresh(:'av', :'vschema');
 CALL safety.refresh_all();
 -- tiles over Cincinnati at zoom 11 and 13
 SELECT pg_catalog.length(safety.hotspot_tile(pg_catalog.format('%I.%I', :'vschema', :'hv')::pg_catalog.regclass, 11, 543, 781));
@@ -210,5 +226,8 @@ SELECT safety.drop_view(:'hf', :'vschema');
 SELECT safety.drop_view(:'nr', :'vschema');
 SELECT safety.drop_view(:'tv', :'vschema');
 SELECT safety.drop_view(:'ev', :'vschema');
+SELECT pg_catalog.length(safety.hotspot_tile(pg_catalog.format('%I.%I', :'vschema', :'av')::pg_catalog.regclass, 11, 543, 781, 'areas'));
+SELECT safety.drop_view(:'av', :'vschema');
+DROP TABLE :"vschema".:"avt";
 \o
 SELECT 'workload done' AS workload;
