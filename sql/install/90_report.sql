@@ -155,10 +155,11 @@ DECLARE
 	colour text;
 	i int4;
 BEGIN
+	-- a NULL collection is no input (the report says so instead of a clock)
 	IF e IS NULL THEN
-		RETURN '<p class="note">No events in the window of the data clock.</p>';
+		RETURN NULL;
 	END IF;
-	SELECT max(a.weight), sum(a.weight) INTO mx, tot FROM @extschema@.aoristic(e, time_zone, 'hour_of_week') a;
+	SELECT pg_catalog.max(a.weight), sum(a.weight) INTO mx, tot FROM @extschema@.aoristic(e, time_zone, 'hour_of_week') a;
 	-- white to dark blue by weight / the largest weight
 	SELECT string_agg(pg_catalog.format('<rect x="%s" y="%s" width="20" height="20" fill="rgb(%s,%s,%s)"><title>%s %s:00 %s</title></rect>',
 			40 + 20 * a.hour, 10 + 20 * ((a.dow + 6) % 7),
@@ -203,7 +204,7 @@ BEGIN
 	IF n < 2 THEN
 		RETURN '<p class="note">Too few periods for a trend chart.</p>';
 	END IF;
-	SELECT greatest(max(c), 1) INTO mx FROM unnest(counts) c;
+	SELECT greatest(pg_catalog.max(c), 1) INTO mx FROM unnest(counts) c;
 	SELECT string_agg(pg_catalog.format('%s,%s', round((60 + w * (u.k - 1) / (n - 1))::numeric, 1),
 			round((10 + h - h * u.c / mx)::numeric, 1)), ' ' ORDER BY u.k) INTO pts
 	FROM unnest(counts) WITH ORDINALITY AS u(c, k);
@@ -235,7 +236,7 @@ COMMENT ON FUNCTION @extschema@._report_chart(pg_catalog.text[], pg_catalog.int8
 CREATE FUNCTION @extschema@._report_periods(as_of pg_catalog.timestamptz, period pg_catalog.text,
 	time_zone pg_catalog.text, first_at pg_catalog.timestamptz, cap pg_catalog.int4) RETURNS pg_catalog.int4
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-	SELECT count(*)::int4 FROM generate_series(0, cap - 1) k,
+	SELECT pg_catalog.count(*)::int4 FROM generate_series(0, cap - 1) k,
 	       LATERAL @extschema@._period_bounds(as_of, period, time_zone, k) b
 	WHERE b.period_start >= timezone(time_zone, date_trunc('day', timezone(time_zone, first_at)))
 $$;
@@ -275,6 +276,9 @@ DECLARE
 	o_tier text[];
 	o_expected float8[];
 BEGIN
+	IF e IS NULL THEN
+		RETURN NULL;
+	END IF;
 	IF kind = 'weekly' THEN
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'week', time_zone, 0);
 		p_start := b.period_start; p_end := b.period_end;
@@ -305,7 +309,7 @@ BEGIN
 			|| @extschema@._report_row(ARRAY['cell_id', 'incidents', 'expected', 'tier at the week''s start'], true)
 			|| coalesce(rows_html, '') || '</table>';
 		-- new and growing hot spots
-		SELECT string_agg(@extschema@._report_row(ARRAY[u.c::text, u.cat, t.tier::text]), '' ORDER BY u.cat, u.c), count(*)
+		SELECT string_agg(@extschema@._report_row(ARRAY[u.c::text, u.cat, t.tier::text]), '' ORDER BY u.cat, u.c), pg_catalog.count(*)
 		INTO rows_html, cnt
 		FROM unnest(hot_cell, hot_category) AS u(c, cat)
 		LEFT JOIN unnest(t_cell, t_tier) AS t(cell_id, tier) ON t.cell_id = u.c
@@ -316,7 +320,7 @@ BEGIN
 			|| tab || @extschema@._report_row(ARRAY['cell_id', 'category', 'tier now'], true) || coalesce(rows_html, '') || '</table>';
 		-- open repeat-risk windows
 		BEGIN
-			SELECT count(*), string_agg(CASE WHEN w.k <= 10 THEN @extschema@._report_row(ARRAY[w.id::text,
+			SELECT pg_catalog.count(*), string_agg(CASE WHEN w.k <= 10 THEN @extschema@._report_row(ARRAY[w.id::text,
 					to_char(timezone(time_zone, w.occurred_at), 'YYYY-MM-DD HH24:MI'),
 					to_char(timezone(time_zone, w.window_end), 'YYYY-MM-DD HH24:MI'), @extschema@._report_num(w.days_left, 1)]) END, '' ORDER BY w.k)
 			INTO cnt, rows_html
@@ -332,7 +336,7 @@ BEGIN
 		BEGIN
 			SELECT string_agg(@extschema@._report_row(ARRAY[x.f, x.t, x.n::text]), '' ORDER BY x.f, x.t), sum(x.n)
 			INTO rows_html, cnt
-			FROM (SELECT coalesce(o.tier::text, 'none') AS f, coalesce(c.tier, 'none') AS t, count(*) AS n
+			FROM (SELECT coalesce(o.tier::text, 'none') AS f, coalesce(c.tier, 'none') AS t, pg_catalog.count(*) AS n
 			      FROM unnest(t_cell, t_tier) AS c(cell_id, tier)
 			      FULL JOIN unnest(o_cell, o_tier) AS o(cell_id, tier) USING (cell_id)
 			      WHERE coalesce(o.tier::text, 'none') <> coalesce(c.tier, 'none')
@@ -346,7 +350,7 @@ BEGIN
 		-- the tiers and their actions
 		SELECT string_agg(@extschema@._report_row(ARRAY[x.tier, x.cells::text, @extschema@._report_num(x.expected, 1), x.respond::text, x.action]), '' ORDER BY x.o)
 		INTO rows_html
-		FROM (SELECT u.tier, count(*) AS cells, sum(u.ex) AS expected, p.respond_within AS respond, p.action,
+		FROM (SELECT u.tier, pg_catalog.count(*) AS cells, sum(u.ex) AS expected, p.respond_within AS respond, p.action,
 		             CASE u.tier WHEN 'red' THEN 1 WHEN 'orange' THEN 2 ELSE 3 END AS o
 		      FROM unnest(t_tier, t_expected) AS u(tier, ex)
 		      LEFT JOIN @extschema@.tier_policy p ON p.tier::text = u.tier
@@ -377,8 +381,9 @@ BEGIN
 				pg_catalog.format('Incidents per week, the last %s weeks; Mann-Kendall p = %s, Sen''s slope %s per week.', n,
 					@extschema@._report_p(tr.p), @extschema@._report_num(tr.sen_slope, 2)));
 		END IF;
-		h := h || '<h3>Data clock</h3>' || @extschema@._report_clock(@extschema@._report_subset(e, as_of - interval '84 days', as_of), time_zone,
-			'Incidents of the last 12 weeks by weekday and hour.');
+		h := h || '<h3>Data clock</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, as_of - interval '84 days', as_of), time_zone,
+			'Incidents of the last 12 weeks by weekday and hour.'),
+			'<p class="note">No events in the window of the data clock.</p>');
 		RETURN h || '</section>';
 	ELSIF kind = 'monthly' THEN
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'month', time_zone, 0);
@@ -402,8 +407,9 @@ BEGIN
 				|| @extschema@._report_chart(labels, tr.counts, pg_catalog.format('Incidents per month, the last %s months (safety.trend).', n));
 		END IF;
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'month', time_zone, 11);
-		h := h || '<h3>Time profile</h3>' || @extschema@._report_clock(@extschema@._report_subset(e, b.period_start, p_end), time_zone,
-			'Incidents of the last 12 months by weekday and hour.');
+		h := h || '<h3>Time profile</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, b.period_start, p_end), time_zone,
+			'Incidents of the last 12 months by weekday and hour.'),
+			'<p class="note">No events in the window of the data clock.</p>');
 		h := h || '<h3>Hot-spot map</h3>' || map_svg;
 		-- the tiers' back-test: 4 weekly origins, the last 4 weeks
 		day_end := timezone(time_zone, date_trunc('day', timezone(time_zone, as_of)));
@@ -456,12 +462,12 @@ BEGIN
 			     af AS (SELECT * FROM @extschema@._report_cell_counts(e, cell_size, t0, p_end)),
 			     c AS (SELECT t.cell_id, t.tier, coalesce(bf.events, 0) AS nb, coalesce(af.events, 0) AS na
 			           FROM t LEFT JOIN bf USING (cell_id) LEFT JOIN af USING (cell_id)),
-			     lo AS (SELECT greatest(1, percentile_disc(0.25) WITHIN GROUP (ORDER BY nb)) AS m FROM c WHERE tier = 'red'),
-			     g AS (SELECT 'red (the places)' AS grp, 1 AS o, count(*) AS cells, sum(nb)::int8 AS nb, sum(na)::int8 AS na FROM c WHERE tier = 'red'
+			     lo AS (SELECT greatest(1, pg_catalog.percentile_disc(0.25) WITHIN GROUP (ORDER BY nb)) AS m FROM c WHERE tier = 'red'),
+			     g AS (SELECT 'red (the places)' AS grp, 1 AS o, pg_catalog.count(*) AS cells, sum(nb)::int8 AS nb, sum(na)::int8 AS na FROM c WHERE tier = 'red'
 			           UNION ALL
-			           SELECT 'orange (comparison)', 2, count(*), sum(nb)::int8, sum(na)::int8 FROM c WHERE tier = 'orange'
+			           SELECT 'orange (comparison)', 2, pg_catalog.count(*), sum(nb)::int8, sum(na)::int8 FROM c WHERE tier = 'orange'
 			           UNION ALL
-			           SELECT 'not red, as many before as the lower quartile of the red cells (comparison)', 3, count(*), sum(nb)::int8, sum(na)::int8
+			           SELECT 'not red, as many before as the lower quartile of the red cells (comparison)', 3, pg_catalog.count(*), sum(nb)::int8, sum(na)::int8
 			           FROM c, lo WHERE c.tier IS DISTINCT FROM 'red' AND c.nb >= lo.m)
 			SELECT string_agg(@extschema@._report_row(ARRAY[g.grp, g.cells::text, g.nb::text, g.na::text,
 					@extschema@._report_num(100.0 * (g.na - g.nb) / nullif(g.nb, 0), 1),
@@ -490,7 +496,7 @@ BEGIN
 					@extschema@._report_p(@extschema@.rate_test(x.n, x.o, extract(epoch FROM p_end - p_start), extract(epoch FROM b.period_end - b.period_start))),
 					@extschema@._report_num(x.km2, 2)]), '' ORDER BY x.rk)
 			INTO rows_html
-			FROM (SELECT rank() OVER (ORDER BY coalesce(cu.events, 0) DESC) AS rk,
+			FROM (SELECT pg_catalog.rank() OVER (ORDER BY coalesce(cu.events, 0) DESC) AS rk,
 			             coalesce(a.name, a.id::text) AS name, coalesce(cu.events, 0) AS n, coalesce(ol.events, 0) AS o,
 			             coalesce(cu.area_km2, ol.area_km2) AS km2, a.id
 			      FROM unnest(_report_section.area_id, _report_section.area_name) AS a(id, name)
@@ -504,7 +510,7 @@ BEGIN
 					@extschema@._report_num(100.0 * (x.n - x.o) / nullif(x.o, 0), 1),
 					@extschema@._report_p(@extschema@.rate_test(x.n, x.o, extract(epoch FROM p_end - p_start), extract(epoch FROM b.period_end - b.period_start)))]), '' ORDER BY x.rk, x.cell_id)
 			INTO rows_html
-			FROM (SELECT rank() OVER (ORDER BY cu.events DESC) AS rk, cu.cell_id, cu.events AS n, coalesce(ol.events, 0) AS o
+			FROM (SELECT pg_catalog.rank() OVER (ORDER BY cu.events DESC) AS rk, cu.cell_id, cu.events AS n, coalesce(ol.events, 0) AS o
 			      FROM @extschema@._report_cell_counts(e, cell_size, p_start, p_end) cu
 			      LEFT JOIN @extschema@._report_cell_counts(e, cell_size, b.period_start, b.period_end) ol USING (cell_id)
 			      ORDER BY cu.events DESC, cu.cell_id LIMIT 10) x;
@@ -513,8 +519,9 @@ BEGIN
 				|| coalesce(rows_html, '') || '</table>';
 		END IF;
 		h := h || '<h3>Map of tiers and hot spots</h3>' || map_svg;
-		h := h || '<h3>Data clock</h3>' || @extschema@._report_clock(@extschema@._report_subset(e, p_start, p_end), time_zone,
-			'Incidents of the quarter by weekday and hour.');
+		h := h || '<h3>Data clock</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, p_start, p_end), time_zone,
+			'Incidents of the quarter by weekday and hour.'),
+			'<p class="note">No events in the window of the data clock.</p>');
 		RETURN h || '</section>';
 	END IF;
 END $$;
@@ -583,7 +590,7 @@ BEGIN
 			names := array_fill(NULL::text, ARRAY[cardinality(area_id)]);
 		END IF;
 	END IF;
-	SELECT min(r.occurred_from), max(coalesce(r.occurred_to, r.occurred_from)), count(*)
+	SELECT pg_catalog.min(r.occurred_from), pg_catalog.max(coalesce(r.occurred_to, r.occurred_from)), pg_catalog.count(*)
 	INTO first_at, last_at, n_events FROM @extschema@.event_rows(e) r;
 	IF as_of IS NULL THEN
 		-- the start of the local day after the last event
