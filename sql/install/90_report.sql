@@ -334,6 +334,9 @@ BEGIN
 		END;
 		-- tier changes since the start of the week
 		BEGIN
+			IF o_cell IS NULL THEN
+				RAISE EXCEPTION 'no tiers at the week''s start' USING ERRCODE = '22023';
+			END IF;
 			SELECT string_agg(@extschema@._report_row(ARRAY[x.f, x.t, x.n::text]), '' ORDER BY x.f, x.t), sum(x.n)
 			INTO rows_html, cnt
 			FROM (SELECT coalesce(o.tier::text, 'none') AS f, coalesce(c.tier, 'none') AS t, pg_catalog.count(*) AS n
