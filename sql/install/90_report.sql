@@ -22,10 +22,11 @@ COMMENT ON FUNCTION @extschema@._report_html_escape(pg_catalog.text) IS
 CREATE FUNCTION @extschema@._report_num(x pg_catalog.float8, digits pg_catalog.int4 DEFAULT 2) RETURNS pg_catalog.text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
+	-- (AS v: a body must not end in "END;" before its own END, see scripts/upgrade-replay.pl)
 	SELECT CASE WHEN x IS NULL OR x OPERATOR(pg_catalog.<>) x
 	              OR x OPERATOR(pg_catalog.=) 'infinity'::pg_catalog.float8
 	              OR x OPERATOR(pg_catalog.=) '-infinity'::pg_catalog.float8 THEN '–'
-	            ELSE pg_catalog.round(x::pg_catalog.numeric, digits)::pg_catalog.text END;
+	            ELSE pg_catalog.round(x::pg_catalog.numeric, digits)::pg_catalog.text END AS v;
 END;
 COMMENT ON FUNCTION @extschema@._report_num(pg_catalog.float8, pg_catalog.int4) IS
 	'Internal: a number rounded to digits for a report table; – for NULL, NaN and infinities';
@@ -35,7 +36,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT CASE WHEN p IS NULL OR p OPERATOR(pg_catalog.<>) p THEN '–'
 	            WHEN p OPERATOR(pg_catalog.<) 0.001 THEN '< 0.001'
-	            ELSE pg_catalog.round(p::pg_catalog.numeric, 3)::pg_catalog.text END;
+	            ELSE pg_catalog.round(p::pg_catalog.numeric, 3)::pg_catalog.text END AS v;
 END;
 COMMENT ON FUNCTION @extschema@._report_p(pg_catalog.float8) IS
 	'Internal: a p-value for a report table (3 decimals, < 0.001 below that, – for none)';
