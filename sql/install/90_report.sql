@@ -212,7 +212,7 @@ BEGIN
 	SELECT string_agg(pg_catalog.format('<circle cx="%s" cy="%s" r="2.5"><title>%s: %s</title></circle>',
 			round((60 + w * (u.k - 1) / (n - 1))::numeric, 1), round((10 + h - h * u.c / mx)::numeric, 1),
 			@extschema@._report_html_escape(labels[u.k]), u.c), '' ORDER BY u.k)
-		|| string_agg(CASE WHEN (u.k - 1) % greatest(1, ceil(n / 6.0)::int4) = 0 OR u.k = n THEN
+		|| string_agg(CASE WHEN ((u.k - 1) % greatest(1, ceil(n / 6.0)::int4) = 0 AND n - u.k >= greatest(1, ceil(n / 6.0)::int4)) OR u.k = n THEN
 			pg_catalog.format('<text x="%s" y="%s" text-anchor="middle">%s</text>', round((60 + w * (u.k - 1) / (n - 1))::numeric, 1),
 				h + 28, @extschema@._report_html_escape(labels[u.k])) ELSE '' END, '' ORDER BY u.k)
 	INTO xl
