@@ -23,6 +23,7 @@ psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
 for report in scripts/report/*.sql; do
 	psql -X -q -v ON_ERROR_STOP=1 -P footer=off -f "$report"
 done
+mkdir -p "$(cluster_dir)" && psql -X -q -At -v ON_ERROR_STOP=1 -c "SELECT safety.report((SELECT safety.events_agg(geom, occurred_at, id) FROM incidents), 'weekly', time_zone => 'America/New_York', title => 'Cincinnati burglaries: weekly screening')" > "$(cluster_dir)/report-weekly.html" && echo && echo "The weekly report as HTML (safety.report): $(cluster_dir)/report-weekly.html"
 if [ -n "${SAFETY_OWN_CLUSTER:-}" ]; then
 	echo
 	echo "The cluster keeps running for you: psql -h $PGHOST -p $PGPORT -U postgres $PGDATABASE"

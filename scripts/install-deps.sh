@@ -7,10 +7,11 @@ set -euo pipefail
 core=(make gcc libc6-dev gzip postgresql-15 postgresql-client-15 postgresql-server-dev-15
 	postgresql-15-postgis-3)
 # independent implementations and real clients used by the test suites;
-# clang with its libFuzzer/sanitizer runtimes for test/suites/fuzz_core.sh
+# clang with its libFuzzer/sanitizer runtimes for test/suites/fuzz_core.sh;
+# chromium (headless) for test/suites/report_browser.sh
 checks=(r-base-core r-cran-spdep r-cran-spatstat r-cran-surveillance python3 python3-psycopg
 	libpostgresql-jdbc-java default-jdk-headless postgresql-15-cron valgrind
-	clang libclang-rt-dev)
+	clang libclang-rt-dev chromium)
 
 want=("${core[@]}")
 [ "${SAFETY_DEPS:-all}" = core ] || want+=("${checks[@]}")

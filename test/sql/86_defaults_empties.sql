@@ -79,7 +79,14 @@ INSERT INTO nulls VALUES
   ('trend(bad)', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01', 'month', 1))::text),
   ('night_share', (SELECT count(*) FROM safety.night_share(NULL::safety.events, 'UTC'))::text),
   ('night_share(bad)', (SELECT count(*) FROM safety.night_share(NULL::safety.events, NULL, 'dusk'))::text),
-  ('_event_positions', (SELECT count(*) FROM safety._event_positions(NULL::safety.events))::text);
+  ('_event_positions', (SELECT count(*) FROM safety._event_positions(NULL::safety.events))::text),
+  ('report', (SELECT safety.report(NULL) IS NULL)::text),
+  ('report(bad)', (SELECT safety.report(NULL, 'daily', '-infinity', -1, 'no such zone', area_id => '{1,2}') IS NULL)::text),
+  ('_report_subset', (SELECT safety._report_subset(NULL, '2018-01-01', '2019-01-01') IS NULL)::text),
+  ('_report_cell_counts', (SELECT count(*) FROM safety._report_cell_counts(NULL, 250, '2018-01-01', '2019-01-01'))::text),
+  ('_report_clock', (SELECT safety._report_clock(NULL, 'UTC', 'x') IS NULL)::text),
+  ('_report_section', (SELECT safety._report_section(NULL, 'weekly', '2018-07-01', 250, 'UTC', '2016-01-01',
+     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) IS NULL)::text);
 SELECT fn, result FROM nulls ORDER BY fn;
 -- every function of the extension taking a collection is in the list above
 -- (the aggregates' transition, combine and final functions, the types' I/O,

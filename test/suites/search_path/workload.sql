@@ -23,6 +23,9 @@
 -- safety._night_fraction safety._event_positions (night_share)
 -- safety._check_view_areas safety._view_area_ranking safety._area_view_sql
 -- safety._check_area_period safety._event_rows_at safety._area_period
+-- safety._report_section safety._report_map safety._report_clock safety._report_chart
+-- safety._report_cover safety._report_subset safety._report_cell_counts safety._report_periods
+-- safety._report_row safety._report_num safety._report_p (report; _report_html_escape also directly)
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
@@ -161,6 +164,13 @@ SELECT safety.rate_test(10, 3), safety.rate_test(10, 3, 2.0, 1.0);
 SELECT m.* FROM safety.mann_kendall(ARRAY[1, 3, 2, 5, 4]::pg_catalog.float8[]) m;
 SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York') n;
 SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York', '20-6') n;
+
+-- reports: the three reviews in one document, with areas
+SELECT pg_catalog.length(safety.report(e, 'all', time_zone => 'America/New_York', title => 'a <b>', area_id => a.ids,
+	area_geom => a.geoms, area_name => ARRAY(SELECT 'area ' OPERATOR(pg_catalog.||) i::pg_catalog.text FROM pg_catalog.unnest(a.ids) i)))
+	OPERATOR(pg_catalog.>) 0 FROM sp_in, sp_areas a;
+SELECT pg_catalog.length(safety.report(ew)) OPERATOR(pg_catalog.>) 0 FROM sp_in;
+SELECT safety._report_html_escape('<&>');
 
 -- tiers
 SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
