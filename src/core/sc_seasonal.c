@@ -231,7 +231,7 @@ sc_seasonal_figure(const double *x, size_t n, int f, double conf, const sc_alloc
 		{
 			double		half = sc_qt(0.5 + conf / 2, m - 1) * sqrt(ss / (m - 1)) / sqrt((double) m);
 
-			lower[p] = mean - half;
+			lower[p] = fmax(0, mean - half);	/* a ratio is never negative */
 			upper[p] = mean + half;
 		}
 		else

@@ -21,7 +21,8 @@
  * figure[i] is the normalised mean ratio of the positions i, i + f, ...,
  * periods[i] the number of ratios averaged (positions with a defined
  * moving average), lower/upper the interval (mean ± t(conf, periods - 1)
- * sd / sqrt(periods)) divided by the same normaliser, NaN when periods < 2.
+ * sd / sqrt(periods), the lower end at least 0) divided by the same
+ * normaliser, NaN when periods < 2.
  * SC_EUNDEFINED when a moving average is 0 (a ratio without a base).
  */
 sc_status	sc_seasonal_figure(const double *x, size_t n, int f, double conf, const sc_alloc *alloc,
