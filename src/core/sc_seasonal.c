@@ -358,7 +358,7 @@ sc_seasonal_series(const sc_events *e, sc_bins bins, sc_local_fn local, void *ar
 			st = sc_fail(err, SC_EUNDEFINED, "the span holds %lld whole months; month_of_year needs at least 24 (two years)",
 						 (long long) (len > 0 ? len : 0));
 		else
-			st = sc_fail(err, SC_EUNDEFINED, "the span holds %lld whole Monday-to-Sunday weeks; day_of_week needs at least 2",
+			st = sc_fail(err, SC_EUNDEFINED, "the span holds %lld whole Monday-to-Sunday week(s); day_of_week needs at least 2",
 						 (long long) (len > 0 ? len / 7 : 0));
 		goto done;
 	}
