@@ -175,3 +175,77 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION @extschema@.trend(@extschema@.events, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
 	'Mann-Kendall test and Sen''s slope (events per period) over the counts of the last periods complete calendar periods before as_of';
+
+-- Seasonal indices: the classical multiplicative decomposition of whole
+-- local months or days (src/core/sc_seasonal.c), and the expected count of
+-- the coming period they give
+CREATE FUNCTION @extschema@.seasonal_indices(e @extschema@.events,
+	bins pg_catalog.text DEFAULT 'month_of_year',
+	time_zone pg_catalog.text DEFAULT pg_catalog.current_setting('TimeZone'),
+	start pg_catalog.timestamptz DEFAULT NULL, stop pg_catalog.timestamptz DEFAULT NULL)
+	RETURNS TABLE (bin pg_catalog.int4, label pg_catalog.text, events pg_catalog.float8,
+		periods pg_catalog.int4, index pg_catalog.float8, lower pg_catalog.float8, upper pg_catalog.float8)
+	AS 'MODULE_PATHNAME', 'safety_seasonal_indices' LANGUAGE C STABLE PARALLEL SAFE ROWS 12;
+COMMENT ON FUNCTION @extschema@.seasonal_indices(@extschema@.events, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
+	'Seasonal indices by classical multiplicative decomposition (as R decompose(type = "multiplicative")$figure): counts per whole local month (month_of_year, 2x12 centred moving average) or day in whole Monday-to-Sunday weeks (day_of_week, 7-day moving average), ratio to the moving average averaged per month or weekday and normalised to mean 1, with a 95 % t interval of the mean ratio';
+
+CREATE FUNCTION @extschema@.seasonal_expected(e @extschema@.events, as_of pg_catalog.timestamptz,
+	bins pg_catalog.text DEFAULT 'month_of_year',
+	time_zone pg_catalog.text DEFAULT pg_catalog.current_setting('TimeZone'),
+	start pg_catalog.timestamptz DEFAULT NULL)
+	RETURNS TABLE (period_start pg_catalog.timestamptz, period_end pg_catalog.timestamptz,
+		bin pg_catalog.int4, label pg_catalog.text, baseline pg_catalog.float8, index pg_catalog.float8,
+		expected pg_catalog.float8, lower pg_catalog.float8, upper pg_catalog.float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	unit pg_catalog.text;
+	step pg_catalog.interval;
+	f pg_catalog.int4;
+	cur pg_catalog.timestamp;
+	target pg_catalog.timestamp;
+	si record;
+BEGIN
+	IF e IS NULL THEN
+		RETURN;
+	END IF;
+	IF as_of IS NULL OR as_of IN ('infinity'::pg_catalog.timestamptz, '-infinity'::pg_catalog.timestamptz) THEN
+		RAISE EXCEPTION 'safety.seasonal_expected: as_of must be a finite time' USING
+			ERRCODE = CASE WHEN as_of IS NULL THEN '22004' ELSE '22023' END,
+			HINT = 'as_of ends the data used (e.g. now()); the expected count is for the period that starts at or after it.';
+	END IF;
+	IF bins IS NULL OR bins NOT IN ('month_of_year', 'day_of_week') THEN
+		RAISE EXCEPTION 'safety.seasonal_expected: bins must be month_of_year or day_of_week, not "%"', coalesce(bins, 'NULL')
+			USING ERRCODE = CASE WHEN bins IS NULL THEN '22004' ELSE '22023' END,
+			HINT = 'month_of_year expects the coming month, day_of_week the coming day.';
+	END IF;
+	PERFORM @extschema@._require_time_zone('safety.seasonal_expected', time_zone);
+	unit := CASE bins WHEN 'month_of_year' THEN 'month' ELSE 'day' END;
+	step := CASE bins WHEN 'month_of_year' THEN '1 month'::pg_catalog.interval ELSE '1 day' END;
+	f := CASE bins WHEN 'month_of_year' THEN 12 ELSE 7 END;
+	-- the local period holding as_of; the coming one starts at or after as_of
+	cur := pg_catalog.date_trunc(unit, pg_catalog.timezone(time_zone, as_of));
+	target := CASE WHEN cur = pg_catalog.timezone(time_zone, as_of) THEN cur ELSE cur + step END;
+	period_start := pg_catalog.timezone(time_zone, target);
+	period_end := pg_catalog.timezone(time_zone, target + step);
+	bin := CASE bins WHEN 'month_of_year' THEN pg_catalog.date_part('month', target)::pg_catalog.int4
+	                 ELSE pg_catalog.date_part('dow', target)::pg_catalog.int4 END;
+	-- the indices of the whole periods before the period holding as_of
+	SELECT s.* INTO si FROM @extschema@.seasonal_indices(e, bins, time_zone, start,
+		pg_catalog.timezone(time_zone, cur)) s WHERE s.bin = seasonal_expected.bin;
+	label := si.label;
+	index := si.index;
+	-- the level: the mean count of the last whole cycle (12 months, 7 days),
+	-- an event counting in the period of the middle of its window
+	SELECT coalesce(pg_catalog.sum(r.weight), 0) / f INTO baseline
+	FROM @extschema@.event_rows(e) r
+	WHERE r.occurred_from + (coalesce(r.occurred_to, r.occurred_from) - r.occurred_from) / 2
+	      >= pg_catalog.timezone(time_zone, cur - f * step)
+	  AND r.occurred_from + (coalesce(r.occurred_to, r.occurred_from) - r.occurred_from) / 2
+	      < pg_catalog.timezone(time_zone, cur);
+	expected := baseline * si.index;
+	lower := baseline * si.lower;
+	upper := baseline * si.upper;
+	RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION @extschema@.seasonal_expected(@extschema@.events, pg_catalog.timestamptz, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz) IS
+	'Expected events of the coming local month (month_of_year) or day (day_of_week), the first starting at or after as_of: the mean count of the last whole cycle before the period holding as_of (12 months, 7 days) times the seasonal index of the coming period (seasonal_indices of the whole periods from start to that period), with the index''s interval; feed expected to safety.seasonal_tier';

@@ -2,12 +2,14 @@
  * time_profiles.c — when crime happens: safety.aoristic (aoristic hour,
  * weekday and month profiles in a time zone), safety.rate_test (the exact
  * test of two Poisson rates behind safety.period_change) and
- * safety.mann_kendall (Mann–Kendall with Sen's slope behind safety.trend).
+ * safety.mann_kendall (Mann–Kendall with Sen's slope behind safety.trend)
+ * and safety.seasonal_indices (the classical multiplicative decomposition
+ * of monthly or daily counts).
  *
  * Local time comes from PostgreSQL's own time zone code (pg_tzset,
  * pg_localtime: the zone database the server uses for AT TIME ZONE), so
  * daylight-saving changes are exactly PostgreSQL's.  The algorithms are in
- * src/core/sc_aoristic.c, sc_rate_test.c and sc_trend.c.
+ * src/core/sc_aoristic.c, sc_rate_test.c, sc_trend.c and sc_seasonal.c.
  */
 #include "safety_pg.h"
 
@@ -19,10 +21,12 @@
 #include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 #include "sc_aoristic.h"
 #include "sc_rate_test.h"
+#include "sc_seasonal.h"
 #include "sc_trend.h"
 
 static bool
@@ -250,4 +254,118 @@ safety_mann_kendall(PG_FUNCTION_ARGS)
 		nulls[5] = true;
 	values[6] = Float8GetDatum(slope);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* an optional finite timestamptz argument: false when NULL */
+static bool
+arg_bound(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname, int64 *out)
+{
+	TimestampTz t;
+
+	if (PG_ARGISNULL(argno))
+		return false;
+	t = PG_GETARG_TIMESTAMPTZ(argno);
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: %s must be finite or NULL", fname, argname),
+						errhint("NULL takes the data's first (start) or last (stop) whole period.")));
+	*out = t;
+	return true;
+}
+
+static const char *const month_names[12] = {"January", "February", "March", "April", "May", "June",
+"July", "August", "September", "October", "November", "December"};
+static const char *const day_names[7] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+"Friday", "Saturday"};
+
+/*
+ * safety.seasonal_indices(e, bins, time_zone, start, stop): one row per
+ * month (bin 1..12) or weekday (bin 0..6, 0 = Sunday), in calendar order.
+ */
+PG_FUNCTION_INFO_V1(safety_seasonal_indices);
+Datum
+safety_seasonal_indices(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.seasonal_indices";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ExpandedEvents *ee;
+	pg_tz	   *tz;
+	char	   *name;
+	int			b,
+				f,
+				first_bin,
+				periods[12];
+	bool		has_start,
+				has_stop;
+	int64		start = 0,
+				stop = 0;
+	int64_t		first_key;
+	double	   *x,
+				figure[12],
+				lower[12],
+				upper[12],
+				events[12];
+	size_t		n;
+	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_err		err;
+	sc_status	st;
+
+	if (sp_null_collection_srf(fcinfo, 0))
+		return (Datum) 0;
+	sp_arg_not_null(fcinfo, 1, fname, "bins");
+	name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	b = sc_bins_parse(name);
+	if (b != SC_BINS_MONTH_OF_YEAR && b != SC_BINS_DAY_OF_WEEK)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: bins must be month_of_year or day_of_week, not \"%s\"", fname, name),
+						errhint("month_of_year decomposes monthly counts (12 rows, bin 1 = January), day_of_week daily counts (7 rows, bin 0 = Sunday).")));
+	tz = arg_time_zone(fcinfo, 2, fname);
+	has_start = arg_bound(fcinfo, 3, fname, "start", &start);
+	has_stop = arg_bound(fcinfo, 4, fname, "stop", &stop);
+	if (has_start && has_stop && start >= stop)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: start must come before stop", fname),
+						errhint("The indices use the whole local periods between start and stop.")));
+	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	ee->ev.alloc.interrupt = sp_check_interrupts;
+	alloc.interrupt = sp_check_interrupts;
+	st = sc_seasonal_series(&ee->ev, (sc_bins) b, pg_local, tz, has_start, start, has_stop, stop,
+							&alloc, &x, &n, &first_bin, &first_key, &err);
+	f = b == SC_BINS_MONTH_OF_YEAR ? 12 : 7;
+	if (st == SC_OK)
+		st = sc_seasonal_figure(x, n, f, 0.95, &alloc, figure, lower, upper, periods, &err);
+	if (st != SC_OK)
+	{
+		if (st == SC_EUNDEFINED)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s", fname, err.msg),
+							errhint("The indices need two whole cycles of periods: 24 whole local months for month_of_year, 2 whole Monday-to-Sunday weeks for day_of_week; widen start and stop or use more data.")));
+		sp_raise_if_refused(fname, err.msg, NULL);
+		sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	}
+	memset(events, 0, sizeof(events));
+	for (size_t i = 0; i < n; i++)
+		events[i % f] += x[i];
+	InitMaterializedSRF(fcinfo, 0);
+	for (int bin = 0; bin < f; bin++)
+	{
+		int			p = ((bin - first_bin) % f + f) % f;	/* position in the series */
+		Datum		values[7];
+		bool		nulls[7] = {false};
+
+		values[0] = Int32GetDatum(f == 12 ? bin + 1 : bin);
+		values[1] = CStringGetTextDatum(f == 12 ? month_names[bin] : day_names[bin]);
+		values[2] = Float8GetDatum(events[p]);
+		values[3] = Int32GetDatum(periods[p]);
+		values[4] = Float8GetDatum(figure[p]);
+		if (isnan(lower[p]))
+			nulls[5] = nulls[6] = true;
+		else
+		{
+			values[5] = Float8GetDatum(lower[p]);
+			values[6] = Float8GetDatum(upper[p]);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

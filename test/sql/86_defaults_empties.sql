@@ -79,6 +79,10 @@ INSERT INTO nulls VALUES
   ('trend(bad)', (SELECT count(*) FROM safety.trend(NULL::safety.events, '2018-07-01', 'month', 1))::text),
   ('night_share', (SELECT count(*) FROM safety.night_share(NULL::safety.events, 'UTC'))::text),
   ('night_share(bad)', (SELECT count(*) FROM safety.night_share(NULL::safety.events, NULL, 'dusk'))::text),
+  ('seasonal_indices', (SELECT count(*) FROM safety.seasonal_indices(NULL::safety.events))::text),
+  ('seasonal_indices(bad)', (SELECT count(*) FROM safety.seasonal_indices(NULL::safety.events, 'hour_of_day', 'no such zone', 'infinity', '-infinity'))::text),
+  ('seasonal_expected', (SELECT count(*) FROM safety.seasonal_expected(NULL::safety.events, '2018-07-01'))::text),
+  ('seasonal_expected(bad)', (SELECT count(*) FROM safety.seasonal_expected(NULL::safety.events, NULL, 'week', 'no such zone'))::text),
   ('_event_positions', (SELECT count(*) FROM safety._event_positions(NULL::safety.events))::text),
   ('report', (SELECT safety.report(NULL) IS NULL)::text),
   ('report(bad)', (SELECT safety.report(NULL, 'daily', '-infinity', -1, 'no such zone', area_id => '{1,2}') IS NULL)::text),
@@ -125,6 +129,8 @@ SELECT count(*) AS empty_filter_aoristic
 FROM safety.aoristic((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false), 'UTC');
 SELECT count(*) AS empty_filter_period_change
 FROM safety.period_change((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false), '2018-07-01', 'month', 'UTC');
+SELECT count(*) AS empty_filter_seasonal_indices
+FROM safety.seasonal_indices((SELECT safety.events_agg(geom, occurred_at) FROM incidents WHERE false), 'month_of_year', 'UTC');
 -- record_tiers: NULL stores nothing and replaces no snapshot
 SELECT safety.record_tiers('null-test', (SELECT safety.events_agg(geom, occurred_at, id) FROM incidents),
   '2018-07-01', 250) > 0 AS stored;

@@ -164,6 +164,13 @@ SELECT safety.rate_test(10, 3), safety.rate_test(10, 3, 2.0, 1.0);
 SELECT m.* FROM safety.mann_kendall(ARRAY[1, 3, 2, 5, 4]::pg_catalog.float8[]) m;
 SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York') n;
 SELECT n.* FROM sp_in, safety.night_share(e, 'America/New_York', '20-6') n;
+-- (the months of all three years: the collections above hold half a year)
+SELECT s.* FROM safety.seasonal_indices((SELECT safety.events_agg(i.geom, i.occurred_at, i.id) FROM public.incidents i),
+	'month_of_year', 'America/New_York') s;
+SELECT s.* FROM safety.seasonal_expected((SELECT safety.events_agg(i.geom, i.occurred_at, i.id) FROM public.incidents i),
+	'2018-12-10', 'month_of_year', 'America/New_York') s;
+SELECT s.* FROM sp_in, safety.seasonal_indices(e, 'day_of_week', 'UTC', '2018-01-08', '2018-06-25') s;
+SELECT s.* FROM sp_in, safety.seasonal_expected(e, '2018-06-20', 'day_of_week', 'UTC') s;
 
 -- reports: the three reviews in one document, with areas
 SELECT pg_catalog.length(safety.report(e, 'all', time_zone => 'America/New_York', title => 'a <b>', area_id => a.ids,
