@@ -265,26 +265,178 @@ knn_offer(knn_cand *best, size_t *cnt, size_t k, double d2, uint32_t j)
 	best[pos].j = j;
 }
 
-/* the points of blocks (cbx, by0 .. by1) offered to i */
-static void
-knn_scan(const sc_band_index *bi, size_t i, int64_t cbx, int64_t by0, int64_t by1,
-		 knn_cand *best, size_t *cnt, size_t k)
-{
-	size_t		b = sc_band_lower_bound(bi, cbx, by0);
+/*
+ * A k-d tree over the points for sc_nb_knn: nodes split at the median of
+ * their wider side (by count, so the depth is log₂(n / KD_LEAF) whatever
+ * the density: a grid of blocks sized for the mean density put a dense
+ * cluster into a few blocks and took O(n²) there), each with its bounding
+ * box.  idx holds the points in tree order; a node holds idx[lo, hi).
+ */
+#define KD_LEAF 16
 
-	for (; b < bi->nblocks && bi->bx[b] == cbx && bi->by[b] <= by1; b++)
-		for (size_t p = bi->start[b]; p < bi->start[b + 1]; p++)
+typedef struct kd_node
+{
+	double		x0,
+				y0,
+				x1,
+				y1;				/* bounding box */
+	uint32_t	lo,
+				hi,
+				left;			/* children left, left + 1; 0 for a leaf */
+} kd_node;
+
+typedef struct kd_tree
+{
+	const double *x,
+			   *y;
+	uint32_t   *idx;
+	kd_node    *nodes;
+	size_t		nnodes,
+				cap;
+} kd_tree;
+
+/* idx[lo, hi) reordered so that idx[kth] has its order by c, the smaller before */
+static void
+kd_select(uint32_t *idx, int64_t lo, int64_t hi, int64_t kth, const double *c)
+{
+	hi--;
+	while (lo < hi)
+	{
+		double		a = c[idx[lo]],
+					b = c[idx[lo + (hi - lo) / 2]],
+					d = c[idx[hi]],
+					piv = a < b ? (b < d ? b : (a < d ? d : a)) : (a < d ? a : (b < d ? d : b));
+		int64_t		i = lo,
+					j = hi;
+
+		while (i <= j)
 		{
-			size_t		j = bi->idx[p];
+			while (c[idx[i]] < piv)
+				i++;
+			while (c[idx[j]] > piv)
+				j--;
+			if (i <= j)
+			{
+				uint32_t	t = idx[i];
+
+				idx[i++] = idx[j];
+				idx[j--] = t;
+			}
+		}
+		/* [lo, j] ≤ piv, (j, i) = piv, [i, hi] ≥ piv */
+		if (kth <= j)
+			hi = j;
+		else if (kth >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+static void
+kd_build_node(kd_tree *t, size_t node, sc_interrupt_fn interrupt)
+{
+	kd_node    *nd = &t->nodes[node];
+	double		x0 = INFINITY,
+				y0 = INFINITY,
+				x1 = -INFINITY,
+				y1 = -INFINITY;
+
+	for (uint32_t p = nd->lo; p < nd->hi; p++)
+	{
+		double		px = t->x[t->idx[p]],
+					py = t->y[t->idx[p]];
+
+		x0 = fmin(x0, px);
+		x1 = fmax(x1, px);
+		y0 = fmin(y0, py);
+		y1 = fmax(y1, py);
+	}
+	nd->x0 = x0;
+	nd->y0 = y0;
+	nd->x1 = x1;
+	nd->y1 = y1;
+	nd->left = 0;
+	/* a leaf when small, or when every point is at one place */
+	if (nd->hi - nd->lo > KD_LEAF && (x1 > x0 || y1 > y0) && t->nnodes + 2 <= t->cap)
+	{
+		uint32_t	lo = nd->lo,
+					hi = nd->hi,
+					mid = lo + (hi - lo) / 2;
+		size_t		l = t->nnodes;
+
+		if (interrupt)
+			interrupt();
+		kd_select(t->idx, lo, hi, mid, x1 - x0 >= y1 - y0 ? t->x : t->y);
+		t->nnodes += 2;
+		nd->left = (uint32_t) l;
+		t->nodes[l].lo = lo;
+		t->nodes[l].hi = mid;
+		t->nodes[l + 1].lo = mid;
+		t->nodes[l + 1].hi = hi;
+		kd_build_node(t, l, interrupt);
+		kd_build_node(t, l + 1, interrupt);
+	}
+}
+
+static inline double
+kd_box_d2(const kd_node *nd, double qx, double qy)
+{
+	double		dx = qx < nd->x0 ? nd->x0 - qx : qx > nd->x1 ? qx - nd->x1 : 0.0,
+				dy = qy < nd->y0 ? nd->y0 - qy : qy > nd->y1 ? qy - nd->y1 : 0.0;
+
+	return dx * dx + dy * dy;
+}
+
+/*
+ * The points of node offered to i, nearer child first; a node is skipped
+ * only when its box is farther than the k-th best (strictly: a point at that
+ * distance with a smaller index would still win the tie).
+ */
+static void
+kd_knn(const kd_tree *t, size_t node, size_t i, knn_cand *best, size_t *cnt, size_t k)
+{
+	const kd_node *nd = &t->nodes[node];
+	double		qx = t->x[i],
+				qy = t->y[i];
+
+	if (nd->left == 0)
+	{
+		for (uint32_t p = nd->lo; p < nd->hi; p++)
+		{
+			size_t		j = t->idx[p];
 			double		dx,
 						dy;
 
 			if (j == i)
 				continue;
-			dx = bi->x[i] - bi->x[j];
-			dy = bi->y[i] - bi->y[j];
+			dx = qx - t->x[j];
+			dy = qy - t->y[j];
 			knn_offer(best, cnt, k, dx * dx + dy * dy, (uint32_t) j);
 		}
+		return;
+	}
+	{
+		size_t		a = nd->left,
+					b = nd->left + 1;
+		double		da = kd_box_d2(&t->nodes[a], qx, qy),
+					db = kd_box_d2(&t->nodes[b], qx, qy);
+
+		if (db < da)
+		{
+			size_t		ts = a;
+			double		td = da;
+
+			a = b;
+			b = ts;
+			da = db;
+			db = td;
+		}
+		if (*cnt < k || da <= best[k - 1].d2)
+			kd_knn(t, a, i, best, cnt, k);
+		if (*cnt < k || db <= best[k - 1].d2)
+			kd_knn(t, b, i, best, cnt, k);
+	}
 }
 
 static int
@@ -300,19 +452,9 @@ sc_status
 sc_nb_knn(size_t n, const double *x, const double *y, size_t k, sc_nb *nb,
 		  sc_interrupt_fn interrupt, const sc_alloc *alloc, sc_err *err)
 {
-	sc_band_index bi;
+	kd_tree		t;
 	knn_cand   *best;
 	uint32_t   *tmp;
-	double		xmin = INFINITY,
-				xmax = -INFINITY,
-				ymin = INFINITY,
-				ymax = -INFINITY,
-				side,
-				maxabs;
-	int64_t		bxmin = INT64_MAX,
-				bxmax = INT64_MIN,
-				bymin = INT64_MAX,
-				bymax = INT64_MIN;
 	size_t		total;
 	sc_status	st;
 
@@ -326,78 +468,45 @@ sc_nb_knn(size_t n, const double *x, const double *y, size_t k, sc_nb *nb,
 		return st;
 	if (!sc_mul_size(n, k, &total))
 		return sc_fail(err, SC_ENOMEM, "%zu points with %zu neighbours each are too many", n, k);
-	for (size_t i = 0; i < n; i++)
-	{
-		xmin = fmin(xmin, x[i]);
-		xmax = fmax(xmax, x[i]);
-		ymin = fmin(ymin, y[i]);
-		ymax = fmax(ymax, y[i]);
-	}
-	/* blocks holding about k points each when the points spread evenly */
-	side = sqrt((xmax - xmin) * (ymax - ymin) * (double) k / (double) n);
-	if (!(side > 0) || !isfinite(side))
-		side = fmax(xmax - xmin, ymax - ymin) * (double) k / (double) n;
-	maxabs = sc_band_max_abs_coord(n, x, y);
-	side = fmax(fmax(side, maxabs * 0x1p-30), DBL_MIN);
-	if ((st = sc_band_index_build(&bi, n, x, y, side, alloc, err)) != SC_OK)
-		return st;
-	for (size_t b = 0; b < bi.nblocks; b++)
-	{
-		bxmin = bi.bx[b] < bxmin ? bi.bx[b] : bxmin;
-		bxmax = bi.bx[b] > bxmax ? bi.bx[b] : bxmax;
-		bymin = bi.by[b] < bymin ? bi.by[b] : bymin;
-		bymax = bi.by[b] > bymax ? bi.by[b] : bymax;
-	}
+
+	/* leaves hold at least KD_LEAF / 2 points: fewer than n / 4 + 2 nodes */
+	memset(&t, 0, sizeof(t));
+	t.x = x;
+	t.y = y;
+	t.cap = n / 4 + 2;
+	t.idx = sc_alloc_array(alloc, n, sizeof(uint32_t), err, "k-d tree");
+	t.nodes = t.idx ? sc_alloc_array(alloc, t.cap, sizeof(kd_node), err, "k-d tree") : NULL;
 	nb->n = n;
 	nb->symmetric = false;
-	best = sc_alloc_array(alloc, k, sizeof(knn_cand), err, "nearest neighbours");
+	best = t.nodes ? sc_alloc_array(alloc, k, sizeof(knn_cand), err, "nearest neighbours") : NULL;
 	nb->start = best ? sc_alloc_array(alloc, n + 1, sizeof(size_t), err, "neighbour offsets") : NULL;
 	nb->nbr = nb->start ? sc_alloc_array(alloc, total, sizeof(uint32_t), err, "neighbours") : NULL;
 	tmp = nb->nbr ? sc_alloc_array(alloc, k, sizeof(uint32_t), err, "neighbours") : NULL;
 	if (!tmp)
 	{
+		sc_free(alloc, t.idx);
+		sc_free(alloc, t.nodes);
 		sc_free(alloc, best);
 		sc_nb_free(nb, alloc);
-		sc_band_index_free(&bi);
 		return SC_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
+		t.idx[i] = (uint32_t) i;
+	t.nodes[0].lo = 0;
+	t.nodes[0].hi = (uint32_t) n;
+	t.nnodes = 1;
+	kd_build_node(&t, 0, interrupt);
+
+	for (size_t i = 0; i < n; i++)
 	{
-		int64_t		bx = (int64_t) floor(x[i] / bi.block),
-					by = (int64_t) floor(y[i] / bi.block),
-					rmax = 0;
 		size_t		cnt = 0;
 
 		if (interrupt && i % (SC_INTERRUPT_EVERY / 16) == 0)
 			interrupt();
-		rmax = bx - bxmin;
-		rmax = bxmax - bx > rmax ? bxmax - bx : rmax;
-		rmax = by - bymin > rmax ? by - bymin : rmax;
-		rmax = bymax - by > rmax ? bymax - by : rmax;
-		for (int64_t r = 0; r <= rmax; r++)
-		{
-			double		reach;
-
-			for (int64_t cbx = bx - r; cbx <= bx + r; cbx++)
-			{
-				if (cbx < bxmin || cbx > bxmax)
-					continue;
-				if (cbx == bx - r || cbx == bx + r)
-					knn_scan(&bi, i, cbx, by - r, by + r, best, &cnt, k);
-				else
-				{
-					knn_scan(&bi, i, cbx, by - r, by - r, best, &cnt, k);
-					knn_scan(&bi, i, cbx, by + r, by + r, best, &cnt, k);
-				}
-			}
-			/* a point not yet seen lies at least r blocks away */
-			reach = (double) r * bi.block;
-			if (cnt == k && best[k - 1].d2 < reach * reach)
-				break;
-		}
+		kd_knn(&t, 0, i, best, &cnt, k);
 		nb->start[i] = i * k;
-		for (size_t t = 0; t < k; t++)
-			tmp[t] = best[t].j;
+		for (size_t q = 0; q < k; q++)
+			tmp[q] = best[q].j;
 		sc_sort(tmp, best, k, sizeof(uint32_t), u32_cmp, NULL);
 		memcpy(nb->nbr + i * k, tmp, k * sizeof(uint32_t));
 	}
@@ -405,7 +514,8 @@ sc_nb_knn(size_t n, const double *x, const double *y, size_t k, sc_nb *nb,
 	nb->islands = 0;
 	sc_free(alloc, best);
 	sc_free(alloc, tmp);
-	sc_band_index_free(&bi);
+	sc_free(alloc, t.idx);
+	sc_free(alloc, t.nodes);
 	return SC_OK;
 }
 

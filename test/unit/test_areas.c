@@ -194,6 +194,64 @@ test_distance_knn(void)
 	sc_nb_free(&k, A);
 }
 
+/*
+ * kNN exactly as brute force, ties to the smaller index, where a grid of
+ * blocks sized for the mean density was slow: nearly every point in one
+ * tight cluster, a few far away, points repeated, integer coordinates (ties).
+ */
+static void
+test_knn_clustered(void)
+{
+	enum {N = 3000, K = 8};
+	static double x[N],
+				y[N];
+	sc_nb		k;
+	sc_err		err;
+	bool		ok = true;
+
+	for (int i = 0; i < N; i++)
+	{
+		bool		far = i % 100 == 0;
+
+		x[i] = far ? floor(1e6 * urand()) : 500000 + floor(20 * urand());
+		y[i] = far ? floor(1e6 * urand()) : 4000000 + floor(20 * urand());
+	}
+	x[7] = x[3];
+	y[7] = y[3];
+	CHECK(sc_nb_knn(N, x, y, K, &k, NULL, A, &err) == SC_OK);
+	for (int i = 0; i < N && ok; i++)
+	{
+		double		bd[K];
+		uint32_t	bj[K];
+		size_t		cnt = 0;
+
+		for (int j = 0; j < N; j++)
+		{
+			double		d2 = (x[i] - x[j]) * (x[i] - x[j]) + (y[i] - y[j]) * (y[i] - y[j]);
+			size_t		pos;
+
+			if (j == i || (cnt == K && d2 >= bd[K - 1]))
+				continue;
+			pos = cnt < K ? cnt++ : K - 1;
+			while (pos > 0 && d2 < bd[pos - 1])
+			{
+				bd[pos] = bd[pos - 1];
+				bj[pos] = bj[pos - 1];
+				pos--;
+			}
+			bd[pos] = d2;
+			bj[pos] = (uint32_t) j;
+		}
+		ok &= deg(&k, i) == K;
+		for (int q = 0; q < K; q++)
+			ok &= has(&k, i, bj[q]);
+		for (size_t p = k.start[i] + 1; p < k.start[i + 1]; p++)
+			ok &= k.nbr[p - 1] < k.nbr[p];
+	}
+	CHECK(ok);
+	sc_nb_free(&k, A);
+}
+
 static void
 test_gistar_nb(void)
 {
@@ -426,6 +484,7 @@ main(void)
 {
 	test_contiguity();
 	test_distance_knn();
+	test_knn_clustered();
 	test_gistar_nb();
 	test_local_moran();
 	test_enomem();
