@@ -86,7 +86,8 @@ grow(sc_area *a, size_t *cap_pts, size_t need_pts, size_t *cap_rings, sc_err *er
 {
 	if (need_pts > *cap_pts)
 	{
-		size_t		nc = *cap_pts ? *cap_pts : 64;
+		/* the first ring's size exactly: tens of thousands of small areas stay small */
+		size_t		nc = *cap_pts ? *cap_pts * 2 : (need_pts > 4 ? need_pts : 4);
 		double	   *nx,
 				   *ny;
 
@@ -104,7 +105,7 @@ grow(sc_area *a, size_t *cap_pts, size_t need_pts, size_t *cap_rings, sc_err *er
 	}
 	if (a->nrings + 2 > *cap_rings)
 	{
-		size_t		nc = *cap_rings ? *cap_rings * 2 : 16;
+		size_t		nc = *cap_rings ? *cap_rings * 2 : 2;
 		size_t	   *nr = a->alloc.realloc(a->alloc.ctx, a->ring_start, nc * sizeof(size_t));
 
 		if (!nr)

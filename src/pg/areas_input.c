@@ -11,6 +11,7 @@
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/memutils.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -128,14 +129,19 @@ wkb_type_name(uint32_t type)
 	return type < lengthof(names) ? names[type] : "curve or surface";
 }
 
-/* area k's boundary (through ST_AsEWKB), checked; its centroid on request */
+/*
+ * area k's boundary (through ST_AsEWKB), checked; its centroid on request.
+ * Runs in a context reset after each area (PostGIS's copies and checks);
+ * the boundary is kept in keep.
+ */
 static void
-read_area(AreaReader *r, Datum geom, int k, SpAreas *a, bool with_centroid, const char *fname)
+read_area(AreaReader *r, Datum geom, int k, SpAreas *a, bool with_centroid, MemoryContext keep,
+		  const char *fname)
 {
 	bytea	   *wkb = DatumGetByteaPP(FunctionCall1(&r->asewkb, geom));
 	const unsigned char *bytes = (const unsigned char *) VARDATA_ANY(wkb);
 	size_t		len = VARSIZE_ANY_EXHDR(wkb);
-	sc_alloc	alloc = sp_allocator(CurrentMemoryContext);
+	sc_alloc	alloc = sp_allocator(keep);
 	long long	id = (long long) a->id[k];
 	double		x,
 				y;
@@ -202,6 +208,7 @@ sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const
 				nv;
 	bool		has_values = !PG_ARGISNULL(args->value_arg);
 	AreaReader	r;
+	MemoryContext per_area;
 
 	memset(a, 0, sizeof(*a));
 	ids = sp_arg_array(fcinfo, args->id_arg, fname, "area_id", &idtype, &idnull, &n);
@@ -248,15 +255,22 @@ sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const
 		a->cx = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 		a->cy = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	}
+	per_area = AllocSetContextCreate(CurrentMemoryContext, "safety areas input", ALLOCSET_DEFAULT_SIZES);
 	for (int k = 0; k < n; k++)
 	{
+		MemoryContext keep;
+
 		CHECK_FOR_INTERRUPTS();
 		if (geomnull[k])
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 							errmsg("%s: geom[%d] (area_id %lld) is NULL", fname, k + 1, (long long) a->id[k]),
 							errhint("Give every area its boundary polygon, or leave the area out.")));
-		read_area(&r, geoms[k], k, a, args->with_centroids, fname);
+		keep = MemoryContextSwitchTo(per_area);
+		read_area(&r, geoms[k], k, a, args->with_centroids, keep, fname);
+		MemoryContextSwitchTo(keep);
+		MemoryContextReset(per_area);
 	}
+	MemoryContextDelete(per_area);
 	if (args->with_centroids && n > 0 && sp_srid_is_geographic(a->srid))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: geom has geographic SRID %d (degrees), but distance and knn weights need projected units",
