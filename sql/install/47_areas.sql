@@ -48,3 +48,10 @@ CREATE FUNCTION @extschema@.area_counts(e @extschema@.events, area_id pg_catalog
 	LANGUAGE C STABLE PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.area_counts(@extschema@.events, pg_catalog.int8[], geometry[], pg_catalog.float8[]) IS
 	'The events counted into areas: per area the events, their weight sum, the area in km2 (metre SRIDs), events per km2 and per 1,000 population, and a row with area_id NULL for the events outside every area; an event goes to the lowest area_id among the areas it intersects (ST_Intersects, boundaries included)';
+
+CREATE FUNCTION @extschema@.area_events(e @extschema@.events, area_id pg_catalog.int8[], geom geometry[])
+	RETURNS TABLE (area_id pg_catalog.int8, events @extschema@.events)
+	AS 'MODULE_PATHNAME', 'safety_area_events'
+	LANGUAGE C STABLE PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.area_events(@extschema@.events, pg_catalog.int8[], geometry[]) IS
+	'Each area''s events as a collection (empty when it has none), by area_counts'' rule (the lowest area_id among the areas an event intersects), and a row with area_id NULL for the events outside every area: per-area profiles, hot spots or tiers are one LATERAL call away';

@@ -127,13 +127,91 @@ assign_events(const SpAreas *a, const sc_events *e, Oid geom_type, const char *f
 	return owner;
 }
 
+/* the collection (argument 0) and areas (1, 2) read and checked, each event's area assigned */
+static int32 *
+read_and_assign(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const sc_events **e,
+				const char *fname)
+{
+	ExpandedEvents *ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+	Oid			geom_type;
+
+	*e = &ee->ev;
+	sp_read_areas(fcinfo, args, a, fname);
+	if (a->n > 0 && a->srid != (*e)->srid)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s: geom has SRID %d but e has SRID %d", fname, a->srid, (int) (*e)->srid),
+						errhint("Transform the areas to the events' SRID: ST_Transform(geom, %d).", (int) (*e)->srid)));
+	sp_events_require_projected(*e, fname);
+	geom_type = get_element_type(sp_fn_argtype(fcinfo, 2));
+	if (!OidIsValid(geom_type))
+		elog(ERROR, "%s: could not determine the type of geom", fname);
+	return assign_events(a, *e, geom_type, fname);
+}
+
+/*
+ * area_events(e, area_id, geom): each area's events as a collection (empty
+ * when it has none), by area_counts' rule, and a row with area_id NULL for
+ * the events outside every area
+ */
+PG_FUNCTION_INFO_V1(safety_area_events);
+Datum
+safety_area_events(PG_FUNCTION_ARGS)
+{
+	const char *fname = "safety.area_events";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const sc_events *e;
+	SpAreas		a;
+	int32	   *owner;
+	ExpandedEvents **per;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
+	owner = read_and_assign(fcinfo, &(SpAreaArgs) {1, -1, "value", true, false}, &a, &e, fname);
+	/* one collection per area and one for outside, in the input's (canonical) order */
+	per = palloc_extended((a.n + 1) * sizeof(ExpandedEvents *), MCXT_ALLOC_HUGE);
+	for (int k = 0; k <= a.n; k++)
+		per[k] = sp_events_new(CurrentMemoryContext, e->srid);
+	for (size_t v = 0; v < e->n; v++)
+	{
+		ExpandedEvents *to = per[owner[v] >= 0 ? owner[v] : a.n];
+		sc_err		err;
+		sc_status	st;
+
+		if (v % SC_INTERRUPT_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
+		bool		has_end = (e->flags & SC_EV_HAS_END) && e->tend;
+
+		st = sc_events_add(&to->ev, e->x[v], e->y[v], e->t[v], has_end, has_end ? e->tend[v] : e->t[v],
+						   e->w ? e->w[v] : 1, e->has_id && e->id && e->has_id[v], e->id && e->has_id ? e->id[v] : 0,
+						   &err);
+		if (st != SC_OK)
+			sp_raise(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE);
+	}
+	InitMaterializedSRF(fcinfo, 0);
+	for (int k = 0; k <= a.n; k++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {k == a.n, false};
+		void	   *flat;
+
+		values[0] = Int64GetDatum(k < a.n ? a.id[k] : 0);
+		flat = sp_flatten(&per[k]->hdr);	/* also frees the collection */
+		values[1] = PointerGetDatum(flat);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(flat);
+	}
+	return (Datum) 0;
+}
+
 PG_FUNCTION_INFO_V1(safety_area_counts);
 Datum
 safety_area_counts(PG_FUNCTION_ARGS)
 {
 	const char *fname = "safety.area_counts";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ExpandedEvents *ee;
 	const sc_events *e;
 	SpAreas		a;
 	Oid			geom_type;
@@ -150,14 +228,8 @@ safety_area_counts(PG_FUNCTION_ARGS)
 		InitMaterializedSRF(fcinfo, 0);
 		return (Datum) 0;
 	}
-	ee = sp_events_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-	e = &ee->ev;
-	sp_read_areas(fcinfo, &(SpAreaArgs) {1, 3, "population", true, false}, &a, fname);
-	if (a.n > 0 && a.srid != e->srid)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("%s: geom has SRID %d but e has SRID %d", fname, a.srid, (int) e->srid),
-						errhint("Transform the areas to the events' SRID: ST_Transform(geom, %d).", (int) e->srid)));
-	sp_events_require_projected(e, fname);
+	owner = read_and_assign(fcinfo, &(SpAreaArgs) {1, 3, "population", true, false}, &a, &e, fname);
+	geom_type = get_element_type(sp_fn_argtype(fcinfo, 2));
 	for (int k = 0; k < a.n; k++)
 		if (!a.value_null[k] && !(a.value[k] >= 0 && isfinite(a.value[k])))
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -165,10 +237,6 @@ safety_area_counts(PG_FUNCTION_ARGS)
 								   fname, k + 1, (long long) a.id[k], a.value[k]),
 							errhint("Give the residents of each area, or NULL where unknown.")));
 
-	geom_type = get_element_type(sp_fn_argtype(fcinfo, 2));
-	if (!OidIsValid(geom_type))
-		elog(ERROR, "%s: could not determine the type of geom", fname);
-	owner = assign_events(&a, e, geom_type, fname);
 	count = palloc0(Max(a.n, 1) * sizeof(int64));
 	weight = palloc0(Max(a.n, 1) * sizeof(double));
 	for (size_t v = 0; v < e->n; v++)

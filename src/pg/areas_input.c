@@ -206,7 +206,7 @@ sp_read_areas(FunctionCallInfo fcinfo, const SpAreaArgs *args, SpAreas *a, const
 	int			n,
 				ng,
 				nv;
-	bool		has_values = !PG_ARGISNULL(args->value_arg);
+	bool		has_values = args->value_arg >= 0 && !PG_ARGISNULL(args->value_arg);
 	AreaReader	r;
 	MemoryContext per_area;
 

@@ -48,7 +48,7 @@ SpWeights	sp_arg_weights(FunctionCallInfo fcinfo, int argno, const char *fname);
 typedef struct SpAreaArgs
 {
 	int			id_arg;			/* area_id bigint[]; geom geometry[] follows */
-	int			value_arg;		/* float8[] */
+	int			value_arg;		/* float8[], or -1 for none */
 	const char *value_name;		/* "value", "population" */
 	bool		value_nulls_ok; /* NULL elements (and a NULL array) allowed */
 	bool		with_centroids;

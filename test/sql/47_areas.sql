@@ -164,6 +164,16 @@ SELECT area_id, events, round(area_km2::numeric, 3) AS km2, round(per_km2::numer
        round(per_1000::numeric, 3) AS per_1000
 FROM ac ORDER BY area_id NULLS LAST LIMIT 3;
 SELECT * FROM ac WHERE area_id IS NULL;
+-- each area's events as a collection: the very events (by id) of the join,
+-- weights and times kept
+WITH j AS (SELECT v.id, min(a.area_id) AS area_id FROM vancouver v
+           LEFT JOIN vancouver_areas a ON ST_Intersects(a.geom, v.geom)
+           WHERE v.geom IS NOT NULL GROUP BY v.id),
+x AS (SELECT x.area_id, r.id, r.occurred_from, r.weight FROM ve, arr, safety.area_events(e, ids, geoms) x, safety.event_rows(x.events) r)
+SELECT (SELECT count(*) FROM ve, arr, safety.area_events(e, ids, geoms)) AS rows,
+       (SELECT count(*) FROM x) AS events,
+       (SELECT count(*) FROM x JOIN j ON j.id = x.id AND j.area_id IS NOT DISTINCT FROM x.area_id) AS in_their_join_area,
+       (SELECT count(*) FROM x JOIN vancouver v ON v.id = x.id AND v.occurred_at = x.occurred_from AND x.weight = 1) AS same_time_weight;
 -- the boundary rule: a point on the edge two squares share, in both
 -- (overlap) or on the outer boundary goes to the lowest area_id; weights summed
 SELECT r.* FROM safety.area_counts(

@@ -46,6 +46,7 @@ INSERT INTO nulls VALUES
   ('local_moran_areas', (SELECT count(*) FROM safety.local_moran_areas(NULL, NULL, NULL))::text),
   ('local_moran_areas(value)', (SELECT count(*) FROM safety.local_moran_areas('{1,2,3}', '{}', NULL, k => -1))::text),
   ('area_counts', (SELECT count(*) FROM safety.area_counts(NULL::safety.events, '{1}', '{}'))::text),
+  ('area_events', (SELECT count(*) FROM safety.area_events(NULL::safety.events, '{1}', '{}'))::text),
   ('area_counts(geom)', (SELECT count(*) FROM safety.area_counts((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, '{-1}'))::text),
   ('area_tiers', (SELECT count(*) FROM safety.area_tiers(NULL, '{1}', '{}', now(), -1))::text),
   ('area_tiers(geom)', (SELECT count(*) FROM safety.area_tiers((SELECT safety.events_agg('SRID=32616;POINT(0 0)'::geometry, now())), '{1}', NULL, now(), 250))::text),

@@ -115,6 +115,7 @@ SELECT r.* FROM sp_areas, safety.gi_star_areas(ids, geoms, x, 'distance', 3000) 
 SELECT r.* FROM sp_areas, safety.local_moran_areas(ids, geoms, x, 'knn', k => 4, permutations => 99) r LIMIT 5;
 SELECT r.* FROM sp_in, safety.local_moran(g, 750, permutations => 99) r LIMIT 5;
 SELECT r.* FROM sp_in, sp_areas, safety.area_counts(e, ids, geoms) r;
+SELECT r.area_id, safety.num_events(r.events) FROM sp_in, sp_areas, safety.area_events(e, ids, geoms) r;
 SELECT r.* FROM sp_in, sp_areas, safety.area_counts(ew, ids, geoms, x) r;
 -- area tiers and rankings (the cell counts as populations)
 SELECT safety.rate_test(5, 1, 1, 3), safety.rate_test(10, 20), safety.rate_test(0, 0);
