@@ -8,10 +8,11 @@ core=(make gcc libc6-dev gzip postgresql-15 postgresql-client-15 postgresql-serv
 	postgresql-15-postgis-3)
 # independent implementations and real clients used by the test suites;
 # clang with its libFuzzer/sanitizer runtimes for test/suites/fuzz_core.sh;
-# chromium (headless) for test/suites/report_browser.sh
+# chromium (headless) for test/suites/report_browser.sh; python3-ephem (an
+# independent ephemeris) for test/suites/sun_ephem.sh
 checks=(r-base-core r-cran-spdep r-cran-spatstat r-cran-surveillance python3 python3-psycopg
 	libpostgresql-jdbc-java default-jdk-headless postgresql-15-cron valgrind
-	clang libclang-rt-dev chromium)
+	clang libclang-rt-dev chromium python3-ephem)
 
 want=("${core[@]}")
 [ "${SAFETY_DEPS:-all}" = core ] || want+=("${checks[@]}")

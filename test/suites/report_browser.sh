@@ -41,9 +41,15 @@ for kind in weekly monthly quarterly; do
 	# a temp profile; --no-sandbox because the suite may run as root
 	flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$tmp/profile-$kind"
 		--no-first-run --disable-extensions --disable-background-networking)
-	if ! timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$tmp/$kind.html" > "$tmp/$kind.dom" 2> "$tmp/$kind.chromium.log" ||
-		[ ! -s "$tmp/$kind.dom" ]; then
+	# console messages (errors, uncaught exceptions) go to the log as CONSOLE lines
+	if ! timeout 120 "$browser" "${flags[@]}" --enable-logging=stderr --log-level=0 --dump-dom "file://$tmp/$kind.html" \
+		> "$tmp/$kind.dom" 2> "$tmp/$kind.chromium.log" || [ ! -s "$tmp/$kind.dom" ]; then
 		failed=$((failed + 1)); echo "FAIL $kind: chromium --dump-dom: $(tail -3 "$tmp/$kind.chromium.log")"; continue
+	fi
+	if grep -q ':CONSOLE' "$tmp/$kind.chromium.log"; then
+		failed=$((failed + 1)); echo "FAIL $kind: console messages: $(grep ':CONSOLE' "$tmp/$kind.chromium.log" | head -3)"
+	else
+		passed=$((passed + 1)); echo "ok   $kind: no console errors or messages"
 	fi
 	if ! (cd "$tmp" && timeout 120 "$browser" "${flags[@]}" --window-size=1100,5000 --screenshot="$tmp/$kind.png" "file://$tmp/$kind.html" \
 		>> "$tmp/$kind.chromium.log" 2>&1) || [ ! -s "$tmp/$kind.png" ]; then
