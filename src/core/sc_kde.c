@@ -607,13 +607,13 @@ column_x(const kde_setup *k, int64_t i)
  * lies outside the circle only add -0.0.
  */
 /*
- * On x86-64, also compiled for AVX-512 (8 doubles a vector) and AVX2 (4,
- * rather than 2) and chosen by the CPU; this file is built with
- * -ffp-contract=off, so no clone fuses a multiply and an add (FMA) and all
- * give the same bits.
+ * On x86-64, also compiled for AVX2 (4 doubles a vector rather than 2) and
+ * chosen when the CPU has it; this file is built with -ffp-contract=off, so
+ * no clone fuses a multiply and an add (FMA) and both give the same bits.
+ * (An AVX-512 clone measured no faster: the rows of a kernel are short.)
  */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
-#define KDE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define KDE_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define KDE_CLONES
 #endif
