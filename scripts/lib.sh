@@ -43,3 +43,17 @@ bench_database() {
 		psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql
 	psql -X -q -v ON_ERROR_STOP=1 -f bench/lib.sql
 }
+
+# suite_database DB [FILE...]: a fresh database DB on the server of
+# PGHOST/PGPORT with the extension and FILEs (SQL) loaded, for a test
+# suite; dropped on exit, with the directory $tmp when the suite set one.
+suite_database() {
+	local db=$1 f
+	shift
+	trap "rm -rf \"\${tmp:-}\"; psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS $db' >/dev/null 2>&1" EXIT
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1 || return 1
+	PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION safety CASCADE" >/dev/null || return 1
+	for f in "$@"; do
+		PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null || return 1
+	done
+}

@@ -22,11 +22,8 @@ finish() { echo "r_areas: $passed passed, $failed failed"; exit $([ "$failed" = 
 if ! command -v Rscript >/dev/null || ! Rscript -e 'suppressPackageStartupMessages({library(spdep); library(sf)})' >/dev/null 2>&1; then
 	echo "Rscript with spdep and sf is missing (apt-get install r-cran-spdep r-cran-sf)"; failed=1; finish
 fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1 || { failed=1; finish; }
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION safety CASCADE" >/dev/null &&
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql >/dev/null &&
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-vancouver.sql >/dev/null &&
+tmp=$(mktemp -d)
+suite_database $db scripts/load-data.sql scripts/load-vancouver.sql &&
 PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "
 	CREATE TABLE area_values AS
 	SELECT a.area_id, a.geom, count(v.id)::float8 AS thefts

@@ -18,10 +18,8 @@ finish() { echo "r_spdep: $passed passed, $failed failed"; exit $([ "$failed" = 
 if ! command -v Rscript >/dev/null || ! Rscript -e 'suppressPackageStartupMessages(library(spdep))' >/dev/null 2>&1; then
 	echo "Rscript with spdep is missing (apt-get install r-cran-spdep)"; failed=1; finish
 fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1 || { failed=1; finish; }
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION safety CASCADE" >/dev/null &&
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql >/dev/null || { failed=1; finish; }
+tmp=$(mktemp -d)
+suite_database $db scripts/load-data.sql || { failed=1; finish; }
 
 # name | grid expression | distance | study area (or NULL) | analysis_set
 # spdep gets the cells gi_star analysed, so each case compares the same set:

@@ -26,11 +26,8 @@ finish() { echo "r_time: $passed passed, $failed failed"; exit $([ "$failed" = 0
 if ! command -v Rscript >/dev/null; then
 	echo "Rscript is missing (apt-get install r-base-core)"; failed=1; finish
 fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1 || { failed=1; finish; }
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION safety CASCADE" >/dev/null &&
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql >/dev/null &&
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-vancouver.sql >/dev/null || { failed=1; finish; }
+tmp=$(mktemp -d)
+suite_database $db scripts/load-data.sql scripts/load-vancouver.sql || { failed=1; finish; }
 # the units of each city: 1 km cells with at least 30 events, neighbourhoods, the city
 PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || { failed=1; finish; }
 CREATE TABLE units AS

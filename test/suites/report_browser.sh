@@ -24,10 +24,8 @@ fi
 if ! command -v python3 >/dev/null; then
 	echo "python3 is missing (scripts/install-deps.sh installs it)"; failed=1; finish
 fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1 || { failed=1; finish; }
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION safety CASCADE" >/dev/null &&
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f scripts/load-data.sql >/dev/null || { failed=1; finish; }
+tmp=$(mktemp -d)
+suite_database $db scripts/load-data.sql || { failed=1; finish; }
 
 for kind in weekly monthly quarterly; do
 	start=$(date +%s.%N)

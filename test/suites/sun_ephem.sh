@@ -20,9 +20,7 @@ py=/usr/bin/python3
 if ! "$py" -c 'import ephem' 2>/dev/null; then
 	echo "python3-ephem is missing (apt-get install python3-ephem)"; failed=1; finish
 fi
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1 || { failed=1; finish; }
-PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION safety CASCADE" >/dev/null || { failed=1; finish; }
+suite_database $db || { failed=1; finish; }
 # place | lat | lon | date (UTC noon of the local day) -> rising and setting (UTC)
 rows=$("$py" - <<'PY'
 import ephem
