@@ -10,6 +10,7 @@
 #define _DEFAULT_SOURCE
 #include "sc_test.h"
 #include "sc_seasonal.h"
+#include "sc_test_local.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +19,7 @@
 static bool
 fixed(void *arg, int64_t s, sc_local *l)
 {
-	long		off = arg ? *(long *) arg : 0;
-	time_t		tt = (time_t) (s + off);
-	struct tm	tm;
-
-	gmtime_r(&tt, &tm);
-	l->year = tm.tm_year + 1900;
-	l->mon = tm.tm_mon;
-	l->mday = tm.tm_mday;
-	l->hour = tm.tm_hour;
-	l->min = tm.tm_min;
-	l->sec = tm.tm_sec;
-	l->wday = tm.tm_wday;
-	l->gmtoff = off;
+	sc_test_local_at_offset(s, arg ? *(long *) arg : 0, l);
 	return true;
 }
 

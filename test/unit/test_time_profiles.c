@@ -9,6 +9,7 @@
 #include "sc_aoristic.h"
 #include "sc_rate_test.h"
 #include "sc_trend.h"
+#include "sc_test_local.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,28 +18,10 @@
 #define H (INT64_C(3600) * 1000000)
 #define M (INT64_C(60) * 1000000)
 
-/* broken-down time of unix second s shifted by off seconds (via gmtime) */
-static void
-fill(int64_t s, long off, sc_local *l)
-{
-	time_t		tt = (time_t) (s + off);
-	struct tm	tm;
-
-	gmtime_r(&tt, &tm);
-	l->year = tm.tm_year + 1900;
-	l->mon = tm.tm_mon;
-	l->mday = tm.tm_mday;
-	l->hour = tm.tm_hour;
-	l->min = tm.tm_min;
-	l->sec = tm.tm_sec;
-	l->wday = tm.tm_wday;
-	l->gmtoff = off;
-}
-
 static bool
 utc(void *arg, int64_t s, sc_local *l)
 {
-	fill(s, *(long *) arg, l);
+	sc_test_local_at_offset(s, *(long *) arg, l);
 	return true;
 }
 
@@ -48,7 +31,7 @@ static bool
 dst(void *arg, int64_t s, sc_local *l)
 {
 	(void) arg;
-	fill(s, s >= dst_at ? -4 * 3600 : -5 * 3600, l);
+	sc_test_local_at_offset(s, s >= dst_at ? -4 * 3600 : -5 * 3600, l);
 	return true;
 }
 
