@@ -246,11 +246,7 @@ safety_local_moran(PG_FUNCTION_ARGS)
 
 	if (sp_null_collection_srf(fcinfo, 0))
 		return (Datum) 0;
-	if (PG_ARGISNULL(1))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("%s: distance must not be NULL", fname),
-						errhint("Give the distance band in the units of the grid's SRID.")));
-	distance = PG_GETARG_FLOAT8(1);
+	distance = sp_arg_band(fcinfo, 1, fname);
 	perms = sp_arg_permutations(fcinfo, 2, fname);
 	sp_arg_not_null(fcinfo, 3, fname, "seed");
 	seed = PG_GETARG_INT64(3);

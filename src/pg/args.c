@@ -161,3 +161,13 @@ sp_arg_float8s(FunctionCallInfo fcinfo, int argno, const char *fname, const char
 	}
 	return out;
 }
+
+double
+sp_arg_band(FunctionCallInfo fcinfo, int argno, const char *fname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						errmsg("%s: distance must not be NULL", fname),
+						errhint("Give the distance band in the units of the grid's SRID.")));
+	return PG_GETARG_FLOAT8(argno);
+}

@@ -418,12 +418,8 @@ safety_gi_star(PG_FUNCTION_ARGS)
 
 	if (sp_null_collection_srf(fcinfo, 0))
 		return (Datum) 0;
-	if (PG_ARGISNULL(1))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("%s: distance must not be NULL", fname),
-						errhint("Give the distance band in the units of the grid's SRID.")));
+	distance = sp_arg_band(fcinfo, 1, fname);
 	eg = sp_grid_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-	distance = PG_GETARG_FLOAT8(1);
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 		fdr = PG_GETARG_BOOL(3);
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))

@@ -220,6 +220,8 @@ Datum	   *sp_arg_array(FunctionCallInfo fcinfo, int argno, const char *fname, co
 /* a float8[] argument as a C array (*n), a NULL element an error (null_hint may be NULL) */
 double	   *sp_arg_float8s(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname,
 						   const char *null_hint, int *n);
+/* a grid's distance band (its checks are the caller's), not NULL */
+double		sp_arg_band(FunctionCallInfo fcinfo, int argno, const char *fname);
 /* a finite timestamptz */
 int64		sp_arg_time(FunctionCallInfo fcinfo, int argno, const char *fname, const char *argname);
 /* a finite float8 */
