@@ -75,6 +75,55 @@ FROM (VALUES ('equator 21 March', 3.0, 0.0, 32631, '2017-03-20 00:00+00'::timest
               FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(k.lon, k.lat), 4326), k.srid) AS p, k.f, k.t) g) s,
      safety.night_share(s.e, 'UTC') n ORDER BY 1;
 
+-- 3b. a published table: the U.S. Naval Observatory's sunrise and sunset
+-- (upper limb on the horizon, 34' refraction: the centre 0.833 degrees below)
+-- and civil twilight (-6 degrees), given to the minute.  USNO, "Rise and Set
+-- for the Sun for 2008", W121 55, N37 24 (Cupertino, California), zone 8h
+-- west of Greenwich, days 1-3 of every month and day 4 of January-October;
+-- USNO "Complete Sun and Moon Data for One Day", Atlanta, Georgia, 33.8 N
+-- 84.4 W, 6 September 2009, Eastern Daylight Time (docs/methods-time.md).
+-- A published minute t means the crossing is within 30 s of t: a minute
+-- before a sunrise it must still be night, a minute after it day, and the
+-- other way round at sunset (so safety's crossing is within a minute).
+CREATE TEMP TABLE usno(place text, lat float8, lon float8, zone text, day date, event text, hhmm text, below float8);
+INSERT INTO usno
+SELECT 'Cupertino 2008', 37.4, -(121 + 55 / 60.0), '-08', make_date(2008, m::int, d), e, v, -0.833
+FROM (VALUES
+  (1, ARRAY['0722 1700','0711 1732','0638 1802','0552 1831','0512 1858','0448 1923','0451 1932','0512 1915','0539 1836','0604 1750','0633 1709','0704 1650']),
+  (2, ARRAY['0722 1701','0710 1733','0637 1803','0551 1832','0511 1859','0448 1924','0451 1932','0513 1914','0539 1834','0604 1749','0634 1708','0705 1650']),
+  (3, ARRAY['0722 1702','0710 1734','0635 1804','0549 1833','0510 1900','0448 1924','0452 1932','0514 1913','0540 1833','0605 1747','0635 1707','0706 1650']),
+  (4, ARRAY['0722 1703','0709 1735','0634 1805','0548 1834','0509 1901','0447 1925','0452 1932','0515 1912','0541 1831','0606 1746'])) t(d, months),
+  LATERAL unnest(months) WITH ORDINALITY u(rs, m),
+  LATERAL (VALUES ('sunrise', split_part(rs, ' ', 1)), ('sunset', split_part(rs, ' ', 2))) x(e, v);
+INSERT INTO usno VALUES
+  ('Atlanta 2009', 33.8, -84.4, '-04', '2009-09-06', 'civil dawn', '0650', -6),
+  ('Atlanta 2009', 33.8, -84.4, '-04', '2009-09-06', 'sunrise', '0715', -0.833),
+  ('Atlanta 2009', 33.8, -84.4, '-04', '2009-09-06', 'sunset', '1956', -0.833),
+  ('Atlanta 2009', 33.8, -84.4, '-04', '2009-09-06', 'civil dusk', '2021', -6);
+CREATE TEMP TABLE usno_check AS
+SELECT u.*, (u.day || ' ' || substr(u.hhmm, 1, 2) || ':' || substr(u.hhmm, 3, 2) || u.zone)::timestamptz AS t,
+       safety._night_fraction((u.day || ' ' || substr(u.hhmm, 1, 2) || ':' || substr(u.hhmm, 3, 2) || u.zone)::timestamptz - interval '1 minute',
+                              NULL, u.lon, u.lat, u.below) AS before,
+       safety._night_fraction((u.day || ' ' || substr(u.hhmm, 1, 2) || ':' || substr(u.hhmm, 3, 2) || u.zone)::timestamptz + interval '1 minute',
+                              NULL, u.lon, u.lat, u.below) AS after
+FROM usno u;
+SELECT place, event, count(*) AS published,
+       count(*) FILTER (WHERE CASE WHEN event IN ('sunrise', 'civil dawn') THEN before = 1 AND after = 0
+                                   ELSE before = 0 AND after = 1 END) AS within_a_minute
+FROM usno_check GROUP BY 1, 2 ORDER BY 1, 2;
+-- none outside (an empty list)
+SELECT place, day, event, hhmm, before, after FROM usno_check
+WHERE CASE WHEN event IN ('sunrise', 'civil dawn') THEN NOT (before = 1 AND after = 0)
+           ELSE NOT (before = 0 AND after = 1) END ORDER BY 1, 2, 3;
+
+-- the check can fail: every published time moved by two minutes is outside
+SELECT count(*) AS moved, count(*) FILTER (WHERE CASE WHEN event IN ('sunrise', 'civil dawn')
+         THEN safety._night_fraction(t + interval '1 minute', NULL, lon, lat, below) = 1
+          AND safety._night_fraction(t + interval '3 minutes', NULL, lon, lat, below) = 0
+         ELSE safety._night_fraction(t + interval '1 minute', NULL, lon, lat, below) = 0
+          AND safety._night_fraction(t + interval '3 minutes', NULL, lon, lat, below) = 1 END) AS still_within
+FROM usno_check;
+
 -- 4. fixed local hours: the aoristic hour-of-day profile over the night's hours
 SELECT k.night, n.night_events,
        n.night_events = (SELECT count(*) FROM incidents WHERE geom IS NOT NULL
