@@ -29,8 +29,8 @@ COMMENT ON COLUMN @extschema@.offense_weights.source IS 'Where the weight comes 
 COMMENT ON COLUMN @extschema@.offense_weights.notes IS 'Free notes';
 COMMENT ON COLUMN @extschema@.offense_weights.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
 
--- One trigger for every editable table with shipped defaults; its argument
--- names the key column.  A user row replaces the shipped default with the
+-- One trigger for every editable table with shipped defaults; its arguments
+-- name the key columns.  A user row replaces the shipped default with the
 -- same key (also on restore; keys compare case-insensitively), and a changed
 -- default becomes the user's row, which pg_dump keeps.
 CREATE FUNCTION @extschema@._default_rows_guard() RETURNS trigger
@@ -40,10 +40,11 @@ BEGIN
 	-- writes the row
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		IF NOT NEW.is_default THEN
-			EXECUTE pg_catalog.format(
-				'DELETE FROM %I.%I t WHERE t.is_default AND pg_catalog.lower(t.%I::pg_catalog.text) OPERATOR(pg_catalog.=) pg_catalog.lower($1)',
-				TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
-			USING pg_catalog.to_jsonb(NEW) OPERATOR(pg_catalog.->>) TG_ARGV[0];
+			EXECUTE pg_catalog.format('DELETE FROM %I.%I t WHERE t.is_default%s', TG_TABLE_SCHEMA, TG_TABLE_NAME,
+				(SELECT pg_catalog.string_agg(pg_catalog.format(
+					' AND pg_catalog.lower(t.%I::pg_catalog.text) OPERATOR(pg_catalog.=) pg_catalog.lower($1 OPERATOR(pg_catalog.->>) %L)', k.col, k.col), '' ORDER BY k.n)
+				 FROM pg_catalog.unnest(TG_ARGV) WITH ORDINALITY AS k(col, n)))
+			USING pg_catalog.to_jsonb(NEW);
 		END IF;
 	-- composite values compare field by field, NULLs equal (what IS
 	-- DISTINCT FROM means here, with a qualified operator)
@@ -53,7 +54,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION @extschema@._default_rows_guard() IS
-	'Trigger of safety.offense_weights and safety.tier_policy (argument: the key column): user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
+	'Trigger of safety.offense_weights, safety.tier_policy and safety.report_strings (arguments: the key columns): user rows replace shipped defaults and changed defaults become user rows (kept by pg_dump)';
 -- fired by its triggers only: no role needs to call it
 REVOKE EXECUTE ON FUNCTION @extschema@._default_rows_guard() FROM PUBLIC;
 CREATE TRIGGER offense_weights_guard BEFORE INSERT OR UPDATE ON @extschema@.offense_weights

@@ -4,11 +4,253 @@
 -- hour x weekday, trend charts; inline CSS, no script, no external asset),
 -- built from the extension's own functions (docs/reference-report.md).
 --
+-- Every text of the document is a row of safety.report_strings (language,
+-- key, template), read through safety._report_text: English ships, other
+-- languages are rows a database owner adds.
+--
 -- The report runs as its caller, so its helpers (prefix _report_) stay
 -- executable by PUBLIC: a role that may call safety.report may call them;
--- they read nothing but their arguments.  PL/pgSQL ones pin search_path;
--- those that call PostGIS are BEGIN ATOMIC, bound when the extension is
--- created.
+-- they read nothing but their arguments and the (PUBLIC-readable) strings.
+-- PL/pgSQL ones pin search_path; those that call PostGIS are BEGIN ATOMIC,
+-- bound when the extension is created.
+
+-- --- the texts of the document -----------------------------------------------
+
+-- (the same DDL is in sql/upgrade/0.1.0--0.2.0.before.sql)
+CREATE TABLE @extschema@.report_strings (
+	lang pg_catalog.text NOT NULL,
+	key pg_catalog.text NOT NULL,
+	template pg_catalog.text NOT NULL,
+	is_default pg_catalog.bool NOT NULL DEFAULT false,
+	PRIMARY KEY (lang, key)
+);
+-- one row per language and key whatever the case (the guard compares so)
+CREATE UNIQUE INDEX report_strings_lower_idx ON @extschema@.report_strings (pg_catalog.lower(lang), pg_catalog.lower(key));
+COMMENT ON TABLE @extschema@.report_strings IS
+	'The texts of safety.report per language (a format() template per key; en ships, en fills the keys a language lacks); edit or add languages freely: rows you add or change are kept by pg_dump';
+COMMENT ON COLUMN @extschema@.report_strings.lang IS 'Language tag, as report(..., language) takes it and <html lang> shows it (en, de, fr-CA, ...)';
+COMMENT ON COLUMN @extschema@.report_strings.key IS 'What the text is (docs/reference-report.md); keys th., td., caption., label. and msg. are plain text, HTML-escaped where they go; the others are HTML fragments';
+COMMENT ON COLUMN @extschema@.report_strings.template IS 'The text, a format() template: %s (or %1$s, %2$s ... to reorder) takes the values the report passes, %% is a percent sign';
+COMMENT ON COLUMN @extschema@.report_strings.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
+CREATE TRIGGER report_strings_guard BEFORE INSERT OR UPDATE ON @extschema@.report_strings
+	FOR EACH ROW EXECUTE FUNCTION @extschema@._default_rows_guard('lang', 'key');
+-- the report runs as its caller: every role that may report reads its texts
+GRANT SELECT ON @extschema@.report_strings TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.report_strings', 'WHERE NOT is_default');
+
+-- the shipped texts: CREATE EXTENSION and the upgrade insert them
+CREATE FUNCTION @extschema@._report_default_strings(OUT lang pg_catalog.text, OUT key pg_catalog.text, OUT template pg_catalog.text)
+	RETURNS SETOF record LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $strings$
+	SELECT 'en', s.key, s.template FROM (VALUES
+	-- the document
+	('label.default_title', 'Safety report'),
+	('doc.meta', '%s events (SRID %s) from %s to %s; as of %s (%s); %s %s cells. Made by safety.report on %s.'),
+	('label.unit_m', 'm'),
+	('label.unit_ft', 'ft'),
+	('label.unit_srid', 'SRID units'),
+	('note.not_available', 'Not available: %s'),
+	('note.no_cells', 'No cells to map.'),
+	('note.few_periods', 'Too few periods for a trend chart.'),
+	('note.no_clock_events', 'No events in the window of the data clock.'),
+	-- the map
+	('caption.map', 'Tiers at %s, %s %s cells; outlined: new, consecutive, intensifying and persistent hot spots of the last 12 weeks.'),
+	('map.red', 'red'),
+	('map.orange', 'orange'),
+	('map.yellow', 'yellow'),
+	('map.untiered', 'untiered study cell'),
+	('map.hot', 'hot spot'),
+	-- the data clock
+	('label.dow0', 'Sun'),
+	('label.dow1', 'Mon'),
+	('label.dow2', 'Tue'),
+	('label.dow3', 'Wed'),
+	('label.dow4', 'Thu'),
+	('label.dow5', 'Fri'),
+	('label.dow6', 'Sat'),
+	('label.clock_cell', '%s %s:00 %s'),
+	('label.clock_legend', 'colour scale of the data clock'),
+	('clock.axes', 'Rows: weekday; columns: local hour (%s). %s events, spread over the hours their time windows cover (safety.aoristic).'),
+	('caption.clock_weeks', 'Incidents of the last 12 weeks by weekday and hour.'),
+	('caption.clock_months', 'Incidents of the last 12 months by weekday and hour.'),
+	('caption.clock_quarter', 'Incidents of the quarter by weekday and hour.'),
+	-- the trend charts
+	('label.chart_point', '%s: %s'),
+	('label.chart_axis', 'events'),
+	-- calendar labels
+	('label.month1', 'January'),
+	('label.month2', 'February'),
+	('label.month3', 'March'),
+	('label.month4', 'April'),
+	('label.month5', 'May'),
+	('label.month6', 'June'),
+	('label.month7', 'July'),
+	('label.month8', 'August'),
+	('label.month9', 'September'),
+	('label.month10', 'October'),
+	('label.month11', 'November'),
+	('label.month12', 'December'),
+	('label.quarter', '%s Q%s'),
+	-- sections and their maps and clocks
+	('section.map', 'Map of tiers and hot spots'),
+	('section.clock', 'Data clock'),
+	-- weekly screening
+	('weekly.heading', 'Weekly screening: week of %s to %s'),
+	('weekly.forecast', 'Incidents against the forecast'),
+	('weekly.busiest', 'Busiest cells of the week'),
+	('weekly.hot', 'New and growing hot spots'),
+	('weekly.hot_text', '%s cells are new, consecutive or intensifying hot spots over the last 12 weeks (safety.emerging_hotspots, weekly steps, Gi* within %s).'),
+	('weekly.repeat', 'Open repeat-risk windows'),
+	('weekly.repeat_text', '%s risk windows are open at the as-of time (safety.repeat_windows: the significant near-repeat zone of bands %s %s and %s days, 99 permutations); the latest 10:'),
+	('weekly.changes', 'Tier changes'),
+	('weekly.changes_text', '%s cells changed tier between the tiers of the week''s start and those of the as-of time:'),
+	('msg.no_tiers_week_start', 'no tiers at the week''s start'),
+	('td.none', 'none'),
+	('weekly.tiers', 'The tiers and their actions'),
+	('weekly.top_red', 'Top red cells'),
+	('weekly.patrol', 'Patrol posts: covered share'),
+	('weekly.patrol_text', 'Share of the next 7 days'' expected events within %s %s of k posts (safety.patrol_cover_curve over the study cells'' centres; gap: how far from the best k posts the plan can be at most).'),
+	('weekly.trend', 'Weekly trend'),
+	('caption.weekly_trend', 'Incidents per week, the last %s weeks; Mann-Kendall p = %s, Sen''s slope %s per week.'),
+	-- monthly analysis
+	('monthly.heading', 'Monthly analysis: %s %s'),
+	('monthly.trends', 'Offense trends'),
+	('caption.monthly_trend', 'Incidents per month, the last %s months (safety.trend).'),
+	('monthly.profile', 'Time profile'),
+	('monthly.map', 'Hot-spot map'),
+	('monthly.backtest', 'Back-test of the tiers'),
+	('monthly.backtest_text', 'The tiers as they would have been set at each of 4 weekly origins (the last 4 weeks; fewer origins than a full back-test so that the report renders in seconds) against the next week''s incidents (safety.tier_backtest):'),
+	('td.untiered', 'untiered'),
+	-- quarterly review
+	('quarterly.heading', 'Quarterly review: %s'),
+	('quarterly.change', 'Change against the same quarter a year earlier'),
+	('caption.quarterly_trend', 'Incidents per quarter, the last %s quarters; Mann-Kendall p = %s.'),
+	('quarterly.before_after', 'Before and after: places that were red'),
+	('quarterly.before_after_text', 'Cells red in the tiers of %s (the start of the quarter): incidents in the quarter before (%s to %s) and in the quarter after, against comparable cells that were not red. Difference in differences: the change per red cell minus the change per comparison cell. Its test: the exact conditional test that the red cells'' after/before ratio equals the comparison''s (safety.rate_test with the comparison counts as exposures; it treats the comparison ratio as known). This describes, it does not prove: a tier is not a treatment (what was done in each cell is not recorded), and cells picked for high counts fall back by regression to the mean, which the comparison of cells with as many incidents before (at least the red cells'' lower quartile, and at least one) only partly removes.'),
+	('td.red_places', 'red (the places)'),
+	('td.orange_comparison', 'orange (comparison)'),
+	('td.similar_comparison', 'not red, as many before as the lower quartile of the red cells (comparison)'),
+	('quarterly.ranking', 'Ranking of units'),
+	('quarterly.ranking_areas_text', 'Areas by incidents in the quarter (safety.area_counts), with the same quarter a year earlier:'),
+	('quarterly.ranking_cells_text', 'No areas were given: the 10 cells with the most incidents in the quarter, with the same quarter a year earlier.'),
+	-- table headers
+	('th.week', 'week'),
+	('th.month', 'month'),
+	('th.months', 'months'),
+	('th.quarter', 'quarter'),
+	('th.incidents', 'incidents'),
+	('th.expected', 'expected'),
+	('th.expected_forecast', 'expected (forecast at the week''s start)'),
+	('th.expected_7d', 'expected events, next 7 days'),
+	('th.p_at_least', 'P(at least as many | expected)'),
+	('th.week_before', 'week before'),
+	('th.month_before', 'month before'),
+	('th.quarter_before', 'quarter before'),
+	('th.weeks_52', '52 weeks earlier'),
+	('th.year_earlier', 'a year earlier'),
+	('th.change_pct', 'change %%'),
+	('th.p_rate', 'p (exact rate test)'),
+	('th.p', 'p'),
+	('th.cell_id', 'cell_id'),
+	('th.cells', 'cells'),
+	('th.cells_mean', 'cells (mean)'),
+	('th.tier', 'tier'),
+	('th.tier_week_start', 'tier at the week''s start'),
+	('th.tier_now', 'tier now'),
+	('th.category', 'category'),
+	('th.event_id', 'event id'),
+	('th.occurred', 'occurred'),
+	('th.window_ends', 'window ends'),
+	('th.days_left', 'days left'),
+	('th.from', 'from'),
+	('th.to', 'to'),
+	('th.respond_within', 'respond within'),
+	('th.action', 'action'),
+	('th.posts', 'posts'),
+	('th.covered_pct', 'covered %%'),
+	('th.gap_pct', 'gap %%'),
+	('th.mk_s', 'Mann-Kendall S'),
+	('th.z', 'z'),
+	('th.tau', 'Kendall''s tau'),
+	('th.sen_month', 'Sen''s slope per month'),
+	('th.next_week', 'next-week incidents'),
+	('th.per_cell', 'per cell'),
+	('th.share_pct', 'share %%'),
+	('th.weekly_change', 'weekly change share'),
+	('th.count', 'count'),
+	('th.incidents_before', 'incidents before'),
+	('th.incidents_after', 'incidents after'),
+	('th.p_after_before', 'p (after vs before, exact)'),
+	('th.did', 'difference in differences per cell'),
+	('th.p_red_comparison', 'p (red vs comparison, exact)'),
+	('th.rank', 'rank'),
+	('th.area', 'area'),
+	('th.km2', 'km²')
+	) AS s(key, template)
+$strings$;
+COMMENT ON FUNCTION @extschema@._report_default_strings() IS
+	'Internal: the texts safety.report_strings ships (is_default rows), per language and key';
+
+INSERT INTO @extschema@.report_strings (lang, key, template, is_default)
+SELECT s.lang, s.key, s.template, true FROM @extschema@._report_default_strings() s;
+
+-- a text of the document: the row of lang, else of en; an unknown key is a bug
+CREATE FUNCTION @extschema@._report_text(lang pg_catalog.text, key pg_catalog.text,
+	VARIADIC args pg_catalog.text[] DEFAULT '{}') RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	t text;
+BEGIN
+	SELECT s.template INTO t FROM @extschema@.report_strings s
+	WHERE s.key = _report_text.key AND lower(s.lang) IN (lower(_report_text.lang), 'en')
+	ORDER BY lower(s.lang) = lower(_report_text.lang) DESC
+	LIMIT 1;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'safety._report_text: no text "%" in safety.report_strings, neither for "%" nor for en', key, lang
+			USING ERRCODE = 'XX000', HINT = 'The shipped rows are those of safety._report_default_strings(); re-insert the missing one.';
+	END IF;
+	RETURN pg_catalog.format(t, VARIADIC args);
+END $$;
+COMMENT ON FUNCTION @extschema@._report_text(pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
+	'Internal: format(template, args) of the safety.report_strings row of lang and key, else of en and key; a key in neither is an internal error';
+
+-- the unit of a SRID's coordinates: m, ft or other
+CREATE FUNCTION @extschema@._srid_unit(srid pg_catalog.int4) RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	wkt text;
+	proj4 text;
+	u text;
+BEGIN
+	IF srid IS NULL OR srid = 0 THEN
+		RETURN 'other';
+	END IF;
+	-- spatial_ref_sys lives in PostGIS's schema, wherever that is
+	EXECUTE pg_catalog.format('SELECT s.srtext::pg_catalog.text, s.proj4text::pg_catalog.text FROM %I.spatial_ref_sys s WHERE s.srid OPERATOR(pg_catalog.=) $1',
+		@extschema@._postgis_schema()) INTO wkt, proj4 USING srid;
+	-- the last UNIT (WKT 1) or LENGTHUNIT (WKT 2) is the projected system's
+	-- (a geographic one's is an angle)
+	SELECT m.u[1] INTO u FROM regexp_matches(coalesce(wkt, ''), 'UNIT\["([^"]*)"', 'g') WITH ORDINALITY AS m(u, n)
+	ORDER BY m.n DESC LIMIT 1;
+	IF u IS NULL THEN
+		u := substring(proj4 FROM '\+units=([^ ]+)');
+	END IF;
+	u := lower(u);
+	RETURN CASE WHEN u IN ('metre', 'meter', 'metres', 'meters', 'm') THEN 'm'
+	            WHEN u IN ('ft', 'us-ft', 'ind-ft') OR u ~ '(^|[^a-z])(foot|feet)([^a-z]|$)' THEN 'ft'
+	            ELSE 'other' END;
+END $$;
+COMMENT ON FUNCTION @extschema@._srid_unit(pg_catalog.int4) IS
+	'Internal: the linear unit of a SRID from spatial_ref_sys (the WKT''s last UNIT, else proj4 +units=): m for metre, ft for a foot (international, US survey, ...), other for anything else, SRID 0 and unknown SRIDs';
+
+-- distances or days for a text: at most 2 decimals, none when whole, comma-separated
+CREATE FUNCTION @extschema@._report_list(xs pg_catalog.float8[]) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.string_agg(pg_catalog.trim_scale(pg_catalog.round(u.x::pg_catalog.numeric, 2))::pg_catalog.text, ', ' ORDER BY u.n)
+	FROM pg_catalog.unnest(xs) WITH ORDINALITY AS u(x, n);
+END;
+COMMENT ON FUNCTION @extschema@._report_list(pg_catalog.float8[]) IS
+	'Internal: numbers (distances, days) for a report text, rounded to at most 2 decimals without trailing zeros, comma-separated';
 
 CREATE FUNCTION @extschema@._report_html_escape(t pg_catalog.text) RETURNS pg_catalog.text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -92,7 +334,7 @@ COMMENT ON FUNCTION @extschema@._report_cell_counts(@extschema@.events, pg_catal
 -- the map: cells filled by tier (untiered grey), hot spots outlined; SVG
 -- coordinates are the SRID's shifted to the top-left corner of the extent
 CREATE FUNCTION @extschema@._report_map(cells geometry[], tiers pg_catalog.text[], hot geometry[],
-	caption pg_catalog.text) RETURNS pg_catalog.text
+	caption pg_catalog.text, lang pg_catalog.text) RETURNS pg_catalog.text
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	WITH ext AS (
@@ -102,7 +344,7 @@ BEGIN ATOMIC
 		      FROM (SELECT pg_catalog.unnest(cells) AS g UNION ALL SELECT pg_catalog.unnest(hot)) u) x),
 	c AS (SELECT u.g, u.t, u.n FROM ROWS FROM (pg_catalog.unnest(cells), pg_catalog.unnest(tiers)) WITH ORDINALITY AS u(g, t, n)),
 	hs AS (SELECT u.g, u.n FROM pg_catalog.unnest(hot) WITH ORDINALITY AS u(g, n))
-	SELECT CASE WHEN ext.w IS NULL THEN '<p class="note">No cells to map.</p>' ELSE
+	SELECT CASE WHEN ext.w IS NULL THEN '<p class="note">' OPERATOR(pg_catalog.||) @extschema@._report_text(lang, 'note.no_cells') OPERATOR(pg_catalog.||) '</p>' ELSE
 		pg_catalog.format('<figure><svg class="map" viewBox="%s %s %s %s" width="720" height="%s" role="img" aria-label="%s">',
 			-pg_catalog.round((ext.w OPERATOR(pg_catalog.*) 0.02)::pg_catalog.numeric),
 			-pg_catalog.round((ext.h OPERATOR(pg_catalog.*) 0.02)::pg_catalog.numeric),
@@ -121,13 +363,16 @@ BEGIN ATOMIC
 				ST_AsSVG(ST_Translate(hs.g, -ext.x0, -ext.y1), 0, 0)), '' ORDER BY hs.n) FROM hs), '')
 		OPERATOR(pg_catalog.||) '</g></svg><figcaption>'
 		OPERATOR(pg_catalog.||) @extschema@._report_html_escape(caption)
-		OPERATOR(pg_catalog.||) ' <span class="key" style="background:#d73027"></span> red <span class="key" style="background:#fc8d59"></span> orange '
-		OPERATOR(pg_catalog.||) '<span class="key" style="background:#fee08b"></span> yellow <span class="key" style="background:#d9d9d9"></span> untiered study cell '
-		OPERATOR(pg_catalog.||) '<span class="key" style="border:2px solid #1a1a1a"></span> hot spot</figcaption></figure>' END
+		OPERATOR(pg_catalog.||) ' <span class="key" style="background:#d73027"></span> ' OPERATOR(pg_catalog.||) @extschema@._report_text(lang, 'map.red')
+		OPERATOR(pg_catalog.||) ' <span class="key" style="background:#fc8d59"></span> ' OPERATOR(pg_catalog.||) @extschema@._report_text(lang, 'map.orange')
+		OPERATOR(pg_catalog.||) ' <span class="key" style="background:#fee08b"></span> ' OPERATOR(pg_catalog.||) @extschema@._report_text(lang, 'map.yellow')
+		OPERATOR(pg_catalog.||) ' <span class="key" style="background:#d9d9d9"></span> ' OPERATOR(pg_catalog.||) @extschema@._report_text(lang, 'map.untiered')
+		OPERATOR(pg_catalog.||) ' <span class="key" style="border:2px solid #1a1a1a"></span> ' OPERATOR(pg_catalog.||) @extschema@._report_text(lang, 'map.hot')
+		OPERATOR(pg_catalog.||) '</figcaption></figure>' END
 	FROM ext;
 END;
-COMMENT ON FUNCTION @extschema@._report_map(geometry[], pg_catalog.text[], geometry[], pg_catalog.text) IS
-	'Internal: an inline SVG map of the cells (ST_AsSVG, viewBox from their extent) filled by tier red / orange / yellow, untiered grey, with the hot cells outlined';
+COMMENT ON FUNCTION @extschema@._report_map(geometry[], pg_catalog.text[], geometry[], pg_catalog.text, pg_catalog.text) IS
+	'Internal: an inline SVG map of the cells (ST_AsSVG, viewBox from their extent) filled by tier red / orange / yellow, untiered grey, with the hot cells outlined; caption (text) and legend in language lang';
 
 -- the covered share of the next week's expected events within distance of k posts
 CREATE FUNCTION @extschema@._report_cover(cells geometry[], expected pg_catalog.float8[], distance pg_catalog.float8)
@@ -144,15 +389,15 @@ COMMENT ON FUNCTION @extschema@._report_cover(geometry[], pg_catalog.float8[], p
 	'Internal: safety.patrol_cover_curve over the cells'' centres weighted by expected, for 1, 5, 10 and 20 posts';
 
 -- the data clock: 7 weekday rows x 24 hour columns of aoristic weight
-CREATE FUNCTION @extschema@._report_clock(e @extschema@.events, time_zone pg_catalog.text, caption pg_catalog.text)
-	RETURNS pg_catalog.text
+CREATE FUNCTION @extschema@._report_clock(e @extschema@.events, time_zone pg_catalog.text, caption pg_catalog.text,
+	lang pg_catalog.text) RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	mx float8;
 	tot float8;
 	cells text;
 	legend text := '';
-	days text[] := ARRAY['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+	days text[];
 	colour text;
 	i int4;
 BEGIN
@@ -161,11 +406,15 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	SELECT pg_catalog.max(a.weight), sum(a.weight) INTO mx, tot FROM @extschema@.aoristic(e, time_zone, 'hour_of_week') a;
+	-- Sunday first, as extract(dow)
+	SELECT array_agg(@extschema@._report_html_escape(@extschema@._report_text(lang, 'label.dow' || d)) ORDER BY d) INTO days FROM generate_series(0, 6) d;
 	-- white to dark blue by weight / the largest weight
-	SELECT string_agg(pg_catalog.format('<rect x="%s" y="%s" width="20" height="20" fill="rgb(%s,%s,%s)"><title>%s %s:00 %s</title></rect>',
+	SELECT string_agg(pg_catalog.format('<rect x="%s" y="%s" width="20" height="20" fill="rgb(%s,%s,%s)"><title>%s</title></rect>',
 			40 + 20 * a.hour, 10 + 20 * ((a.dow + 6) % 7),
 			round(247 - 239 * s.f), round(251 - 203 * s.f), round(255 - 148 * s.f),
-			days[a.dow + 1], lpad(a.hour::text, 2, '0'), @extschema@._report_num(a.weight, 2)), '' ORDER BY (a.dow + 6) % 7, a.hour)
+			@extschema@._report_html_escape(@extschema@._report_text(lang, 'label.clock_cell',
+				@extschema@._report_text(lang, 'label.dow' || a.dow), lpad(a.hour::text, 2, '0'), @extschema@._report_num(a.weight, 2)))),
+		'' ORDER BY (a.dow + 6) % 7, a.hour)
 	INTO cells
 	FROM @extschema@.aoristic(e, time_zone, 'hour_of_week') a,
 	     LATERAL (SELECT CASE WHEN mx > 0 THEN a.weight / mx ELSE 0 END AS f) s;
@@ -180,18 +429,18 @@ BEGIN
 		    FROM generate_series(0, 6) d)
 		|| (SELECT string_agg(pg_catalog.format('<text x="%s" y="166" text-anchor="middle">%s</text>', 50 + 20 * h, h), '' ORDER BY h)
 		    FROM generate_series(0, 23, 3) h)
-		|| '</svg><svg class="legend" viewBox="0 0 340 34" width="408" height="41" role="img" aria-label="colour scale of the data clock">'
-		|| legend || '</svg><figcaption>' || @extschema@._report_html_escape(caption)
-		|| pg_catalog.format(' Rows: weekday; columns: local hour (%s). %s events, spread over the hours their time windows cover (safety.aoristic).',
-			@extschema@._report_html_escape(time_zone), @extschema@._report_num(tot, 1))
+		|| '</svg><svg class="legend" viewBox="0 0 340 34" width="408" height="41" role="img" aria-label="'
+		|| @extschema@._report_html_escape(@extschema@._report_text(lang, 'label.clock_legend')) || '">'
+		|| legend || '</svg><figcaption>' || @extschema@._report_html_escape(caption) || ' '
+		|| @extschema@._report_text(lang, 'clock.axes', @extschema@._report_html_escape(time_zone), @extschema@._report_num(tot, 1))
 		|| '</figcaption></figure>';
 END $$;
-COMMENT ON FUNCTION @extschema@._report_clock(@extschema@.events, pg_catalog.text, pg_catalog.text) IS
-	'Internal: the data clock of the report, an inline SVG of 7 x 24 rects (weekday x local hour) coloured by safety.aoristic weight, with a colour legend';
+COMMENT ON FUNCTION @extschema@._report_clock(@extschema@.events, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	'Internal: the data clock of the report, an inline SVG of 7 x 24 rects (weekday x local hour) coloured by safety.aoristic weight, with a colour legend; caption (text) and labels in language lang';
 
 -- a trend chart: counts per period as a polyline, with axes and labels
-CREATE FUNCTION @extschema@._report_chart(labels pg_catalog.text[], counts pg_catalog.int8[], caption pg_catalog.text)
-	RETURNS pg_catalog.text
+CREATE FUNCTION @extschema@._report_chart(labels pg_catalog.text[], counts pg_catalog.int8[], caption pg_catalog.text,
+	lang pg_catalog.text) RETURNS pg_catalog.text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	n int4 := coalesce(array_length(counts, 1), 0);
@@ -203,15 +452,15 @@ DECLARE
 	h float8 := 180;
 BEGIN
 	IF n < 2 THEN
-		RETURN '<p class="note">Too few periods for a trend chart.</p>';
+		RETURN '<p class="note">' || @extschema@._report_text(lang, 'note.few_periods') || '</p>';
 	END IF;
 	SELECT greatest(pg_catalog.max(c), 1) INTO mx FROM unnest(counts) c;
 	SELECT string_agg(pg_catalog.format('%s,%s', round((60 + w * (u.k - 1) / (n - 1))::numeric, 1),
 			round((10 + h - h * u.c / mx)::numeric, 1)), ' ' ORDER BY u.k) INTO pts
 	FROM unnest(counts) WITH ORDINALITY AS u(c, k);
-	SELECT string_agg(pg_catalog.format('<circle cx="%s" cy="%s" r="2.5"><title>%s: %s</title></circle>',
+	SELECT string_agg(pg_catalog.format('<circle cx="%s" cy="%s" r="2.5"><title>%s</title></circle>',
 			round((60 + w * (u.k - 1) / (n - 1))::numeric, 1), round((10 + h - h * u.c / mx)::numeric, 1),
-			@extschema@._report_html_escape(labels[u.k]), u.c), '' ORDER BY u.k)
+			@extschema@._report_html_escape(@extschema@._report_text(lang, 'label.chart_point', labels[u.k], u.c::text))), '' ORDER BY u.k)
 		|| string_agg(CASE WHEN ((u.k - 1) % greatest(1, ceil(n / 6.0)::int4) = 0 AND n - u.k >= greatest(1, ceil(n / 6.0)::int4)) OR u.k = n THEN
 			pg_catalog.format('<text x="%s" y="%s" text-anchor="middle">%s</text>', round((60 + w * (u.k - 1) / (n - 1))::numeric, 1),
 				h + 28, @extschema@._report_html_escape(labels[u.k])) ELSE '' END, '' ORDER BY u.k)
@@ -227,11 +476,12 @@ BEGIN
 		|| pg_catalog.format('<line x1="60" x2="60" y1="10" y2="%s" stroke="#333333"/><line x1="60" x2="%s" y1="%s" y2="%s" stroke="#333333"/>',
 			10 + h, 60 + w, 10 + h, 10 + h)
 		|| '<polyline fill="none" stroke="#2166ac" stroke-width="2" points="' || pts || '"/><g fill="#2166ac">' || xl || '</g>'
-		|| pg_catalog.format('<text x="14" y="%s" transform="rotate(-90 14 %s)" text-anchor="middle">events</text>', 10 + h / 2, 10 + h / 2)
+		|| pg_catalog.format('<text x="14" y="%s" transform="rotate(-90 14 %s)" text-anchor="middle">%s</text>', 10 + h / 2, 10 + h / 2,
+			@extschema@._report_html_escape(@extschema@._report_text(lang, 'label.chart_axis')))
 		|| '</svg><figcaption>' || @extschema@._report_html_escape(caption) || '</figcaption></figure>';
 END $$;
-COMMENT ON FUNCTION @extschema@._report_chart(pg_catalog.text[], pg_catalog.int8[], pg_catalog.text) IS
-	'Internal: an inline SVG trend chart of counts per period (polyline, y axis with gridlines, period labels)';
+COMMENT ON FUNCTION @extschema@._report_chart(pg_catalog.text[], pg_catalog.int8[], pg_catalog.text, pg_catalog.text) IS
+	'Internal: an inline SVG trend chart of counts per period (polyline, y axis with gridlines, period labels); caption (text) and labels in language lang';
 
 -- complete periods of a kind between the records' first day and as_of, at most cap
 CREATE FUNCTION @extschema@._report_periods(as_of pg_catalog.timestamptz, period pg_catalog.text,
@@ -249,10 +499,15 @@ CREATE FUNCTION @extschema@._report_section(e @extschema@.events, kind pg_catalo
 	cell_size pg_catalog.float8, time_zone pg_catalog.text, first_at pg_catalog.timestamptz,
 	t_cell pg_catalog.int8[], t_tier pg_catalog.text[], t_expected pg_catalog.float8[], t_geom geometry[],
 	map_svg pg_catalog.text, hot_cell pg_catalog.int8[], hot_category pg_catalog.text[],
-	area_id pg_catalog.int8[], area_geom geometry[], area_name pg_catalog.text[]) RETURNS pg_catalog.text
+	area_id pg_catalog.int8[], area_geom geometry[], area_name pg_catalog.text[],
+	lang pg_catalog.text, unit pg_catalog.text, repeat_bands pg_catalog.float8[], repeat_days pg_catalog.float8[],
+	patrol_reach pg_catalog.float8) RETURNS pg_catalog.text
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	h text := '';
+	-- unit as HTML, for the paragraphs (the captions escape it with the rest)
+	unit_html text := @extschema@._report_html_escape(unit);
+	note_start constant text := '<p class="note">';
 	pc record;
 	tr record;
 	b record;
@@ -276,6 +531,8 @@ DECLARE
 	o_cell int8[];
 	o_tier text[];
 	o_expected float8[];
+	none_label text;
+	untiered_label text;
 BEGIN
 	IF e IS NULL THEN
 		RETURN NULL;
@@ -283,8 +540,8 @@ BEGIN
 	IF kind = 'weekly' THEN
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'week', time_zone, 0);
 		p_start := b.period_start; p_end := b.period_end;
-		h := h || pg_catalog.format('<section id="weekly"><h2>Weekly screening: week of %s to %s</h2>',
-			to_char(timezone(time_zone, p_start), 'YYYY-MM-DD'), to_char(timezone(time_zone, p_end) - interval '1 day', 'YYYY-MM-DD'));
+		h := h || '<section id="weekly"><h2>' || @extschema@._report_text(lang, 'weekly.heading',
+			to_char(timezone(time_zone, p_start), 'YYYY-MM-DD'), to_char(timezone(time_zone, p_end) - interval '1 day', 'YYYY-MM-DD')) || '</h2>';
 		-- incidents against the forecast made at the start of the week
 		SELECT * INTO pc FROM @extschema@.period_change(e, as_of, 'week', time_zone);
 		BEGIN
@@ -292,9 +549,10 @@ BEGIN
 			INTO expd, o_cell, o_tier, o_expected FROM @extschema@.risk_tiers(e, p_start, cell_size) t;
 		EXCEPTION WHEN data_exception THEN expd := NULL;
 		END;
-		h := h || '<h3>Incidents against the forecast</h3>' || tab
-			|| @extschema@._report_row(ARRAY['week', 'incidents', 'expected (forecast at the week''s start)', 'P(at least as many | expected)',
-				'week before', 'change %', 'p (exact rate test)', '52 weeks earlier', 'change %', 'p'], true)
+		h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.forecast') || '</h3>' || tab
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.week'), @extschema@._report_text(lang, 'th.incidents'), @extschema@._report_text(lang, 'th.expected_forecast'),
+				@extschema@._report_text(lang, 'th.p_at_least'), @extschema@._report_text(lang, 'th.week_before'), @extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p_rate'),
+				@extschema@._report_text(lang, 'th.weeks_52'), @extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p')], true)
 			|| @extschema@._report_row(ARRAY[to_char(timezone(time_zone, p_start), 'YYYY-MM-DD'), pc.events::text,
 				@extschema@._report_num(expd, 1),
 				CASE WHEN expd > 0 THEN @extschema@._report_p(@extschema@.seasonal_p(pc.events, expd)) END,
@@ -306,8 +564,9 @@ BEGIN
 		INTO rows_html
 		FROM (SELECT * FROM @extschema@._report_cell_counts(e, cell_size, p_start, p_end) ORDER BY events DESC, cell_id LIMIT 10) c
 		LEFT JOIN unnest(o_cell, o_tier, o_expected) AS t(cell_id, tier, expected) USING (cell_id);
-		h := h || '<h3>Busiest cells of the week</h3>' || tab
-			|| @extschema@._report_row(ARRAY['cell_id', 'incidents', 'expected', 'tier at the week''s start'], true)
+		h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.busiest') || '</h3>' || tab
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.cell_id'), @extschema@._report_text(lang, 'th.incidents'), @extschema@._report_text(lang, 'th.expected'),
+				@extschema@._report_text(lang, 'th.tier_week_start')], true)
 			|| coalesce(rows_html, '') || '</table>';
 		-- new and growing hot spots
 		SELECT string_agg(@extschema@._report_row(ARRAY[u.c::text, u.cat, t.tier::text]), '' ORDER BY u.cat, u.c), pg_catalog.count(*)
@@ -315,10 +574,10 @@ BEGIN
 		FROM unnest(hot_cell, hot_category) AS u(c, cat)
 		LEFT JOIN unnest(t_cell, t_tier) AS t(cell_id, tier) ON t.cell_id = u.c
 		WHERE u.cat IN ('new hot spot', 'consecutive hot spot', 'intensifying hot spot');
-		h := h || '<h3>New and growing hot spots</h3>'
-			|| pg_catalog.format('<p>%s cells are new, consecutive or intensifying hot spots over the last 12 weeks (safety.emerging_hotspots, weekly steps, Gi* within %s).</p>',
-				cnt, @extschema@._report_num(3 * cell_size, 0))
-			|| tab || @extschema@._report_row(ARRAY['cell_id', 'category', 'tier now'], true) || coalesce(rows_html, '') || '</table>';
+		h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.hot') || '</h3>'
+			|| '<p>' || @extschema@._report_text(lang, 'weekly.hot_text', cnt::text, @extschema@._report_num(3 * cell_size, 0)) || '</p>'
+			|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.cell_id'), @extschema@._report_text(lang, 'th.category'), @extschema@._report_text(lang, 'th.tier_now')], true)
+			|| coalesce(rows_html, '') || '</table>';
 		-- open repeat-risk windows
 		BEGIN
 			SELECT pg_catalog.count(*), string_agg(CASE WHEN w.k <= 10 THEN @extschema@._report_row(ARRAY[w.id::text,
@@ -326,30 +585,36 @@ BEGIN
 					to_char(timezone(time_zone, w.window_end), 'YYYY-MM-DD HH24:MI'), @extschema@._report_num(w.days_left, 1)]) END, '' ORDER BY w.k)
 			INTO cnt, rows_html
 			FROM (SELECT x.*, row_number() OVER (ORDER BY x.occurred_at DESC, x.id) AS k
-			      FROM @extschema@.repeat_windows(e, as_of, ARRAY[100, 200, 400]::float8[], ARRAY[7, 14, 21, 28]::float8[], 99, 1) x) w;
-			h := h || '<h3>Open repeat-risk windows</h3>'
-				|| pg_catalog.format('<p>%s risk windows are open at the as-of time (safety.repeat_windows: the significant near-repeat zone of bands 100, 200, 400 m and 7, 14, 21, 28 days, 99 permutations); the latest 10:</p>', cnt)
-				|| tab || @extschema@._report_row(ARRAY['event id', 'occurred', 'window ends', 'days left'], true) || coalesce(rows_html, '') || '</table>';
+			      FROM @extschema@.repeat_windows(e, as_of, repeat_bands, repeat_days, 99, 1) x) w;
+			h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.repeat') || '</h3>'
+				|| '<p>' || @extschema@._report_text(lang, 'weekly.repeat_text', cnt::text, @extschema@._report_list(repeat_bands), unit_html,
+					@extschema@._report_list(repeat_days)) || '</p>'
+				|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.event_id'), @extschema@._report_text(lang, 'th.occurred'), @extschema@._report_text(lang, 'th.window_ends'),
+					@extschema@._report_text(lang, 'th.days_left')], true) || coalesce(rows_html, '') || '</table>';
 		EXCEPTION WHEN data_exception THEN
-			h := h || '<h3>Open repeat-risk windows</h3><p class="note">Not available: ' || @extschema@._report_html_escape(SQLERRM) || '</p>';
+			h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.repeat') || '</h3>' || note_start
+				|| @extschema@._report_text(lang, 'note.not_available', @extschema@._report_html_escape(SQLERRM)) || '</p>';
 		END;
 		-- tier changes since the start of the week
 		BEGIN
 			IF o_cell IS NULL THEN
-				RAISE EXCEPTION 'no tiers at the week''s start' USING ERRCODE = '22023';
+				RAISE EXCEPTION '%', @extschema@._report_text(lang, 'msg.no_tiers_week_start') USING ERRCODE = '22023';
 			END IF;
+			none_label := @extschema@._report_text(lang, 'td.none');
 			SELECT string_agg(@extschema@._report_row(ARRAY[x.f, x.t, x.n::text]), '' ORDER BY x.f, x.t), sum(x.n)
 			INTO rows_html, cnt
-			FROM (SELECT coalesce(o.tier::text, 'none') AS f, coalesce(c.tier, 'none') AS t, pg_catalog.count(*) AS n
+			FROM (SELECT coalesce(o.tier::text, none_label) AS f, coalesce(c.tier, none_label) AS t, pg_catalog.count(*) AS n
 			      FROM unnest(t_cell, t_tier) AS c(cell_id, tier)
 			      FULL JOIN unnest(o_cell, o_tier) AS o(cell_id, tier) USING (cell_id)
-			      WHERE coalesce(o.tier::text, 'none') <> coalesce(c.tier, 'none')
+			      WHERE o.tier::text IS DISTINCT FROM c.tier
 			      GROUP BY 1, 2) x;
-			h := h || '<h3>Tier changes</h3>'
-				|| pg_catalog.format('<p>%s cells changed tier between the tiers of the week''s start and those of the as-of time:</p>', coalesce(cnt, 0))
-				|| tab || @extschema@._report_row(ARRAY['from', 'to', 'cells'], true) || coalesce(rows_html, '') || '</table>';
+			h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.changes') || '</h3>'
+				|| '<p>' || @extschema@._report_text(lang, 'weekly.changes_text', coalesce(cnt, 0)::text) || '</p>'
+				|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.from'), @extschema@._report_text(lang, 'th.to'), @extschema@._report_text(lang, 'th.cells')], true)
+				|| coalesce(rows_html, '') || '</table>';
 		EXCEPTION WHEN data_exception THEN
-			h := h || '<h3>Tier changes</h3><p class="note">Not available: ' || @extschema@._report_html_escape(SQLERRM) || '</p>';
+			h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.changes') || '</h3>' || note_start
+				|| @extschema@._report_text(lang, 'note.not_available', @extschema@._report_html_escape(SQLERRM)) || '</p>';
 		END;
 		-- the tiers and their actions
 		SELECT string_agg(@extschema@._report_row(ARRAY[x.tier, x.cells::text, @extschema@._report_num(x.expected, 1), x.respond::text, x.action]), '' ORDER BY x.o)
@@ -359,44 +624,52 @@ BEGIN
 		      FROM unnest(t_tier, t_expected) AS u(tier, ex)
 		      LEFT JOIN @extschema@.tier_policy p ON p.tier::text = u.tier
 		      WHERE u.tier IS NOT NULL GROUP BY u.tier, p.respond_within, p.action) x;
-		h := h || '<h3>The tiers and their actions</h3>' || tab
-			|| @extschema@._report_row(ARRAY['tier', 'cells', 'expected events, next 7 days', 'respond within', 'action'], true)
+		h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.tiers') || '</h3>' || tab
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.tier'), @extschema@._report_text(lang, 'th.cells'), @extschema@._report_text(lang, 'th.expected_7d'),
+				@extschema@._report_text(lang, 'th.respond_within'), @extschema@._report_text(lang, 'th.action')], true)
 			|| coalesce(rows_html, '') || '</table>';
 		SELECT string_agg(@extschema@._report_row(ARRAY[x.cell_id::text, x.tier, @extschema@._report_num(x.ex, 3)]), '' ORDER BY x.n)
 		INTO rows_html
 		FROM unnest(t_cell, t_tier, t_expected) WITH ORDINALITY AS x(cell_id, tier, ex, n) WHERE x.tier = 'red' AND x.n <= 10;
-		h := h || '<h4>Top red cells</h4>' || tab || @extschema@._report_row(ARRAY['cell_id', 'tier', 'expected'], true) || coalesce(rows_html, '') || '</table>';
+		h := h || '<h4>' || @extschema@._report_text(lang, 'weekly.top_red') || '</h4>' || tab
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.cell_id'), @extschema@._report_text(lang, 'th.tier'), @extschema@._report_text(lang, 'th.expected')], true)
+			|| coalesce(rows_html, '') || '</table>';
 		-- patrol posts
 		BEGIN
 			SELECT string_agg(@extschema@._report_row(ARRAY[c.k::text, @extschema@._report_num(100 * c.share, 1), @extschema@._report_num(100 * c.gap, 2)]), '' ORDER BY c.k)
-			INTO rows_html FROM @extschema@._report_cover(t_geom, t_expected, 800) c;
+			INTO rows_html FROM @extschema@._report_cover(t_geom, t_expected, patrol_reach) c;
 		EXCEPTION WHEN data_exception THEN rows_html := NULL;
 		END;
-		h := h || '<h3>Patrol posts: covered share</h3><p>Share of the next 7 days'' expected events within 800 m of k posts (safety.patrol_cover_curve over the study cells'' centres; gap: how far from the best k posts the plan can be at most).</p>'
-			|| tab || @extschema@._report_row(ARRAY['posts', 'covered %', 'gap %'], true) || coalesce(rows_html, '') || '</table>';
-		h := h || '<h3>Map of tiers and hot spots</h3>' || map_svg;
+		h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.patrol') || '</h3>'
+			|| '<p>' || @extschema@._report_text(lang, 'weekly.patrol_text', @extschema@._report_list(ARRAY[patrol_reach]), unit_html) || '</p>'
+			|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.posts'), @extschema@._report_text(lang, 'th.covered_pct'), @extschema@._report_text(lang, 'th.gap_pct')], true)
+			|| coalesce(rows_html, '') || '</table>';
+		h := h || '<h3>' || @extschema@._report_text(lang, 'section.map') || '</h3>' || map_svg;
 		-- trend of weeks and the data clock of the last 12 weeks
 		n := @extschema@._report_periods(as_of, 'week', time_zone, first_at, 26);
 		IF n >= 3 THEN
 			SELECT * INTO tr FROM @extschema@.trend(e, as_of, 'week', n, time_zone);
 			SELECT array_agg(to_char(timezone(time_zone, tr.first_start) + (k - 1) * interval '7 days', 'MM-DD') ORDER BY k) INTO labels
 			FROM generate_series(1, n) k;
-			h := h || '<h3>Weekly trend</h3>' || @extschema@._report_chart(labels, tr.counts,
-				pg_catalog.format('Incidents per week, the last %s weeks; Mann-Kendall p = %s, Sen''s slope %s per week.', n,
-					@extschema@._report_p(tr.p), @extschema@._report_num(tr.sen_slope, 2)));
+			h := h || '<h3>' || @extschema@._report_text(lang, 'weekly.trend') || '</h3>' || @extschema@._report_chart(labels, tr.counts,
+				@extschema@._report_text(lang, 'caption.weekly_trend', n::text, @extschema@._report_p(tr.p), @extschema@._report_num(tr.sen_slope, 2)), lang);
 		END IF;
-		h := h || '<h3>Data clock</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, as_of - interval '84 days', as_of), time_zone,
-			'Incidents of the last 12 weeks by weekday and hour.'),
-			'<p class="note">No events in the window of the data clock.</p>');
+		h := h || '<h3>' || @extschema@._report_text(lang, 'section.clock') || '</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, as_of - interval '84 days', as_of), time_zone,
+			@extschema@._report_text(lang, 'caption.clock_weeks'), lang),
+			note_start || @extschema@._report_text(lang, 'note.no_clock_events') || '</p>');
 		RETURN h || '</section>';
 	ELSIF kind = 'monthly' THEN
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'month', time_zone, 0);
 		p_start := b.period_start; p_end := b.period_end;
-		h := h || pg_catalog.format('<section id="monthly"><h2>Monthly analysis: %s</h2>', to_char(timezone(time_zone, p_start), 'FMMonth YYYY'));
+		h := h || '<section id="monthly"><h2>' || @extschema@._report_text(lang, 'monthly.heading',
+			@extschema@._report_html_escape(@extschema@._report_text(lang, 'label.month' || extract(month FROM timezone(time_zone, p_start)))),
+			to_char(timezone(time_zone, p_start), 'YYYY')) || '</h2>';
 		SELECT * INTO pc FROM @extschema@.period_change(e, as_of, 'month', time_zone);
 		n := @extschema@._report_periods(as_of, 'month', time_zone, first_at, 24);
-		h := h || '<h3>Offense trends</h3>' || tab
-			|| @extschema@._report_row(ARRAY['month', 'incidents', 'month before', 'change %', 'p (exact rate test)', 'a year earlier', 'change %', 'p'], true)
+		h := h || '<h3>' || @extschema@._report_text(lang, 'monthly.trends') || '</h3>' || tab
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.month'), @extschema@._report_text(lang, 'th.incidents'), @extschema@._report_text(lang, 'th.month_before'),
+				@extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p_rate'), @extschema@._report_text(lang, 'th.year_earlier'), @extschema@._report_text(lang, 'th.change_pct'),
+				@extschema@._report_text(lang, 'th.p')], true)
 			|| @extschema@._report_row(ARRAY[to_char(timezone(time_zone, p_start), 'YYYY-MM'), pc.events::text, pc.previous_events::text,
 				@extschema@._report_num(pc.previous_change_pct, 1), @extschema@._report_p(pc.previous_p),
 				pc.year_ago_events::text, @extschema@._report_num(pc.year_ago_change_pct, 1), @extschema@._report_p(pc.year_ago_p)])
@@ -405,54 +678,63 @@ BEGIN
 			SELECT * INTO tr FROM @extschema@.trend(e, as_of, 'month', n, time_zone);
 			SELECT array_agg(to_char(timezone(time_zone, tr.first_start) + (k - 1) * interval '1 month', 'YYYY-MM') ORDER BY k) INTO labels
 			FROM generate_series(1, n) k;
-			h := h || tab || @extschema@._report_row(ARRAY['months', 'Mann-Kendall S', 'z', 'p', 'Kendall''s tau', 'Sen''s slope per month'], true)
+			h := h || tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.months'), @extschema@._report_text(lang, 'th.mk_s'), @extschema@._report_text(lang, 'th.z'),
+					@extschema@._report_text(lang, 'th.p'), @extschema@._report_text(lang, 'th.tau'), @extschema@._report_text(lang, 'th.sen_month')], true)
 				|| @extschema@._report_row(ARRAY[n::text, @extschema@._report_num(tr.s, 0), @extschema@._report_num(tr.z, 2), @extschema@._report_p(tr.p),
 					@extschema@._report_num(tr.tau, 3), @extschema@._report_num(tr.sen_slope, 2)]) || '</table>'
-				|| @extschema@._report_chart(labels, tr.counts, pg_catalog.format('Incidents per month, the last %s months (safety.trend).', n));
+				|| @extschema@._report_chart(labels, tr.counts, @extschema@._report_text(lang, 'caption.monthly_trend', n::text), lang);
 		END IF;
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'month', time_zone, 11);
-		h := h || '<h3>Time profile</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, b.period_start, p_end), time_zone,
-			'Incidents of the last 12 months by weekday and hour.'),
-			'<p class="note">No events in the window of the data clock.</p>');
-		h := h || '<h3>Hot-spot map</h3>' || map_svg;
+		h := h || '<h3>' || @extschema@._report_text(lang, 'monthly.profile') || '</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, b.period_start, p_end), time_zone,
+			@extschema@._report_text(lang, 'caption.clock_months'), lang),
+			note_start || @extschema@._report_text(lang, 'note.no_clock_events') || '</p>');
+		h := h || '<h3>' || @extschema@._report_text(lang, 'monthly.map') || '</h3>' || map_svg;
 		-- the tiers' back-test: 4 weekly origins, the last 4 weeks
 		day_end := timezone(time_zone, date_trunc('day', timezone(time_zone, as_of)));
+		untiered_label := @extschema@._report_text(lang, 'td.untiered');
 		BEGIN
 			SELECT string_agg(@extschema@._report_row(ARRAY[x.tier, @extschema@._report_num(x.cells, 1), x.events::text,
 					@extschema@._report_num(x.per_cell, 4), @extschema@._report_num(100 * x.share, 1), @extschema@._report_num(x.expected, 1),
 					@extschema@._report_num(x.changed, 3)]), '' ORDER BY x.o)
 			INTO rows_html
-			FROM (SELECT coalesce(t.tier::text, 'untiered') AS tier, avg(t.cells) AS cells, sum(t.events) AS events,
+			FROM (SELECT coalesce(t.tier::text, untiered_label) AS tier, avg(t.cells) AS cells, sum(t.events) AS events,
 			             sum(t.events)::float8 / nullif(sum(t.cells), 0) AS per_cell,
 			             sum(t.events)::float8 / nullif(sum(sum(t.events)) OVER (), 0) AS share, sum(t.expected) AS expected,
 			             sum(t.changed)::float8 / nullif(sum(t.cells) FILTER (WHERE t.changed IS NOT NULL), 0) AS changed,
 			             CASE t.tier::text WHEN 'red' THEN 1 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 3 ELSE 4 END AS o
 			      FROM @extschema@.tier_backtest(e, cell_size, day_end - interval '28 days', day_end) t
 			      GROUP BY t.tier) x;
-			h := h || '<h3>Back-test of the tiers</h3><p>The tiers as they would have been set at each of 4 weekly origins (the last 4 weeks; fewer origins than a full back-test so that the report renders in seconds) against the next week''s incidents (safety.tier_backtest):</p>'
-				|| tab || @extschema@._report_row(ARRAY['tier', 'cells (mean)', 'next-week incidents', 'per cell', 'share %', 'expected', 'weekly change share'], true)
+			h := h || '<h3>' || @extschema@._report_text(lang, 'monthly.backtest') || '</h3><p>' || @extschema@._report_text(lang, 'monthly.backtest_text') || '</p>'
+				|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.tier'), @extschema@._report_text(lang, 'th.cells_mean'), @extschema@._report_text(lang, 'th.next_week'),
+					@extschema@._report_text(lang, 'th.per_cell'), @extschema@._report_text(lang, 'th.share_pct'), @extschema@._report_text(lang, 'th.expected'), @extschema@._report_text(lang, 'th.weekly_change')], true)
 				|| coalesce(rows_html, '') || '</table>';
 		EXCEPTION WHEN data_exception THEN
-			h := h || '<h3>Back-test of the tiers</h3><p class="note">Not available: ' || @extschema@._report_html_escape(SQLERRM) || '</p>';
+			h := h || '<h3>' || @extschema@._report_text(lang, 'monthly.backtest') || '</h3>' || note_start
+				|| @extschema@._report_text(lang, 'note.not_available', @extschema@._report_html_escape(SQLERRM)) || '</p>';
 		END;
 		RETURN h || '</section>';
 	ELSE
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'quarter', time_zone, 0);
 		p_start := b.period_start; p_end := b.period_end;
-		h := h || pg_catalog.format('<section id="quarterly"><h2>Quarterly review: %s</h2>', to_char(timezone(time_zone, p_start), 'YYYY "Q"Q'));
+		h := h || '<section id="quarterly"><h2>' || @extschema@._report_text(lang, 'quarterly.heading', @extschema@._report_html_escape(@extschema@._report_text(lang, 'label.quarter',
+			to_char(timezone(time_zone, p_start), 'YYYY'), to_char(timezone(time_zone, p_start), 'Q')))) || '</h2>';
 		SELECT * INTO pc FROM @extschema@.period_change(e, as_of, 'quarter', time_zone);
-		h := h || '<h3>Change against the same quarter a year earlier</h3>' || tab
-			|| @extschema@._report_row(ARRAY['quarter', 'incidents', 'a year earlier', 'change %', 'p (exact rate test)', 'quarter before', 'change %', 'p'], true)
-			|| @extschema@._report_row(ARRAY[to_char(timezone(time_zone, p_start), 'YYYY "Q"Q'), pc.events::text, pc.year_ago_events::text,
+		h := h || '<h3>' || @extschema@._report_text(lang, 'quarterly.change') || '</h3>' || tab
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.quarter'), @extschema@._report_text(lang, 'th.incidents'), @extschema@._report_text(lang, 'th.year_earlier'),
+				@extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p_rate'), @extschema@._report_text(lang, 'th.quarter_before'), @extschema@._report_text(lang, 'th.change_pct'),
+				@extschema@._report_text(lang, 'th.p')], true)
+			|| @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'label.quarter', to_char(timezone(time_zone, p_start), 'YYYY'), to_char(timezone(time_zone, p_start), 'Q')),
+				pc.events::text, pc.year_ago_events::text,
 				@extschema@._report_num(pc.year_ago_change_pct, 1), @extschema@._report_p(pc.year_ago_p),
 				pc.previous_events::text, @extschema@._report_num(pc.previous_change_pct, 1), @extschema@._report_p(pc.previous_p)])
 			|| '</table>';
 		n := @extschema@._report_periods(as_of, 'quarter', time_zone, first_at, 12);
 		IF n >= 3 THEN
 			SELECT * INTO tr FROM @extschema@.trend(e, as_of, 'quarter', n, time_zone);
-			SELECT array_agg(to_char(timezone(time_zone, tr.first_start) + (k - 1) * interval '3 months', 'YYYY "Q"Q') ORDER BY k) INTO labels
+			SELECT array_agg(@extschema@._report_text(lang, 'label.quarter', to_char(timezone(time_zone, tr.first_start) + (k - 1) * interval '3 months', 'YYYY'),
+					to_char(timezone(time_zone, tr.first_start) + (k - 1) * interval '3 months', 'Q')) ORDER BY k) INTO labels
 			FROM generate_series(1, n) k;
-			h := h || @extschema@._report_chart(labels, tr.counts, pg_catalog.format('Incidents per quarter, the last %s quarters; Mann-Kendall p = %s.', n, @extschema@._report_p(tr.p)));
+			h := h || @extschema@._report_chart(labels, tr.counts, @extschema@._report_text(lang, 'caption.quarterly_trend', n::text, @extschema@._report_p(tr.p)), lang);
 		END IF;
 		-- before / after of the places red at the quarter's start
 		t0 := p_start;
@@ -467,11 +749,11 @@ BEGIN
 			     c AS (SELECT t.cell_id, t.tier, coalesce(bf.events, 0) AS nb, coalesce(af.events, 0) AS na
 			           FROM t LEFT JOIN bf USING (cell_id) LEFT JOIN af USING (cell_id)),
 			     lo AS (SELECT greatest(1, pg_catalog.percentile_disc(0.25) WITHIN GROUP (ORDER BY nb)) AS m FROM c WHERE tier = 'red'),
-			     g AS (SELECT 'red (the places)' AS grp, 1 AS o, pg_catalog.count(*) AS cells, sum(nb)::int8 AS nb, sum(na)::int8 AS na FROM c WHERE tier = 'red'
+			     g AS (SELECT @extschema@._report_text(lang, 'td.red_places') AS grp, 1 AS o, pg_catalog.count(*) AS cells, sum(nb)::int8 AS nb, sum(na)::int8 AS na FROM c WHERE tier = 'red'
 			           UNION ALL
-			           SELECT 'orange (comparison)', 2, pg_catalog.count(*), sum(nb)::int8, sum(na)::int8 FROM c WHERE tier = 'orange'
+			           SELECT @extschema@._report_text(lang, 'td.orange_comparison'), 2, pg_catalog.count(*), sum(nb)::int8, sum(na)::int8 FROM c WHERE tier = 'orange'
 			           UNION ALL
-			           SELECT 'not red, as many before as the lower quartile of the red cells (comparison)', 3, pg_catalog.count(*), sum(nb)::int8, sum(na)::int8
+			           SELECT @extschema@._report_text(lang, 'td.similar_comparison'), 3, pg_catalog.count(*), sum(nb)::int8, sum(na)::int8
 			           FROM c, lo WHERE c.tier IS DISTINCT FROM 'red' AND c.nb >= lo.m)
 			SELECT string_agg(@extschema@._report_row(ARRAY[g.grp, g.cells::text, g.nb::text, g.na::text,
 					@extschema@._report_num(100.0 * (g.na - g.nb) / nullif(g.nb, 0), 1),
@@ -480,15 +762,17 @@ BEGIN
 					CASE WHEN g.o > 1 AND g.na > 0 AND g.nb > 0 THEN @extschema@._report_p(@extschema@.rate_test(r.na, r.nb, g.na, g.nb)) END]), '' ORDER BY g.o)
 			INTO rows_html
 			FROM g, (SELECT * FROM g WHERE o = 1) r;
-			h := h || '<h3>Before and after: places that were red</h3>'
-				|| pg_catalog.format('<p>Cells red in the tiers of %s (the start of the quarter): incidents in the quarter before (%s to %s) and in the quarter after, against comparable cells that were not red. Difference in differences: the change per red cell minus the change per comparison cell. Its test: the exact conditional test that the red cells'' after/before ratio equals the comparison''s (safety.rate_test with the comparison counts as exposures; it treats the comparison ratio as known). This describes, it does not prove: a tier is not a treatment (what was done in each cell is not recorded), and cells picked for high counts fall back by regression to the mean, which the comparison of cells with as many incidents before (at least the red cells'' lower quartile, and at least one) only partly removes.</p>',
+			h := h || '<h3>' || @extschema@._report_text(lang, 'quarterly.before_after') || '</h3><p>'
+				|| @extschema@._report_text(lang, 'quarterly.before_after_text',
 					to_char(timezone(time_zone, t0), 'YYYY-MM-DD'), to_char(timezone(time_zone, before_start), 'YYYY-MM-DD'),
-					to_char(timezone(time_zone, t0) - interval '1 day', 'YYYY-MM-DD'))
-				|| tab || @extschema@._report_row(ARRAY['cells', 'count', 'incidents before', 'incidents after', 'change %', 'p (after vs before, exact)',
-					'difference in differences per cell', 'p (red vs comparison, exact)'], true)
+					to_char(timezone(time_zone, t0) - interval '1 day', 'YYYY-MM-DD')) || '</p>'
+				|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.cells'), @extschema@._report_text(lang, 'th.count'), @extschema@._report_text(lang, 'th.incidents_before'),
+					@extschema@._report_text(lang, 'th.incidents_after'), @extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p_after_before'),
+					@extschema@._report_text(lang, 'th.did'), @extschema@._report_text(lang, 'th.p_red_comparison')], true)
 				|| coalesce(rows_html, '') || '</table>';
 		EXCEPTION WHEN data_exception THEN
-			h := h || '<h3>Before and after: places that were red</h3><p class="note">Not available: ' || @extschema@._report_html_escape(SQLERRM) || '</p>';
+			h := h || '<h3>' || @extschema@._report_text(lang, 'quarterly.before_after') || '</h3>' || note_start
+				|| @extschema@._report_text(lang, 'note.not_available', @extschema@._report_html_escape(SQLERRM)) || '</p>';
 		END;
 		-- a ranking of units: the areas when given, else the cells
 		SELECT * INTO b FROM @extschema@._period_bounds(as_of, 'quarter', time_zone, 4);
@@ -506,8 +790,9 @@ BEGIN
 			      FROM unnest(_report_section.area_id, _report_section.area_name) AS a(id, name)
 			      LEFT JOIN @extschema@.area_counts(e_cur, _report_section.area_id, _report_section.area_geom) cu ON cu.area_id = a.id
 			      LEFT JOIN @extschema@.area_counts(e_old, _report_section.area_id, _report_section.area_geom) ol ON ol.area_id = a.id) x;
-			h := h || '<h3>Ranking of units</h3><p>Areas by incidents in the quarter (safety.area_counts), with the same quarter a year earlier:</p>'
-				|| tab || @extschema@._report_row(ARRAY['rank', 'area', 'incidents', 'a year earlier', 'change %', 'p (exact rate test)', 'km²'], true)
+			h := h || '<h3>' || @extschema@._report_text(lang, 'quarterly.ranking') || '</h3><p>' || @extschema@._report_text(lang, 'quarterly.ranking_areas_text') || '</p>'
+				|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.rank'), @extschema@._report_text(lang, 'th.area'), @extschema@._report_text(lang, 'th.incidents'),
+					@extschema@._report_text(lang, 'th.year_earlier'), @extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p_rate'), @extschema@._report_text(lang, 'th.km2')], true)
 				|| coalesce(rows_html, '') || '</table>';
 		ELSE
 			SELECT string_agg(@extschema@._report_row(ARRAY[x.rk::text, x.cell_id::text, x.n::text, x.o::text,
@@ -518,30 +803,37 @@ BEGIN
 			      FROM @extschema@._report_cell_counts(e, cell_size, p_start, p_end) cu
 			      LEFT JOIN @extschema@._report_cell_counts(e, cell_size, b.period_start, b.period_end) ol USING (cell_id)
 			      ORDER BY cu.events DESC, cu.cell_id LIMIT 10) x;
-			h := h || '<h3>Ranking of units</h3><p>No areas were given: the 10 cells with the most incidents in the quarter, with the same quarter a year earlier.</p>'
-				|| tab || @extschema@._report_row(ARRAY['rank', 'cell_id', 'incidents', 'a year earlier', 'change %', 'p (exact rate test)'], true)
+			h := h || '<h3>' || @extschema@._report_text(lang, 'quarterly.ranking') || '</h3><p>' || @extschema@._report_text(lang, 'quarterly.ranking_cells_text') || '</p>'
+				|| tab || @extschema@._report_row(ARRAY[@extschema@._report_text(lang, 'th.rank'), @extschema@._report_text(lang, 'th.cell_id'), @extschema@._report_text(lang, 'th.incidents'),
+					@extschema@._report_text(lang, 'th.year_earlier'), @extschema@._report_text(lang, 'th.change_pct'), @extschema@._report_text(lang, 'th.p_rate')], true)
 				|| coalesce(rows_html, '') || '</table>';
 		END IF;
-		h := h || '<h3>Map of tiers and hot spots</h3>' || map_svg;
-		h := h || '<h3>Data clock</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, p_start, p_end), time_zone,
-			'Incidents of the quarter by weekday and hour.'),
-			'<p class="note">No events in the window of the data clock.</p>');
+		h := h || '<h3>' || @extschema@._report_text(lang, 'section.map') || '</h3>' || map_svg;
+		h := h || '<h3>' || @extschema@._report_text(lang, 'section.clock') || '</h3>' || coalesce(@extschema@._report_clock(@extschema@._report_subset(e, p_start, p_end), time_zone,
+			@extschema@._report_text(lang, 'caption.clock_quarter'), lang),
+			note_start || @extschema@._report_text(lang, 'note.no_clock_events') || '</p>');
 		RETURN h || '</section>';
 	END IF;
 END $$;
 COMMENT ON FUNCTION @extschema@._report_section(@extschema@.events, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text,
 	pg_catalog.timestamptz, pg_catalog.int8[], pg_catalog.text[], pg_catalog.float8[], geometry[], pg_catalog.text, pg_catalog.int8[], pg_catalog.text[],
-	pg_catalog.int8[], geometry[], pg_catalog.text[]) IS
-	'Internal: one section of safety.report (weekly screening, monthly analysis or quarterly review) as HTML';
+	pg_catalog.int8[], geometry[], pg_catalog.text[], pg_catalog.text, pg_catalog.text, pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8) IS
+	'Internal: one section of safety.report (weekly screening, monthly analysis or quarterly review) as HTML, in language lang, distances in unit';
 
 CREATE FUNCTION @extschema@.report(e @extschema@.events, kind pg_catalog.text DEFAULT 'weekly',
 	as_of pg_catalog.timestamptz DEFAULT NULL, cell_size pg_catalog.float8 DEFAULT 250,
 	time_zone pg_catalog.text DEFAULT pg_catalog.current_setting('TimeZone'),
 	title pg_catalog.text DEFAULT NULL, area_id pg_catalog.int8[] DEFAULT NULL,
-	area_geom geometry[] DEFAULT NULL, area_name pg_catalog.text[] DEFAULT NULL) RETURNS pg_catalog.text
+	area_geom geometry[] DEFAULT NULL, area_name pg_catalog.text[] DEFAULT NULL,
+	repeat_bands pg_catalog.float8[] DEFAULT NULL, repeat_days pg_catalog.float8[] DEFAULT '{7,14,21,28}',
+	patrol_reach pg_catalog.float8 DEFAULT NULL, language pg_catalog.text DEFAULT 'en') RETURNS pg_catalog.text
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	fn constant text := 'safety.report';
+	arr float8[];
+	arr_name text;
+	langs text;
+	unit text;
 	kinds text[];
 	k text;
 	first_at timestamptz;
@@ -563,10 +855,10 @@ BEGIN
 	IF e IS NULL THEN
 		RETURN NULL;
 	END IF;
-	IF kind IS NULL OR cell_size IS NULL OR time_zone IS NULL THEN
+	IF kind IS NULL OR cell_size IS NULL OR time_zone IS NULL OR language IS NULL THEN
 		RAISE EXCEPTION '%: % must not be NULL', fn,
-			CASE WHEN kind IS NULL THEN 'kind' WHEN cell_size IS NULL THEN 'cell_size' ELSE 'time_zone' END
-			USING ERRCODE = '22004', HINT = 'kind is weekly, monthly, quarterly or all; cell_size is in the units of the SRID (metres for UTM).';
+			CASE WHEN kind IS NULL THEN 'kind' WHEN cell_size IS NULL THEN 'cell_size' WHEN time_zone IS NULL THEN 'time_zone' ELSE 'language' END
+			USING ERRCODE = '22004', HINT = 'kind is weekly, monthly, quarterly or all; cell_size is in the units of the SRID (metres for UTM); language is a language of safety.report_strings, such as en.';
 	END IF;
 	IF kind NOT IN ('weekly', 'monthly', 'quarterly', 'all') THEN
 		RAISE EXCEPTION '%: kind must be weekly, monthly, quarterly or all, not "%"', fn, kind
@@ -577,6 +869,31 @@ BEGIN
 			USING ERRCODE = '22023', HINT = 'The side of the square cells in the units of the SRID, e.g. 250 (metres).';
 	END IF;
 	PERFORM @extschema@._require_time_zone(fn, time_zone);
+	IF NOT EXISTS (SELECT FROM @extschema@.report_strings s WHERE lower(s.lang) = lower(language)) THEN
+		SELECT string_agg(DISTINCT s.lang, ', ' ORDER BY s.lang) INTO langs FROM @extschema@.report_strings s;
+		RAISE EXCEPTION '%: language "%" has no texts in safety.report_strings', fn, language
+			USING ERRCODE = '22023', HINT = pg_catalog.format('The languages there: %s. Add one with INSERT INTO safety.report_strings (lang, key, template) (docs/reference-report.md).', coalesce(langs, 'none'));
+	END IF;
+	-- the near-repeat bands and the patrol reach scale with the cells (100,
+	-- 200, 400 and 800 at 250: metres for a metre SRID); days as given
+	IF patrol_reach IS NOT NULL AND NOT (patrol_reach > 0 AND patrol_reach < 'infinity'::float8) THEN
+		RAISE EXCEPTION '%: patrol_reach must be positive and finite, not %', fn, patrol_reach
+			USING ERRCODE = '22023', HINT = 'The distance from a post that counts as covered, in the units of the SRID; NULL: 3.2 x cell_size (800 at 250).';
+	END IF;
+	patrol_reach := coalesce(patrol_reach, cell_size * 16 / 5);
+	repeat_bands := coalesce(repeat_bands, ARRAY[cell_size * 2 / 5, cell_size * 4 / 5, cell_size * 8 / 5]);
+	repeat_days := coalesce(repeat_days, ARRAY[7, 14, 21, 28]::float8[]);
+	FOREACH arr_name IN ARRAY ARRAY['repeat_bands', 'repeat_days'] LOOP
+		arr := CASE arr_name WHEN 'repeat_bands' THEN repeat_bands ELSE repeat_days END;
+		IF array_ndims(arr) IS DISTINCT FROM 1 OR array_position(arr, NULL) IS NOT NULL
+		   OR EXISTS (SELECT FROM unnest(arr) WITH ORDINALITY AS u(x, n)
+		              WHERE NOT (u.x > 0 AND u.x < 'infinity'::float8) OR u.x <= arr[array_lower(arr, 1) + u.n::int4 - 2]) THEN
+			RAISE EXCEPTION '%: % must be a one-dimensional array of positive, finite, increasing numbers, not %', fn, arr_name, arr
+				USING ERRCODE = '22023', HINT = CASE arr_name WHEN 'repeat_bands'
+					THEN 'The near-repeat distance bands in the units of the SRID, e.g. {100,200,400} (metres); NULL: 0.4, 0.8 and 1.6 x cell_size.'
+					ELSE 'The near-repeat time bands in days, e.g. {7,14,21,28} (the default).' END;
+		END IF;
+	END LOOP;
 	IF area_id IS NOT NULL OR area_geom IS NOT NULL OR area_name IS NOT NULL THEN
 		IF area_id IS NULL OR area_geom IS NULL THEN
 			RAISE EXCEPTION '%: area_id and area_geom must be given together', fn
@@ -621,30 +938,33 @@ BEGIN
 	EXCEPTION WHEN data_exception THEN
 		hot_cell := NULL;
 	END;
+	unit := @extschema@._report_text(language, CASE @extschema@._srid_unit(@extschema@.srid(e))
+		WHEN 'm' THEN 'label.unit_m' WHEN 'ft' THEN 'label.unit_ft' ELSE 'label.unit_srid' END);
 	map_svg := @extschema@._report_map(t_geom, t_tier, coalesce(hot_geom, t_geom[0:-1]),
-		pg_catalog.format('Tiers at %s, %s m cells; outlined: new, consecutive, intensifying and persistent hot spots of the last 12 weeks.',
-			to_char(timezone(time_zone, as_of), 'YYYY-MM-DD HH24:MI'), @extschema@._report_num(cell_size, 0)));
-	title := coalesce(title, 'Safety report');
-	head := '<!DOCTYPE html>' || E'\n' || '<html lang="en"><head><meta charset="utf-8"><title>' || @extschema@._report_html_escape(title) || '</title>'
+		@extschema@._report_text(language, 'caption.map',
+			to_char(timezone(time_zone, as_of), 'YYYY-MM-DD HH24:MI'), @extschema@._report_num(cell_size, 0), unit), language);
+	title := coalesce(title, @extschema@._report_text(language, 'label.default_title'));
+	head := '<!DOCTYPE html>' || E'\n' || '<html lang="' || @extschema@._report_html_escape(language) || '"><head><meta charset="utf-8"><title>'
+		|| @extschema@._report_html_escape(title) || '</title>'
 		|| '<style>body{font-family:sans-serif;margin:2em;color:#222;max-width:1000px}h1{font-size:1.6em}h2{border-bottom:2px solid #444;margin-top:2em}'
 		|| 'table{border-collapse:collapse;margin:0.5em 0 1em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:0.9em}'
 		|| 'th{background:#eee}td:first-child,th:first-child{text-align:left}.note{color:#666;font-style:italic}.meta{color:#555}'
 		|| 'figure{margin:0.5em 0}figcaption{font-size:0.85em;color:#444}.key{display:inline-block;width:12px;height:12px;margin:0 3px 0 8px;vertical-align:middle}'
 		|| 'svg text{font-size:10px;fill:#333}</style></head><body>'
 		|| '<h1>' || @extschema@._report_html_escape(title) || '</h1>'
-		|| pg_catalog.format('<p class="meta">%s events (SRID %s) from %s to %s; as of %s (%s); %s m cells. Made by safety.report on %s.</p>',
-			n_events, @extschema@.srid(e), @extschema@._report_html_escape(to_char(timezone(time_zone, first_at), 'YYYY-MM-DD HH24:MI')),
+		|| '<p class="meta">' || @extschema@._report_text(language, 'doc.meta',
+			n_events::text, @extschema@.srid(e)::text, @extschema@._report_html_escape(to_char(timezone(time_zone, first_at), 'YYYY-MM-DD HH24:MI')),
 			@extschema@._report_html_escape(to_char(timezone(time_zone, last_at), 'YYYY-MM-DD HH24:MI')),
 			@extschema@._report_html_escape(to_char(timezone(time_zone, as_of), 'YYYY-MM-DD HH24:MI')),
-			@extschema@._report_html_escape(time_zone), @extschema@._report_num(cell_size, 0),
-			to_char(timezone(time_zone, now()), 'YYYY-MM-DD'));
+			@extschema@._report_html_escape(time_zone), @extschema@._report_num(cell_size, 0), @extschema@._report_html_escape(unit),
+			to_char(timezone(time_zone, now()), 'YYYY-MM-DD')) || '</p>';
 	doc := head;
 	FOREACH k IN ARRAY kinds LOOP
 		doc := doc || @extschema@._report_section(e, k, as_of, cell_size, time_zone, first_at, t_cell, t_tier, t_expected, t_geom,
-			map_svg, hot_cell, hot_category, area_id, area_geom, names);
+			map_svg, hot_cell, hot_category, area_id, area_geom, names, language, unit, repeat_bands, repeat_days, patrol_reach);
 	END LOOP;
 	RETURN doc || '</body></html>' || E'\n';
 END $$;
 COMMENT ON FUNCTION @extschema@.report(@extschema@.events, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.float8, pg_catalog.text,
-	pg_catalog.text, pg_catalog.int8[], geometry[], pg_catalog.text[]) IS
+	pg_catalog.text, pg_catalog.int8[], geometry[], pg_catalog.text[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8, pg_catalog.text) IS
 	'The weekly screening, monthly analysis or quarterly review (or all three) of a collection as one self-contained HTML document: tables, an SVG map of tiers and hot spots, a data clock, trend charts; no script, no external asset';

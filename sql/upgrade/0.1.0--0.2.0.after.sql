@@ -50,5 +50,9 @@ BEGIN
 	END LOOP;
 END $$;
 
+-- the shipped texts of the reports (the guard, replayed above, takes two key columns)
+INSERT INTO @extschema@.report_strings (lang, key, template, is_default)
+SELECT s.lang, s.key, s.template, true FROM @extschema@._report_default_strings() s;
+
 -- the trigger function of the default rows is fired, not called
 REVOKE EXECUTE ON FUNCTION @extschema@._default_rows_guard() FROM PUBLIC;

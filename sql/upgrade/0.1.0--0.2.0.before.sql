@@ -134,5 +134,28 @@ ALTER FUNCTION @extschema@.view_gi_star(@extschema@.grid, pg_catalog.float8, pg_
 ALTER FUNCTION @extschema@.view_min_count(pg_catalog.text, pg_catalog.int4) RENAME TO _view_min_count;
 ALTER FUNCTION @extschema@.view_relations(@extschema@.views) RENAME TO _view_relations;
 
+-- --- reports: their texts per language (safety.report_strings) ---------------
+
+-- as sql/install/90_report.sql makes it; the shipped rows come after the
+-- replay (safety._report_default_strings), in 0.1.0--0.2.0.after.sql
+CREATE TABLE @extschema@.report_strings (
+	lang pg_catalog.text NOT NULL,
+	key pg_catalog.text NOT NULL,
+	template pg_catalog.text NOT NULL,
+	is_default pg_catalog.bool NOT NULL DEFAULT false,
+	PRIMARY KEY (lang, key)
+);
+CREATE UNIQUE INDEX report_strings_lower_idx ON @extschema@.report_strings (pg_catalog.lower(lang), pg_catalog.lower(key));
+COMMENT ON TABLE @extschema@.report_strings IS
+	'The texts of safety.report per language (a format() template per key; en ships, en fills the keys a language lacks); edit or add languages freely: rows you add or change are kept by pg_dump';
+COMMENT ON COLUMN @extschema@.report_strings.lang IS 'Language tag, as report(..., language) takes it and <html lang> shows it (en, de, fr-CA, ...)';
+COMMENT ON COLUMN @extschema@.report_strings.key IS 'What the text is (docs/reference-report.md); keys th., td., caption., label. and msg. are plain text, HTML-escaped where they go; the others are HTML fragments';
+COMMENT ON COLUMN @extschema@.report_strings.template IS 'The text, a format() template: %s (or %1$s, %2$s ... to reorder) takes the values the report passes, %% is a percent sign';
+COMMENT ON COLUMN @extschema@.report_strings.is_default IS 'true for a shipped default row not changed since; such rows are re-created by CREATE EXTENSION, not dumped';
+CREATE TRIGGER report_strings_guard BEFORE INSERT OR UPDATE ON @extschema@.report_strings
+	FOR EACH ROW EXECUTE FUNCTION @extschema@._default_rows_guard('lang', 'key');
+GRANT SELECT ON @extschema@.report_strings TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.report_strings', 'WHERE NOT is_default');
+
 -- --- every function, procedure and aggregate as 0.2.0 defines it ------------
 

@@ -112,7 +112,8 @@ SET ROLE regress_hp_plain;
 SELECT has_table_privilege('safety.offense_weights', 'SELECT') AS weights,
        has_table_privilege('safety.tier_policy', 'SELECT') AS policy,
        has_table_privilege('safety.sensitive_places', 'SELECT') AS places,
-       has_table_privilege('safety.tier_history', 'SELECT') AS history;
+       has_table_privilege('safety.tier_history', 'SELECT') AS history,
+       has_table_privilege('safety.report_strings', 'SELECT') AS report_texts;
 SELECT safety.offense_weight('Burglary') AS burglary, safety.offense_weight('no such offense', 2) AS unknown;
 SELECT safety.place_impact('SRID=32616;POINT(700000 4330000)') AS impact;
 -- the same tiers as the superuser gets
@@ -156,6 +157,8 @@ DELETE FROM safety.offense_weights;
 TRUNCATE safety.offense_weights;
 UPDATE safety.tier_policy SET share = 0.5;
 DELETE FROM safety.tier_policy;
+UPDATE safety.report_strings SET template = '<script>' WHERE key = 'weekly.hot';
+INSERT INTO safety.report_strings (lang, key, template) VALUES ('xx', 'weekly.hot', '<script>');
 INSERT INTO safety.sensitive_places VALUES ('mine', 'school', 'SRID=32616;POINT(0 0)', 1, 1);
 UPDATE safety.sensitive_places SET weight = 9;
 INSERT INTO safety.tier_history VALUES ('mine', now(), 1, 'red', 1);

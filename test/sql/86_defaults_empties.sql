@@ -87,11 +87,13 @@ INSERT INTO nulls VALUES
   ('_event_positions', (SELECT count(*) FROM safety._event_positions(NULL::safety.events))::text),
   ('report', (SELECT safety.report(NULL) IS NULL)::text),
   ('report(bad)', (SELECT safety.report(NULL, 'daily', '-infinity', -1, 'no such zone', area_id => '{1,2}') IS NULL)::text),
+  ('report(NULLs)', (SELECT safety.report(NULL, repeat_bands => NULL, repeat_days => NULL, patrol_reach => NULL, language => NULL) IS NULL)::text),
+  ('report(bad bands)', (SELECT safety.report(NULL, repeat_bands => '{400,100}', repeat_days => '{{1}}', patrol_reach => -1, language => 'no such language') IS NULL)::text),
   ('_report_subset', (SELECT safety._report_subset(NULL, '2018-01-01', '2019-01-01') IS NULL)::text),
   ('_report_cell_counts', (SELECT count(*) FROM safety._report_cell_counts(NULL, 250, '2018-01-01', '2019-01-01'))::text),
-  ('_report_clock', (SELECT safety._report_clock(NULL, 'UTC', 'x') IS NULL)::text),
+  ('_report_clock', (SELECT safety._report_clock(NULL, 'UTC', 'x', 'en') IS NULL)::text),
   ('_report_section', (SELECT safety._report_section(NULL, 'weekly', '2018-07-01', 250, 'UTC', '2016-01-01',
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) IS NULL)::text);
+     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'en', 'm', '{100,200,400}', '{7,14,21,28}', 800) IS NULL)::text);
 SELECT fn, result FROM nulls ORDER BY fn;
 -- every function of the extension taking a collection is in the list above
 -- (the aggregates' transition, combine and final functions, the types' I/O,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tiers_dump.sh — the tiering configuration survives pg_dump / pg_restore:
 # user rows of safety.offense_weights, safety.tier_policy,
-# safety.sensitive_places and safety.tier_history are dumped (as extension
+# safety.sensitive_places, safety.tier_history and safety.report_strings
+# (the report's texts) are dumped (as extension
 # configuration tables), shipped defaults are re-created by CREATE EXTENSION
 # and not duplicated, and a changed default keeps its change.
 # Needs PGHOST/PGPORT/PGUSER of a server with the extension installed.
@@ -33,6 +34,8 @@ UPDATE safety.tier_policy SET respond_within = '12 hours', lead = 'Chief inspect
 INSERT INTO safety.sensitive_places VALUES ('school A', 'school', 'SRID=32616;POINT(700000 4330000)', 0.5, 200);
 INSERT INTO safety.tier_history VALUES ('s', '2018-07-01 00:00+00', 42, 'red', 0.9),
                                        ('s', '2018-07-01 00:00+00', 43, 'yellow', 0.2);
+UPDATE safety.report_strings SET template = 'Tier moves' WHERE lang = 'en' AND key = 'weekly.changes';
+INSERT INTO safety.report_strings (lang, key, template) VALUES ('en', 'weekly.hot', 'Hot spots'), ('de', 'weekly.hot', 'Brennpunkte');
 SQL
 check "source has 13 weight rows (12 defaults + Arson; ROBBERY replaced robbery)" "$src" \
 	"SELECT count(*) FROM safety.offense_weights" "13"
@@ -66,6 +69,12 @@ check "tier history kept" "$dst" \
 check "same weights in source and restore" "$dst" \
 	"SELECT md5(string_agg(offense || weight || is_default, ',' ORDER BY offense)) FROM safety.offense_weights" \
 	"$(q "$src" "SELECT md5(string_agg(offense || weight || is_default, ',' ORDER BY offense)) FROM safety.offense_weights")"
+check "report texts: user rows kept, changed and replaced defaults once, the rest shipped" "$dst" \
+	"SELECT string_agg(lang || ':' || key || '=' || template || ':' || is_default, ',' ORDER BY lang, key) FROM safety.report_strings WHERE key IN ('weekly.changes', 'weekly.hot', 'weekly.trend')" \
+	"de:weekly.hot=Brennpunkte:false,en:weekly.changes=Tier moves:false,en:weekly.hot=Hot spots:false,en:weekly.trend=Weekly trend:true"
+check "same report texts in source and restore" "$dst" \
+	"SELECT count(*) || ' ' || md5(string_agg(lang || key || template || is_default, ',' ORDER BY lang, key)) FROM safety.report_strings" \
+	"$(q "$src" "SELECT count(*) || ' ' || md5(string_agg(lang || key || template || is_default, ',' ORDER BY lang, key)) FROM safety.report_strings")"
 cleanup
 echo "tiers_dump: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -9,7 +9,8 @@
 #   * every object of the extension equals a fresh 0.2.0 install
 #     (test/suites/upgrade/describe.sql, object by object), and that the
 #     comparison does see the difference between 0.1.0 and 0.2.0;
-#   * stored values read back unchanged, configuration rows are kept;
+#   * stored values read back unchanged, configuration rows are kept, the
+#     reports' texts are those of a fresh install;
 #   * every old view refreshes (safety.refresh_all, as each owner), the tier
 #     view is rebuilt with its owner, grants and creation time, and equals a
 #     tier view made fresh by 0.2.0.
@@ -130,6 +131,8 @@ check "tier policy has the 0.2.0 shares" "$old" \
 check "shipped policy rows are still left out of pg_dump, the changed one is kept" "$old" \
 	"SELECT string_agg(tier::text, ',' ORDER BY tier) FROM safety.tier_policy WHERE NOT is_default" "red"
 check "sensitive places kept" "$old" "SELECT count(*) FROM safety.sensitive_places" "1"
+rs="SELECT count(*) || ' ' || md5(string_agg(lang || '|' || key || '|' || template || '|' || is_default, E'\\n' ORDER BY lang, key)) FROM safety.report_strings"
+check "the reports' texts are the shipped ones of a fresh install" "$old" "$rs" "$(q "$new" "$rs")"
 q "$old" "SELECT name, as_of, unit, tier, score FROM safety.tier_history ORDER BY 1, 2, 3" >"$tmp/history.after"
 cmp -s "$tmp/history.before" "$tmp/history.after" && [ -s "$tmp/history.after" ] \
 	&& ok "tier history kept ($(wc -l <"$tmp/history.after") rows)" || bad "tier history kept"

@@ -25,7 +25,9 @@
 -- safety._check_area_period safety._event_rows_at safety._area_period
 -- safety._report_section safety._report_map safety._report_clock safety._report_chart
 -- safety._report_cover safety._report_subset safety._report_cell_counts safety._report_periods
--- safety._report_row safety._report_num safety._report_p (report; _report_html_escape also directly)
+-- safety._report_row safety._report_num safety._report_p safety._report_list safety._report_text
+-- safety._srid_unit (report; _report_html_escape, _report_text and _srid_unit also directly)
+-- safety._report_default_strings (CREATE EXTENSION and the upgrade)
 -- safety.events_agg_transfn safety.events_combine safety.grid_agg_transfn
 -- safety.hex_agg_transfn safety.grid_combine safety.kde_agg_transfn
 -- safety.kde_combine safety.kde_final safety.grid_agg_final safety.kde_hex_agg_transfn
@@ -179,6 +181,10 @@ SELECT pg_catalog.length(safety.report(e, 'all', time_zone => 'America/New_York'
 	OPERATOR(pg_catalog.>) 0 FROM sp_in, sp_areas a;
 SELECT pg_catalog.length(safety.report(ew)) OPERATOR(pg_catalog.>) 0 FROM sp_in;
 SELECT safety._report_html_escape('<&>');
+SELECT safety._report_text('en', 'doc.meta', '1', '2', '3', '4', '5', '6', '7', 'm', '9'), safety._srid_unit(3735), safety._srid_unit(32616);
+-- a language of its own, distances given
+SELECT pg_catalog.length(safety.report(ew, 'weekly', repeat_bands => '{150,300}', repeat_days => '{10,20}', patrol_reach => 500,
+	language => 'en')) OPERATOR(pg_catalog.>) 0 FROM sp_in;
 
 -- tiers
 SELECT safety.offense_weight('burglary'), safety.offense_weight('no such offense', 2);
@@ -204,6 +210,9 @@ BEGIN;
 INSERT INTO safety.offense_weights (offense, weight) VALUES ('THEFT', 6);
 UPDATE safety.tier_policy SET lead = 'Neighbourhood inspector' WHERE tier OPERATOR(pg_catalog.=) 'orange';
 UPDATE safety.tier_policy SET lead = lead WHERE tier OPERATOR(pg_catalog.=) 'red';
+INSERT INTO safety.report_strings (lang, key, template) VALUES ('en', 'weekly.hot', 'Hot spots'), (:'sfx', 'weekly.hot', 'Hot spots');
+UPDATE safety.report_strings SET template = 'Trend' WHERE lang OPERATOR(pg_catalog.=) 'en' AND key OPERATOR(pg_catalog.=) 'weekly.trend';
+SELECT pg_catalog.length(safety.report(ew, 'weekly', language => :'sfx')) OPERATOR(pg_catalog.>) 0 FROM sp_in;
 ROLLBACK;
 \endif
 
