@@ -206,12 +206,12 @@ BEGIN
 	LIMIT 1;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'safety._report_text: no text "%" in safety.report_strings, neither for "%" nor for en', key, lang
-			USING ERRCODE = 'XX000', HINT = 'The shipped rows are those of safety._report_default_strings(); re-insert the missing one.';
+			USING ERRCODE = '22023', HINT = 'The shipped rows are those of safety._report_default_strings(); re-insert the missing one.';
 	END IF;
 	RETURN pg_catalog.format(t, VARIADIC args);
 END $$;
 COMMENT ON FUNCTION @extschema@._report_text(pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
-	'Internal: format(template, args) of the safety.report_strings row of lang and key, else of en and key; a key in neither is an internal error';
+	'Internal: format(template, args) of the safety.report_strings row of lang and key, else of en and key; a key in neither is an error (22023)';
 
 -- the unit of a SRID's coordinates: m, ft or other
 CREATE FUNCTION @extschema@._srid_unit(srid pg_catalog.int4) RETURNS pg_catalog.text
