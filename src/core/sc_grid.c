@@ -318,6 +318,48 @@ sc_grid_add_many(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err)
 	return SC_OK;
 }
 
+/*
+ * An empty grid takes n distinct cells: the table is sized once for all of
+ * them (the capacity the one-by-one adds would end with) and, the keys being
+ * distinct, each goes into the first free slot without comparing keys.
+ */
+sc_status
+sc_grid_load_distinct(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err)
+{
+	size_t		cap = 64,
+				bytes;
+	sc_grid_slot *slots;
+
+	if (g->count != 0)
+		return sc_fail(err, SC_EINVAL, "sc_grid_load_distinct needs an empty grid");
+	if (g->max_cells && n > g->max_cells)
+		return sc_fail(err, SC_ELIMIT, "grid would exceed %zu cells", g->max_cells);
+	while (n * 10 > cap * 7)
+		cap *= 2;
+	if (!sc_mul_size(cap, sizeof(sc_grid_slot), &bytes))
+		return sc_fail(err, SC_ENOMEM, "grid hash table too large");
+	if (!(slots = g->alloc.alloc(g->alloc.ctx, bytes)))
+		return sc_fail(err, SC_ENOMEM, "out of memory for a grid of %zu slots", cap);
+	for (size_t k = 0; k < cap; k++)
+		slots[k].key = SC_EMPTY_KEY;
+	for (size_t k = 0; k < n; k++)
+	{
+		uint64_t	key = key_of(cells[k].i, cells[k].j);
+		size_t		s = slot_of(key, cap - 1);
+
+		sc_alloc_poll(&g->alloc, k);
+		while (slots[s].key != SC_EMPTY_KEY)
+			s = (s + 1) & (cap - 1);
+		slots[s].key = key;
+		slots[s].value = cells[k].value;
+	}
+	sc_free(&g->alloc, g->slots);
+	g->slots = slots;
+	g->capacity = cap;
+	g->count = n;
+	return SC_OK;
+}
+
 bool
 sc_grid_get(const sc_grid *g, int32_t i, int32_t j, double *v)
 {

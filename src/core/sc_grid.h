@@ -81,6 +81,11 @@ sc_status	sc_grid_add(sc_grid *g, int32_t i, int32_t j, double v, sc_err *err);
  */
 #define SC_GRID_BATCH 64
 sc_status	sc_grid_add_many(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err);
+/*
+ * fill an empty grid with n distinct cells (any order) at once; SC_ELIMIT
+ * past max_cells.  Values are taken as they are (the caller checks them).
+ */
+sc_status	sc_grid_load_distinct(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err);
 /* value of a cell, or false when the cell is absent */
 bool		sc_grid_get(const sc_grid *g, int32_t i, int32_t j, double *v);
 /* add every cell of src into dst (same kind, SRID and cell size required) */

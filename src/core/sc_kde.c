@@ -575,16 +575,16 @@ tile_get(sc_kde_acc *acc, int64_t ti, int64_t tj, sc_kde_tile **out, sc_err *err
 /*
  * Rows of one column into a tile, each with the exact test d² < R² as a
  * mask rather than a branch (a cell outside adds -0.0 and stays untouched),
- * inlined once per kernel: the loop has no branch and vectorises.
+ * inlined once per kernel: the loop has no branch and vectorises.  dy2 has
+ * the rows' (ey - cy)², the same for every column of the event.
  */
 static inline __attribute__((always_inline)) void
-tile_rows(sc_kernel kernel, double ey, double dx2, double R2, double scale, double inv_h2,
-		  double inv_h, const double *restrict cyr, int n, double *restrict ts)
+tile_rows(sc_kernel kernel, double dx2, double R2, double scale, double inv_h2,
+		  double inv_h, const double *restrict dy2, int n, double *restrict ts)
 {
 	for (int r = 0; r < n; r++)
 	{
-		double		dy = ey - cyr[r],
-					d2 = dx2 + dy * dy,
+		double		d2 = dx2 + dy2[r],
 					v = scale * kernel_d2(kernel, d2, inv_h2, inv_h) + 0.0;
 
 		ts[r] += d2 < R2 ? v : -0.0;
@@ -596,6 +596,88 @@ static inline double
 column_x(const kde_setup *k, int64_t i)
 {
 	return k->kind == SC_GRID_SQUARE ? ((int32_t) i + 0.5) * k->s : k->s * (1.5 * (int32_t) i);
+}
+
+/*
+ * (y - cy)² of nrows square rows from j0, cy as sc_grid_cell_center has it
+ * (locals and restrict: the loop vectorises)
+ */
+static inline __attribute__((always_inline)) void
+square_rows_dy2(double *restrict dy2, double y, int32_t j0, size_t nrows, double s)
+{
+	for (size_t r = 0; r < nrows; r++)
+	{
+		double		dy = y - ((int32_t) (j0 + (int32_t) r) + 0.5) * s;
+
+		dy2[r] = dy * dy;
+	}
+}
+
+/* true when no centre of row r (any column parity) is within R of the event */
+static inline bool
+row_outside(const kde_setup *k, const double *dy2, size_t nrows, int npar, size_t r)
+{
+	for (int par = 0; par < npar; par++)
+		if (dy2[par * nrows + r] < k->R2)
+			return false;
+	return true;
+}
+
+static inline bool
+column_outside(const kde_setup *k, const sc_kde_event *e, int64_t i)
+{
+	double		dx = e->x - column_x(k, i);
+
+	return !(dx * dx < k->R2);
+}
+
+/*
+ * The event's box without its margin rows and columns that no cell of the
+ * circle uses.  Exact, not an estimate: d² = dx² + dy² (rounded) is at
+ * least the rounded dy², so a row with dy² >= R² fails the test in every
+ * column (and likewise a column); those cells would only add -0.0.  Fewer
+ * rows make the row loop a whole number of vectors more often.
+ */
+static inline __attribute__((always_inline)) void
+box_trim(const kde_setup *k, const sc_kde_event *e, size_t nrows, int npar, const double *dy2,
+		 int64_t *i0, int64_t *i1, int64_t *j0, int64_t *j1)
+{
+	size_t		r0 = 0,
+				r1 = nrows;
+
+	*i0 = e->i0;
+	*i1 = e->i1;
+	while (*i0 <= *i1 && column_outside(k, e, *i0))
+		(*i0)++;
+	while (*i1 >= *i0 && column_outside(k, e, *i1))
+		(*i1)--;
+	while (r0 < r1 && row_outside(k, dy2, nrows, npar, r0))
+		r0++;
+	while (r1 > r0 && row_outside(k, dy2, nrows, npar, r1 - 1))
+		r1--;
+	*j0 = e->j0 + (int64_t) r0;
+	*j1 = e->j0 + (int64_t) r1 - 1;
+}
+
+/*
+ * Columns ia..ib of one tile, rows from dy2 (n of them) into ts (the tile's
+ * sums from the first row); odd hexagon columns take their dy² odd_off
+ * further on.
+ */
+static inline __attribute__((always_inline)) void
+tile_columns(sc_kernel kernel, const kde_setup *k, const sc_kde_event *e, int64_t ia, int64_t ib,
+			 const double *dy2, size_t odd_off, int n, double *ts)
+{
+	for (int64_t i = ia; i <= ib; i++)
+	{
+		double		dx = e->x - column_x(k, i),
+					dx2 = dx * dx;
+
+		if (dx2 < k->R2)
+			tile_rows(kernel, dx2, k->R2, e->scale, k->inv_h2, k->inv_h,
+					  dy2 + (i % 2 != 0 ? odd_off : 0), n,
+					  ts + (size_t) tile_local(i) * SC_KDE_TILE);
+	}
 }
 
 /*
@@ -626,81 +708,80 @@ acc_event(sc_kde_acc *acc, const sc_kde_event *e, sc_err *err)
 	int			npar = k->kind == SC_GRID_HEX ? 2 : 1;
 	size_t		nrows = (size_t) (e->j1 - e->j0 + 1),
 				before = acc->tick;
+	int64_t		bi0,
+				bi1,
+				bj0,
+				bj1;
 	sc_status	st;
 
-	if (npar * nrows > acc->rowy_cap)
+	if (npar * nrows > acc->rowdy2_cap)
 	{
-		sc_free(a, acc->rowy);
-		acc->rowy_cap = npar * nrows < 64 ? 64 : npar * nrows;
-		if (!(acc->rowy = a->alloc(a->ctx, acc->rowy_cap * sizeof(double))))
+		sc_free(a, acc->rowdy2);
+		acc->rowdy2_cap = npar * nrows < 64 ? 64 : npar * nrows;
+		if (!(acc->rowdy2 = a->alloc(a->ctx, acc->rowdy2_cap * sizeof(double))))
 		{
-			acc->rowy_cap = 0;
+			acc->rowdy2_cap = 0;
 			return sc_fail(err, SC_ENOMEM, "out of memory for a density event");
 		}
 	}
-	/* row centres (per column parity on hexagons) as sc_grid_cell_center has them */
+	/* the rows' dy² (per column parity on hexagons), once for all columns */
 	if (npar == 1)
-		for (size_t r = 0; r < nrows; r++)
-			acc->rowy[r] = ((int32_t) (e->j0 + (int64_t) r) + 0.5) * k->s;
+		square_rows_dy2(acc->rowdy2, e->y, (int32_t) e->j0, nrows, k->s);
 	else
 		for (int par = 0; par < npar; par++)
 			for (size_t r = 0; r < nrows; r++)
 			{
-				double		unused;
+				double		unused,
+							cy,
+							dy;
 
-				sc_grid_cell_center(k->kind, k->s, par, (int32_t) (e->j0 + (int64_t) r),
-									&unused, &acc->rowy[par * nrows + r]);
+				sc_grid_cell_center(k->kind, k->s, par, (int32_t) (e->j0 + (int64_t) r), &unused, &cy);
+				dy = e->y - cy;
+				acc->rowdy2[par * nrows + r] = dy * dy;
 			}
-	for (int64_t ia = e->i0, ib; ia <= e->i1; ia = ib + 1)
+	box_trim(k, e, nrows, npar, acc->rowdy2, &bi0, &bi1, &bj0, &bj1);
+	for (int64_t ia = bi0, ib; ia <= bi1; ia = ib + 1)
 	{
 		int64_t		ti = tile_of(ia);
 
 		ib = ia + (SC_KDE_TILE - 1 - tile_local(ia));
-		if (ib > e->i1)
-			ib = e->i1;
-		for (int64_t ja = e->j0, jb; ja <= e->j1; ja = jb + 1)
+		if (ib > bi1)
+			ib = bi1;
+		for (int64_t ja = bj0, jb; ja <= bj1; ja = jb + 1)
 		{
 			sc_kde_tile *t = NULL;
 			int			lj = tile_local(ja),
 						n;
+			const double *dy2 = acc->rowdy2 + (ja - e->j0);
 
 			jb = ja + (SC_KDE_TILE - 1 - lj);
-			if (jb > e->j1)
-				jb = e->j1;
+			if (jb > bj1)
+				jb = bj1;
 			n = (int) (jb - ja + 1);
 			if ((st = tile_get(acc, ti, tile_of(ja), &t, err)) != SC_OK)
 				return st;
-			for (int64_t i = ia; i <= ib; i++)
+			/* one kernel per instance of the column loop */
+			switch (k->kernel)
 			{
-				double		dx = e->x - column_x(k, i),
-							dx2 = dx * dx;
-				const double *cyr = acc->rowy + (npar == 2 && i % 2 != 0 ? nrows : 0) + (ja - e->j0);
-				double	   *ts = t->sum + (size_t) tile_local(i) * SC_KDE_TILE + (size_t) lj;
-
-				if (!(dx2 < k->R2))
-					continue;
-				switch (k->kernel)
-				{
-#define TILE_ROWS(K) tile_rows(K, e->y, dx2, k->R2, e->scale, k->inv_h2, k->inv_h, cyr, n, ts)
-					case SC_KERNEL_QUARTIC:
-						TILE_ROWS(SC_KERNEL_QUARTIC);
-						break;
-					case SC_KERNEL_EPANECHNIKOV:
-						TILE_ROWS(SC_KERNEL_EPANECHNIKOV);
-						break;
-					case SC_KERNEL_TRIANGULAR:
-						TILE_ROWS(SC_KERNEL_TRIANGULAR);
-						break;
-					case SC_KERNEL_UNIFORM:
-						TILE_ROWS(SC_KERNEL_UNIFORM);
-						break;
-					case SC_KERNEL_GAUSSIAN:
-						TILE_ROWS(SC_KERNEL_GAUSSIAN);
-						break;
-#undef TILE_ROWS
-				}
-				acc->tick += (size_t) n;
+#define TILE_COLUMNS(K) tile_columns(K, k, e, ia, ib, dy2, npar == 2 ? nrows : 0, n, t->sum + lj)
+				case SC_KERNEL_QUARTIC:
+					TILE_COLUMNS(SC_KERNEL_QUARTIC);
+					break;
+				case SC_KERNEL_EPANECHNIKOV:
+					TILE_COLUMNS(SC_KERNEL_EPANECHNIKOV);
+					break;
+				case SC_KERNEL_TRIANGULAR:
+					TILE_COLUMNS(SC_KERNEL_TRIANGULAR);
+					break;
+				case SC_KERNEL_UNIFORM:
+					TILE_COLUMNS(SC_KERNEL_UNIFORM);
+					break;
+				case SC_KERNEL_GAUSSIAN:
+					TILE_COLUMNS(SC_KERNEL_GAUSSIAN);
+					break;
+#undef TILE_COLUMNS
 			}
+			acc->tick += (size_t) n * (size_t) (ib - ia + 1);
 			/* the scan box of the flush (a cover of the touched cells) */
 			if (tile_local(ia) < t->di0)
 				t->di0 = tile_local(ia);
@@ -743,6 +824,158 @@ sc_kde_acc_flush(sc_kde_acc *acc, sc_err *err)
 	return st;
 }
 
+/* ---- flushing into an empty grid: the cells come out sorted ---- */
+
+static int
+tile_cmp(const void *a, const void *b)
+{
+	const sc_kde_tile *x = *(sc_kde_tile *const *) a,
+			   *y = *(sc_kde_tile *const *) b;
+
+	if (x->ti != y->ti)
+		return x->ti < y->ti ? -1 : 1;
+	return (x->tj > y->tj) - (x->tj < y->tj);
+}
+
+/* the touched cells of the used tiles */
+static size_t
+tiles_touched(const sc_kde_acc *acc)
+{
+	size_t		n = 0;
+
+	for (size_t k = 0; k < acc->used; k++)
+	{
+		const sc_kde_tile *t = acc->tiles[k];
+
+		for (int i = t->di0; i <= t->di1; i++)
+			for (int j = t->dj0; j <= t->dj1; j++)
+				n += cell_touched(t->sum[(size_t) i * SC_KDE_TILE + (size_t) j]);
+	}
+	return n;
+}
+
+/* the touched cells of column li of tile t onto out[*n...] in row order, cleared when asked */
+static sc_status
+tile_column_out(sc_kde_tile *t, int li, bool clear, sc_cell *out, size_t *n, sc_err *err)
+{
+	int32_t		i = (int32_t) (t->ti * SC_KDE_TILE - TILE_BIAS + li);
+	int64_t		bj = t->tj * SC_KDE_TILE - TILE_BIAS;
+	double	   *col = t->sum + (size_t) li * SC_KDE_TILE;
+
+	for (int lj = t->dj0; lj <= t->dj1; lj++)
+	{
+		double		v = col[lj];
+
+		if (!cell_touched(v))
+			continue;
+		if (!isfinite(v))
+			return sc_fail(err, SC_ERANGE, "the value of cell (%d,%d) is beyond double precision",
+						   i, (int) (bj + lj));
+		out[*n].i = i;
+		out[*n].j = (int32_t) (bj + lj);
+		out[*n].value = v;
+		(*n)++;
+		if (clear)
+			col[lj] = -0.0;
+	}
+	return SC_OK;
+}
+
+/*
+ * Every touched cell into out in (i, j) order (the tiles cleared when
+ * asked): with the tiles sorted by (ti, tj), the tiles of one tile column
+ * give, column by column, their rows in order, one tile after the other.
+ */
+static sc_status
+tiles_emit_sorted(sc_kde_acc *acc, bool clear, sc_cell *out, size_t *n, sc_err *err)
+{
+	sc_status	st;
+
+	qsort(acc->tiles, acc->used, sizeof(*acc->tiles), tile_cmp);
+	for (size_t g0 = 0, g1; g0 < acc->used; g0 = g1)
+	{
+		int			lo = SC_KDE_TILE,
+					hi = -1;
+
+		for (g1 = g0; g1 < acc->used && acc->tiles[g1]->ti == acc->tiles[g0]->ti; g1++)
+		{
+			lo = acc->tiles[g1]->di0 < lo ? acc->tiles[g1]->di0 : lo;
+			hi = acc->tiles[g1]->di1 > hi ? acc->tiles[g1]->di1 : hi;
+		}
+		for (int li = lo; li <= hi; li++)
+		{
+			size_t		before = *n;
+
+			for (size_t k = g0; k < g1; k++)
+				if (li >= acc->tiles[k]->di0 && li <= acc->tiles[k]->di1 &&
+					(st = tile_column_out(acc->tiles[k], li, clear, out, n, err)) != SC_OK)
+					return st;
+			if (acc->interrupt && (acc->tick + before) / SC_INTERRUPT_EVERY != (acc->tick + *n) / SC_INTERRUPT_EVERY)
+				acc->interrupt();
+		}
+	}
+	acc->tick += *n;
+	for (size_t k = 0; clear && k < acc->used; k++)
+	{
+		acc->tiles[k]->di0 = acc->tiles[k]->dj0 = SC_KDE_TILE;
+		acc->tiles[k]->di1 = acc->tiles[k]->dj1 = -1;
+	}
+	return SC_OK;
+}
+
+/* the tiles' cells in order into a new array (cleared when asked); the grid is empty */
+static sc_status
+tiles_collect(sc_kde_acc *acc, bool clear, sc_cell **cells, size_t *n, sc_err *err)
+{
+	sc_grid    *g = acc->grid;
+	size_t		m = tiles_touched(acc);
+	sc_status	st;
+
+	*cells = NULL;
+	*n = 0;
+	if (g->max_cells && m > g->max_cells)
+		return sc_fail(err, SC_ELIMIT,
+					   "the density grid would exceed %zu cells; use a larger cell size, "
+					   "a smaller bandwidth or a smaller area", g->max_cells);
+	if (!(*cells = sc_alloc_array(&g->alloc, m, sizeof(sc_cell), err, "density cells")))
+		return SC_ENOMEM;
+	if ((st = tiles_emit_sorted(acc, clear, *cells, n, err)) != SC_OK)
+	{
+		sc_free(&g->alloc, *cells);
+		*cells = NULL;
+	}
+	return st;
+}
+
+sc_status
+sc_kde_acc_flush_sorted(sc_kde_acc *acc, sc_cell **sorted, sc_err *err)
+{
+	sc_cell    *cells;
+	size_t		n;
+	sc_status	st;
+
+	*sorted = NULL;
+	if (acc->pending == 0 || acc->grid->count != 0)
+		return sc_kde_acc_flush(acc, err);
+	st = tiles_collect(acc, true, &cells, &n, err);
+	acc->pending = 0;
+	if (st == SC_OK && (st = sc_grid_load_distinct(acc->grid, cells, n, err)) != SC_OK)
+		sc_free(&acc->grid->alloc, cells);
+	if (st == SC_OK)
+		*sorted = cells;
+	return st;
+}
+
+sc_status
+sc_kde_acc_cells(sc_kde_acc *acc, sc_cell **cells, size_t *n, sc_err *err)
+{
+	*cells = NULL;
+	*n = 0;
+	if (acc->grid->count != 0)
+		return SC_OK;
+	return tiles_collect(acc, false, cells, n, err);
+}
+
 void
 sc_kde_acc_free(sc_kde_acc *acc)
 {
@@ -755,27 +988,32 @@ sc_kde_acc_free(sc_kde_acc *acc)
 		sc_free(a, acc->tiles[k]);
 	sc_free(a, acc->tiles);
 	sc_free(a, acc->slots);
-	sc_free(a, acc->rowy);
+	sc_free(a, acc->rowdy2);
 	acc->tiles = NULL;
 	acc->slots = NULL;
-	acc->rowy = NULL;
+	acc->rowdy2 = NULL;
 	acc->last = NULL;
-	acc->ntiles = acc->used = acc->nslots = acc->rowy_cap = acc->pending = 0;
+	acc->ntiles = acc->used = acc->nslots = acc->rowdy2_cap = acc->pending = 0;
 }
 
 sc_status
 sc_kde_add_points(sc_grid *g, size_t n, const double *x, const double *y,
 				  const double *w, double h, sc_kernel kernel,
-				  sc_interrupt_fn interrupt, sc_err *err)
+				  sc_interrupt_fn interrupt, sc_cell **sorted, sc_err *err)
 {
 	sc_kde_acc	acc;
+	sc_cell    *cells = NULL;
 	sc_status	st = sc_kde_acc_init(&acc, g, h, kernel, interrupt, err);
 
 	for (size_t e = 0; st == SC_OK && e < n; e++)
 		st = sc_kde_acc_add(&acc, x[e], y[e], w ? w[e] : 1.0, err);
 	if (st == SC_OK)
-		st = sc_kde_acc_flush(&acc, err);
+		st = sc_kde_acc_flush_sorted(&acc, &cells, err);
 	sc_kde_acc_free(&acc);
+	if (sorted)
+		*sorted = cells;
+	else
+		sc_free(&g->alloc, cells);
 	return st;
 }
 

@@ -113,8 +113,8 @@ typedef struct sc_kde_acc
 	sc_kde_tile **slots;		/* open-addressing table of the used tiles */
 	size_t		nslots;			/* a power of two, or 0 */
 	sc_kde_tile *last;			/* the tile found last */
-	double	   *rowy;			/* the event's row centres, per column parity */
-	size_t		rowy_cap;
+	double	   *rowdy2;			/* the event's rows' (y - cy)², per column parity */
+	size_t		rowdy2_cap;
 	size_t		tick;
 } sc_kde_acc;
 
@@ -127,12 +127,31 @@ sc_status	sc_kde_acc_init(sc_kde_acc *acc, sc_grid *g, double h, sc_kernel kerne
 sc_status	sc_kde_acc_add(sc_kde_acc *acc, double x, double y, double w, sc_err *err);
 /* process everything buffered; the grid is then complete */
 sc_status	sc_kde_acc_flush(sc_kde_acc *acc, sc_err *err);
+/*
+ * The same flush; when the grid was empty before it (the usual end of an
+ * aggregate whose tiles never filled up), also *sorted: the grid's cells in
+ * (i, j) order (sc_grid_sorted's), from the grid's allocator, for the caller
+ * to keep or free; else *sorted is NULL.  Faster than a flush and a sort:
+ * the cells come out of the tiles in order and fill the grid at once.
+ */
+sc_status	sc_kde_acc_flush_sorted(sc_kde_acc *acc, sc_cell **sorted, sc_err *err);
+/*
+ * The density so far, read without a flush: when the grid is still empty
+ * (everything is in the tiles), *cells gets its *n cells in (i, j) order,
+ * from the grid's allocator (the caller frees them), and the accumulator
+ * stays as it was; else *cells is NULL (flush and read the grid).  Errors
+ * as the flush's (SC_ELIMIT, SC_ERANGE, SC_ENOMEM).
+ */
+sc_status	sc_kde_acc_cells(sc_kde_acc *acc, sc_cell **cells, size_t *n, sc_err *err);
 void		sc_kde_acc_free(sc_kde_acc *acc);
 
-/* n events at once through an accumulator (w may be NULL: unit weights) */
+/*
+ * n events at once through an accumulator (w may be NULL: unit weights);
+ * *sorted (when sorted is not NULL) as sc_kde_acc_flush_sorted's
+ */
 sc_status	sc_kde_add_points(sc_grid *g, size_t n, const double *x, const double *y,
 							  const double *w, double h, sc_kernel kernel,
-							  sc_interrupt_fn interrupt, sc_err *err);
+							  sc_interrupt_fn interrupt, sc_cell **sorted, sc_err *err);
 
 /* what went into the default bandwidth, for reporting */
 typedef struct sc_kde_bandwidth_info

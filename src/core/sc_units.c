@@ -71,24 +71,60 @@ cell_half(sc_grid_kind kind, double s, double *hw, double *hh)
 		*hw = *hh = s / 2;
 }
 
+/* the x of column i's centres, the y of row r's (r = 2j, +1 in odd hexagon columns) */
+static double
+center_x(sc_grid_kind kind, double s, int64_t i)
+{
+	double		x,
+				y;
+
+	sc_grid_cell_center(kind, s, (int32_t) i, 0, &x, &y);
+	return x;
+}
+
+static double
+row_y(sc_grid_kind kind, double s, int64_t r)
+{
+	double		x,
+				y;
+
+	sc_grid_cell_center(kind, s, (int32_t) (r & 1), (int32_t) ((r - (r & 1)) / 2), &x, &y);
+	return y;
+}
+
 sc_bbox
 sc_grid_cells_bbox(sc_grid_kind kind, double s, const sc_cell *cells, size_t n)
 {
 	sc_bbox		b;
 	double		hw,
 				hh;
+	int64_t		imin = INT64_MAX,
+				imax = INT64_MIN,
+				rmin = INT64_MAX,
+				rmax = INT64_MIN;
 
 	sc_bbox_init(&b);
+	if (n == 0)
+		return b;
 	cell_half(kind, s, &hw, &hh);
+
+	/*
+	 * A centre's x grows with i and its y with the row r = 2j (+1 in odd
+	 * hexagon columns), and rounding keeps that order: the box is that of
+	 * the extreme indices' centres, found in one integer pass.
+	 */
 	for (size_t k = 0; k < n; k++)
 	{
-		double		cx,
-					cy;
+		int64_t		i = cells[k].i,
+					r = 2 * (int64_t) cells[k].j + (kind == SC_GRID_HEX && (i & 1));
 
-		sc_grid_cell_center(kind, s, cells[k].i, cells[k].j, &cx, &cy);
-		sc_bbox_add(&b, cx - hw, cy - hh);
-		sc_bbox_add(&b, cx + hw, cy + hh);
+		imin = i < imin ? i : imin;
+		imax = i > imax ? i : imax;
+		rmin = r < rmin ? r : rmin;
+		rmax = r > rmax ? r : rmax;
 	}
+	sc_bbox_add(&b, center_x(kind, s, imin) - hw, row_y(kind, s, rmin) - hh);
+	sc_bbox_add(&b, center_x(kind, s, imax) + hw, row_y(kind, s, rmax) + hh);
 	return b;
 }
 

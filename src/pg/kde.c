@@ -51,11 +51,14 @@ kde_flush(KdeState *ks, const char *fname)
 {
 	sc_err		err;
 	sc_status	st;
+	sc_cell    *sorted;
 
 	if (!ks->acc_ready || ks->acc.pending == 0)
 		return;
-	st = sc_kde_acc_flush(&ks->acc, &err);
+	st = sc_kde_acc_flush_sorted(&ks->acc, &sorted, &err);
 	sp_grid_changed(&ks->eg);
+	/* the cells in order, when the flush had them: no sort when flattening */
+	ks->eg.sorted = sorted;
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
@@ -386,26 +389,23 @@ kde_agg_params(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh, double *h, sc
 
 /*
  * The unit checks of kde_agg, once per aggregate on the whole density grid
- * (the leader's, in a parallel plan): SRID-0 longitude/latitude, the
- * bandwidth below the cell size, too many cells.
+ * (the leader's, in a parallel plan), on its n sorted cells: SRID-0
+ * longitude/latitude, the bandwidth below the cell size, too many cells.
  */
 static void
-kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
+kde_check_units_cells(FunctionCallInfo fcinfo, ExpandedGrid *eg, const sc_cell *cells, size_t n)
 {
-	ExpandedGrid *eg = (ExpandedGrid *) eoh;
-	const char *fname;
-	const sc_cell *cells;
+	const char *fname = kde_fname(eg);
+	const sc_grid *g = &eg->grid;
 	sc_bbox		u;
 	double		h;
 	sc_kernel	kernel;
 
-	if (eg->magic != SP_GRID_MAGIC)
-		return;
-	fname = kde_fname(eg);
-	if (kde_agg_params(fcinfo, eoh, &h, &kernel))
+	if (kde_agg_params(fcinfo, &eg->hdr, &h, &kernel))
 	{
-		sp_check_units_grid(eg, sc_kernel_support(kernel) * h, fname, "geom");
-		sp_notice_bandwidth(fname, h, eg->grid.cell_size);
+		sp_check_units_cells(g->kind, g->srid, g->cell_size, cells, n,
+							 sc_kernel_support(kernel) * h, fname, "geom");
+		sp_notice_bandwidth(fname, h, g->cell_size);
 	}
 	else
 	{
@@ -414,13 +414,71 @@ kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
 		 * bandwidth: without the kernel's reach as margin the check is
 		 * stricter to meet, so it raises only what the full check would.
 		 */
-		sp_check_units_grid(eg, 0, fname, "geom");
+		sp_check_units_cells(g->kind, g->srid, g->cell_size, cells, n, 0, fname, "geom");
 	}
-	if (eg->grid.count == 0)
+	if (n == 0)
 		return;
-	cells = sp_grid_cells(eg);
-	u = sc_grid_cells_bbox(eg->grid.kind, eg->grid.cell_size, cells, eg->grid.count);
-	sp_notice_many_cells(fname, eg->grid.cell_size, sc_units_cells_spanned(cells, eg->grid.count), &u);
+	u = sc_grid_cells_bbox(g->kind, g->cell_size, cells, n);
+	sp_notice_many_cells(fname, g->cell_size, sc_units_cells_spanned(cells, n), &u);
+}
+
+/* the same on a grid (its cells sorted) */
+static void
+kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
+{
+	ExpandedGrid *eg = (ExpandedGrid *) eoh;
+
+	if (eg->magic != SP_GRID_MAGIC)
+		return;
+	kde_check_units_cells(fcinfo, eg, eg->grid.count ? sp_grid_cells(eg) : NULL, eg->grid.count);
+}
+
+/* the stored form of n sorted cells of the grid of eg */
+static void *
+kde_flat(const ExpandedGrid *eg, const sc_cell *cells, size_t n)
+{
+	size_t		size = SP_FLAT_OFFSET + sc_grid_flat_size(n);
+	void	   *flat;
+
+	if (size > MaxAllocSize)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("%s: %zu cells are too many to store in one value", kde_fname(eg), n),
+						errhint("Use a larger cell size or a smaller bandwidth.")));
+	flat = sp_palloc_huge(size, kde_fname(eg), "the stored form of the density grid");
+	memset(flat, 0, SP_FLAT_OFFSET);
+	SET_VARSIZE(flat, size);
+	sc_grid_flat_write((char *) flat + SP_FLAT_OFFSET, eg->grid.kind, eg->grid.srid,
+					   eg->grid.cell_size, cells, n);
+	return flat;
+}
+
+/*
+ * The final value of a serial state whose density is all in the tiles (the
+ * usual case): its cells come out of the tiles in order, straight into the
+ * stored form, with no hash grid built and no sort; the state stays as it
+ * was.  NULL when the grid holds cells already.
+ */
+static void *
+kde_final_from_tiles(FunctionCallInfo fcinfo, KdeState *ks)
+{
+	const char *fname = kde_fname(&ks->eg);
+	sc_cell    *cells;
+	size_t		n;
+	sc_err		err;
+	sc_status	st;
+	void	   *flat;
+
+	if (!ks->acc_ready || ks->eg.npending != 0)
+		return NULL;
+	if ((st = sc_kde_acc_cells(&ks->acc, &cells, &n, &err)) != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
+	if (cells == NULL)
+		return NULL;
+	kde_check_units_cells(fcinfo, &ks->eg, cells, n);
+	flat = kde_flat(&ks->eg, cells, n);
+	pfree(cells);
+	return flat;
 }
 
 /* final: flush, check units and hand out a flat grid (the state stays intact) */
@@ -437,6 +495,9 @@ safety_kde_final(PG_FUNCTION_ARGS)
 	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(0))))
 		PG_RETURN_DATUM(PointerGetDatum(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0))));
 	eoh = DatumGetEOHP(PG_GETARG_DATUM(0));
+	if (eoh->eoh_methods == &kde_methods &&
+		(flat = kde_final_from_tiles(fcinfo, (KdeState *) eoh)) != NULL)
+		PG_RETURN_POINTER(flat);
 	if (eoh->eoh_methods == &kde_methods)
 		kde_flush((KdeState *) eoh, kde_fname((ExpandedGrid *) eoh));
 	kde_agg_check_units(fcinfo, eoh);
@@ -497,6 +558,7 @@ safety_kde_events(PG_FUNCTION_ARGS)
 	double		cell_size,
 				h;
 	sc_kernel	kernel = SC_KERNEL_DEFAULT;
+	sc_cell    *sorted;
 	sc_err		err;
 	sc_status	st;
 
@@ -529,10 +591,11 @@ safety_kde_events(PG_FUNCTION_ARGS)
 	eg = sp_grid_new(CurrentMemoryContext, SC_GRID_SQUARE, ee->ev.srid, cell_size);
 	st = sc_kde_add_points(&eg->grid, ee->ev.n, ee->ev.x, ee->ev.y,
 						   (ee->ev.flags & SC_EV_HAS_WEIGHT) ? ee->ev.w : NULL,
-						   h, kernel, sp_check_interrupts, &err);
+						   h, kernel, sp_check_interrupts, &sorted, &err);
 	if (st != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
 	sp_grid_changed(eg);
+	eg->sorted = sorted;		/* already in order: flattening need not sort */
 	PG_RETURN_POINTER(sp_flatten(&eg->hdr));
 }

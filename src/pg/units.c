@@ -40,17 +40,28 @@ void
 sp_check_units_grid(ExpandedGrid *eg, double margin, const char *fname, const char *argname)
 {
 	const sc_grid *g = &eg->grid;
-	sc_bbox		u;
 
 	if (g->srid != 0 || g->count == 0)
 		return;
-	u = sc_grid_cells_bbox(g->kind, g->cell_size, sp_grid_cells(eg), g->count);
-	if (sc_units_lonlat_grid(g->kind, g->srid, g->cell_size, &u, margin))
+	sp_check_units_cells(g->kind, g->srid, g->cell_size, sp_grid_cells(eg), g->count,
+						 margin, fname, argname);
+}
+
+void
+sp_check_units_cells(sc_grid_kind kind, int32 srid, double cell_size, const sc_cell *cells,
+					 size_t n, double margin, const char *fname, const char *argname)
+{
+	sc_bbox		u;
+
+	if (srid != 0 || n == 0)
+		return;
+	u = sc_grid_cells_bbox(kind, cell_size, cells, n);
+	if (sc_units_lonlat_grid(kind, srid, cell_size, &u, margin))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("%s: %s has SRID 0 and cells that look like longitude/latitude in degrees "
 							   "(cells from x %g to %g and y %g to %g: the points lie within [-180, 180] x [-90, 90] and two cells of size %g), "
 							   "but cell_size must be in projected units",
-							   fname, argname, u.xmin, u.xmax, u.ymin, u.ymax, g->cell_size),
+							   fname, argname, u.xmin, u.xmax, u.ymin, u.ymax, cell_size),
 						errhint(UNITS_HINT, "cell_size")));
 }
 

@@ -16,6 +16,9 @@ void		sp_events_check_units(const sc_events *e, double length, const char *fname
 								  const char *lenname);
 /* the grid form (argument argname); margin: how far values reach beyond the points */
 void		sp_check_units_grid(ExpandedGrid *eg, double margin, const char *fname, const char *argname);
+/* the same for n sorted cells of a grid of kind, srid and cell_size */
+void		sp_check_units_cells(sc_grid_kind kind, int32 srid, double cell_size, const sc_cell *cells,
+								 size_t n, double margin, const char *fname, const char *argname);
 /* NOTICE when ncells cells over the data's box b exceed SC_UNITS_MANY_CELLS */
 void		sp_notice_many_cells(const char *fname, double cell_size, double ncells, const sc_bbox *b);
 /* the same for square cells over the events' box grown by margin */

@@ -54,6 +54,14 @@ FROM (SELECT safety.kde_agg(geom, 250, 400) g FROM incidents) s;
 -- per km²: per_km2 multiplies a per-m² density by 1e6
 SELECT round(safety.per_km2(max(c.value))::numeric, 3) AS peak_per_km2
 FROM safety.cells((SELECT safety.kde_agg(geom, 250, 400) FROM incidents)) c;
+-- as a window aggregate the state lives on between final calls: every
+-- frame's density equals the aggregate over the same rows
+WITH first AS (SELECT id, geom FROM incidents WHERE geom IS NOT NULL ORDER BY id LIMIT 40),
+     w AS (SELECT id, safety.kde_agg(geom, 250, 400) OVER (ORDER BY id) AS g FROM first)
+SELECT count(*) AS frames,
+       count(*) FILTER (WHERE w.g::text IS DISTINCT FROM
+                        (SELECT safety.kde_agg(geom, 250, 400)::text FROM first f WHERE f.id <= w.id)) AS differing
+FROM w;
 
 -- 2. kde(events) and kde_bandwidth(events)
 CREATE TEMP TABLE ev AS SELECT safety.events_agg(geom, occurred_at, id) AS e FROM incidents;

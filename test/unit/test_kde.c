@@ -168,7 +168,7 @@ brute_compare(sc_grid_kind kind, double s, double h, sc_kernel k, size_t n,
 				j1;
 
 	sc_grid_init(&g, kind, 0, s, 0, &sc_malloc_allocator);
-	CHECK(sc_kde_add_points(&g, n, x, y, w, h, k, NULL, &err) == SC_OK);
+	CHECK(sc_kde_add_points(&g, n, x, y, w, h, k, NULL, NULL, &err) == SC_OK);
 	for (size_t e = 0; e < n; e++)
 	{
 		minx = fmin(minx, x[e]);
@@ -271,7 +271,7 @@ test_brute(void)
 
 		sc_grid_init(&a, SC_GRID_HEX, 0, 1.7, 0, &sc_malloc_allocator);
 		sc_grid_init(&b, SC_GRID_HEX, 0, 1.7, 0, &sc_malloc_allocator);
-		CHECK(sc_kde_add_points(&a, N, x, y, w, 5.5, SC_KERNEL_QUARTIC, NULL, &err) == SC_OK);
+		CHECK(sc_kde_add_points(&a, N, x, y, w, 5.5, SC_KERNEL_QUARTIC, NULL, NULL, &err) == SC_OK);
 		for (int e = 0; e < N; e++)
 			CHECK(sc_kde_add_point(&b, x[e], y[e], w[e], 5.5, SC_KERNEL_QUARTIC, &err) == SC_OK);
 		CHECK(a.count == b.count);
@@ -311,7 +311,7 @@ compare_paths(sc_grid_kind kind, double s, double h, sc_kernel k, size_t n,
 
 	sc_grid_init(&a, kind, 0, s, 0, &sc_malloc_allocator);
 	sc_grid_init(&b, kind, 0, s, 0, &sc_malloc_allocator);
-	CHECK(sc_kde_add_points(&a, n, x, y, w, h, k, NULL, &err) == SC_OK);
+	CHECK(sc_kde_add_points(&a, n, x, y, w, h, k, NULL, NULL, &err) == SC_OK);
 	for (size_t e = 0; e < n; e++)
 		if (sc_kde_add_point(&b, x[e], y[e], w ? w[e] : 1.0, h, k, &err) != SC_OK)
 			bad++;
@@ -462,7 +462,7 @@ test_invalid_and_limits(void)
 		}
 		sc_grid_init(&g, SC_GRID_SQUARE, 0, 0.5, 0, &sc_malloc_allocator);
 		interrupts = 0;
-		CHECK(sc_kde_add_points(&g, 200, x, y, NULL, 6, SC_KERNEL_QUARTIC, count_interrupt, &err) == SC_OK);
+		CHECK(sc_kde_add_points(&g, 200, x, y, NULL, 6, SC_KERNEL_QUARTIC, count_interrupt, NULL, &err) == SC_OK);
 		CHECK(interrupts > 0);
 		sc_grid_free(&g);
 	}
@@ -476,7 +476,7 @@ kde_on_fresh_grid(const sc_alloc *fa, size_t n, const double *x, const double *y
 	sc_status	st;
 
 	sc_grid_init(&g, SC_GRID_SQUARE, 0, 0.5, 0, fa);
-	st = sc_kde_add_points(&g, n, x, y, NULL, 4, SC_KERNEL_EPANECHNIKOV, NULL, err);
+	st = sc_kde_add_points(&g, n, x, y, NULL, 4, SC_KERNEL_EPANECHNIKOV, NULL, NULL, err);
 	sc_grid_free(&g);
 	return st;
 }
@@ -677,6 +677,125 @@ test_bandwidth(void)
 	}
 }
 
+/* n events of a square or hexagon grid into an accumulator, flushed one way or the other */
+static sc_status
+acc_run(sc_grid *g, sc_grid_kind kind, size_t max_cells, size_t n, const double *x, const double *y,
+		const double *w, bool sorted_flush, sc_cell **sorted, sc_err *err)
+{
+	sc_kde_acc	acc;
+	sc_status	st;
+
+	sc_grid_init(g, kind, 0, 1.0, max_cells, &sc_malloc_allocator);
+	st = sc_kde_acc_init(&acc, g, 7.5, SC_KERNEL_QUARTIC, NULL, err);
+	for (size_t e = 0; st == SC_OK && e < n; e++)
+		st = sc_kde_acc_add(&acc, x[e], y[e], w[e], err);
+	*sorted = NULL;
+	if (st == SC_OK)
+		st = sorted_flush ? sc_kde_acc_flush_sorted(&acc, sorted, err) : sc_kde_acc_flush(&acc, err);
+	/* a second round: the grid is no longer empty, so a plain flush */
+	for (size_t e = 0; st == SC_OK && e < n / 3; e++)
+		st = sc_kde_acc_add(&acc, y[e], x[e], 1, err);
+	if (st == SC_OK)
+	{
+		sc_cell    *again = NULL;
+
+		st = sorted_flush ? sc_kde_acc_flush_sorted(&acc, &again, err) : sc_kde_acc_flush(&acc, err);
+		CHECK(again == NULL);
+	}
+	sc_kde_acc_free(&acc);
+	return st;
+}
+
+/* the sorted flush: the same grid as a plain flush, its cells in sc_grid_sorted's order */
+static void
+test_flush_sorted(void)
+{
+	size_t		n = 400;
+	double	   *x = malloc(n * sizeof(double)),
+			   *y = malloc(n * sizeof(double)),
+			   *w = malloc(n * sizeof(double));
+
+	for (size_t e = 0; e < n; e++)
+	{
+		/* over several tiles on both sides of index 0, some events piled up */
+		x[e] = e % 7 == 0 ? 3.25 : urand() * 300 - 150;
+		y[e] = e % 7 == 0 ? -0.5 : urand() * 200 - 120;
+		w[e] = e % 11 == 0 ? 0 : 0.5 + urand();
+	}
+	for (int kind = SC_GRID_SQUARE; kind <= SC_GRID_HEX; kind++)
+	{
+		sc_grid		a,
+					b;
+		sc_cell    *fast,
+				   *slow,
+				   *ref,
+				   *unused;
+		sc_err		err = {{0}};
+		bool		same = true;
+
+		CHECK(acc_run(&a, kind, 0, n, x, y, w, true, &fast, &err) == SC_OK);
+		CHECK(fast != NULL);
+		CHECK(acc_run(&b, kind, 0, n, x, y, w, false, &unused, &err) == SC_OK);
+		CHECK(a.count == b.count && a.count > 0);
+		CHECK(sc_grid_sorted(&b, &slow, &err) == SC_OK);
+		CHECK(sc_grid_sorted(&a, &ref, &err) == SC_OK);
+		for (size_t c = 0; c < a.count; c++)
+			same = same && memcmp(&ref[c], &slow[c], sizeof(sc_cell)) == 0;
+		CHECK(same);
+		free(fast);
+		free(slow);
+		free(ref);
+		sc_grid_free(&a);
+		sc_grid_free(&b);
+
+		/* first round only: the cells as flushed are the sorted grid */
+		{
+			sc_kde_acc	acc;
+
+			sc_grid_init(&a, kind, 0, 1.0, 0, &sc_malloc_allocator);
+			CHECK(sc_kde_acc_init(&acc, &a, 7.5, SC_KERNEL_QUARTIC, NULL, &err) == SC_OK);
+			for (size_t e = 0; e < n; e++)
+				CHECK(sc_kde_acc_add(&acc, x[e], y[e], w[e], &err) == SC_OK);
+			/* read from the tiles twice (nothing changes), then flushed */
+			{
+				sc_cell    *peek,
+						   *peek2;
+				size_t		np,
+							np2;
+
+				CHECK(sc_kde_acc_cells(&acc, &peek, &np, &err) == SC_OK && peek != NULL);
+				CHECK(sc_kde_acc_cells(&acc, &peek2, &np2, &err) == SC_OK && peek2 != NULL);
+				CHECK(a.count == 0 && np == np2 && np > 0);
+				CHECK(memcmp(peek, peek2, np * sizeof(sc_cell)) == 0);
+				CHECK(sc_kde_acc_flush_sorted(&acc, &fast, &err) == SC_OK && fast != NULL);
+				CHECK(a.count == np && memcmp(peek, fast, np * sizeof(sc_cell)) == 0);
+				free(peek);
+				free(peek2);
+				CHECK(sc_kde_acc_cells(&acc, &peek, &np, &err) == SC_OK && peek == NULL);
+			}
+			CHECK(sc_grid_sorted(&a, &ref, &err) == SC_OK);
+			same = true;
+			for (size_t c = 0; c < a.count; c++)
+				same = same && memcmp(&ref[c], &fast[c], sizeof(sc_cell)) == 0;
+			CHECK(same);
+			CHECK(sc_kde_acc_flush_sorted(&acc, &unused, &err) == SC_OK && unused == NULL);
+			free(fast);
+			free(ref);
+			sc_kde_acc_free(&acc);
+			sc_grid_free(&a);
+		}
+
+		/* the limit, checked before anything enters the grid */
+		CHECK(acc_run(&a, kind, 50, n, x, y, w, true, &fast, &err) == SC_ELIMIT);
+		CHECK(fast == NULL && a.count == 0);
+		CHECK(strstr(err.msg, "50 cells") != NULL);
+		sc_grid_free(&a);
+	}
+	free(x);
+	free(y);
+	free(w);
+}
+
 int
 main(void)
 {
@@ -688,5 +807,6 @@ main(void)
 	test_invalid_and_limits();
 	test_bandwidth();
 	test_enomem();
+	test_flush_sorted();
 	TEST_DONE("kde");
 }

@@ -157,12 +157,54 @@ test_cell_counts(void)
 	CHECK(sc_units_cells_spanned(cells, 0) == 0);
 }
 
+/* the cells' box against every cell's own box, centre by centre */
+static void
+test_cells_bbox_exact(void)
+{
+	static const double sizes[] = {250, 0.1, 37.3, 1e-3};
+	sc_cell		cells[64];
+	unsigned	seed = 12345;
+
+	for (int kind = SC_GRID_SQUARE; kind <= SC_GRID_HEX; kind++)
+		for (int si = 0; si < 4; si++)
+			for (int rep = 0; rep < 200; rep++)
+			{
+				size_t		n = 1 + rep % 64;
+				double		s = sizes[si],
+							hw = kind == SC_GRID_HEX ? s : s / 2,
+							hh = kind == SC_GRID_HEX ? 0.8660254037844386 * s : s / 2;
+				sc_bbox		want,
+							got;
+
+				sc_bbox_init(&want);
+				for (size_t k = 0; k < n; k++)
+				{
+					double		cx,
+								cy;
+
+					seed = seed * 1103515245u + 12345u;
+					cells[k].i = (int32_t) (seed >> 8) % 2001 - 1000 + (rep % 3 ? 0 : 400000000);
+					seed = seed * 1103515245u + 12345u;
+					cells[k].j = (int32_t) (seed >> 8) % 2001 - 1000 - (rep % 5 ? 0 : 300000000);
+					cells[k].value = 1;
+					sc_grid_cell_center(kind, s, cells[k].i, cells[k].j, &cx, &cy);
+					sc_bbox_add(&want, cx - hw, cy - hh);
+					sc_bbox_add(&want, cx + hw, cy + hh);
+				}
+				got = sc_grid_cells_bbox(kind, s, cells, n);
+				CHECK(!got.empty && got.xmin == want.xmin && got.xmax == want.xmax &&
+					  got.ymin == want.ymin && got.ymax == want.ymax);
+			}
+	CHECK(sc_grid_cells_bbox(SC_GRID_HEX, 1, cells, 0).empty);
+}
+
 int
 main(void)
 {
 	test_bbox();
 	test_points_rule();
 	test_grid_rule();
+	test_cells_bbox_exact();
 	test_cell_counts();
 	TEST_DONE("units");
 }
