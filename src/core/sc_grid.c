@@ -182,6 +182,13 @@ slot_of(uint64_t key, size_t mask)
 	return (size_t) hash_of(key) & mask;
 }
 
+/* the table holds at most 70 % of its slots: more and it doubles */
+static inline bool
+over_load(size_t count, size_t capacity)
+{
+	return count * 10 > capacity * 7;
+}
+
 static sc_status
 grow(sc_grid *g, sc_err *err)
 {
@@ -260,7 +267,7 @@ add_hashed(sc_grid *g, uint64_t key, uint64_t hash, double v, sc_err *err)
 	/* a new cell: check the limit before any allocation */
 	if (g->max_cells && g->count >= g->max_cells)
 		return sc_fail(err, SC_ELIMIT, "grid would exceed %zu cells", g->max_cells);
-	if ((g->count + 1) * 10 > g->capacity * 7)
+	if (over_load(g->count + 1, g->capacity))
 	{
 		sc_status	st = grow(g, err);
 
@@ -334,7 +341,7 @@ sc_grid_load_distinct(sc_grid *g, const sc_cell *cells, size_t n, sc_err *err)
 		return sc_fail(err, SC_EINVAL, "sc_grid_load_distinct needs an empty grid");
 	if (g->max_cells && n > g->max_cells)
 		return sc_fail(err, SC_ELIMIT, "grid would exceed %zu cells", g->max_cells);
-	while (n * 10 > cap * 7)
+	while (over_load(n, cap))
 		cap *= 2;
 	if (!sc_mul_size(cap, sizeof(sc_grid_slot), &bytes))
 		return sc_fail(err, SC_ENOMEM, "grid hash table too large");
