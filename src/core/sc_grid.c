@@ -493,18 +493,15 @@ sc_grid_flat_size(size_t ncells)
 	return SC_GRID_HEADER + ncells * (sizeof(double) + 2 * sizeof(int32_t));
 }
 
-void
-sc_grid_flat_write(void *dst, sc_grid_kind kind, int32_t srid, double cell_size,
-				   const sc_cell *cells, size_t ncells)
+sc_grid_flat_writer
+sc_grid_flat_begin(void *dst, sc_grid_kind kind, int32_t srid, double cell_size, size_t ncells)
 {
 	unsigned char *p = dst;
 	uint8_t		version = SC_GRID_FLAT_VERSION,
 				k = (uint8_t) kind;
 	uint16_t	reserved = 0;
 	uint64_t	n = ncells;
-	unsigned char *vals = p + SC_GRID_HEADER;
-	unsigned char *is = vals + ncells * sizeof(double);
-	unsigned char *js = is + ncells * sizeof(int32_t);
+	sc_grid_flat_writer w;
 
 	memcpy(p, &version, 1);
 	memcpy(p + 1, &k, 1);
@@ -512,12 +509,20 @@ sc_grid_flat_write(void *dst, sc_grid_kind kind, int32_t srid, double cell_size,
 	memcpy(p + 4, &srid, 4);
 	memcpy(p + 8, &cell_size, 8);
 	memcpy(p + 16, &n, 8);
+	w.values = p + SC_GRID_HEADER;
+	w.is = w.values + ncells * sizeof(double);
+	w.js = w.is + ncells * sizeof(int32_t);
+	return w;
+}
+
+void
+sc_grid_flat_write(void *dst, sc_grid_kind kind, int32_t srid, double cell_size,
+				   const sc_cell *cells, size_t ncells)
+{
+	sc_grid_flat_writer w = sc_grid_flat_begin(dst, kind, srid, cell_size, ncells);
+
 	for (size_t c = 0; c < ncells; c++)
-	{
-		memcpy(vals + c * sizeof(double), &cells[c].value, sizeof(double));
-		memcpy(is + c * sizeof(int32_t), &cells[c].i, sizeof(int32_t));
-		memcpy(js + c * sizeof(int32_t), &cells[c].j, sizeof(int32_t));
-	}
+		sc_grid_flat_put(&w, c, cells[c].i, cells[c].j, cells[c].value);
 }
 
 sc_cell

@@ -13,6 +13,7 @@
 #define SC_GRID_H
 
 #include "sc_common.h"
+#include <string.h>
 
 typedef enum sc_grid_kind
 {
@@ -103,6 +104,27 @@ size_t		sc_grid_flat_size(size_t ncells);
 /* write a flat grid; cells must be sorted (sc_grid_sorted) */
 void		sc_grid_flat_write(void *dst, sc_grid_kind kind, int32_t srid, double cell_size,
 							   const sc_cell *cells, size_t ncells);
+/*
+ * The same form written cell by cell: sc_grid_flat_begin writes the header
+ * of ncells cells into dst, then sc_grid_flat_put the k-th cell (in (i, j)
+ * order) for every k < ncells.
+ */
+typedef struct sc_grid_flat_writer
+{
+	unsigned char *values;
+	unsigned char *is;
+	unsigned char *js;
+} sc_grid_flat_writer;
+sc_grid_flat_writer sc_grid_flat_begin(void *dst, sc_grid_kind kind, int32_t srid, double cell_size,
+									   size_t ncells);
+static inline void
+sc_grid_flat_put(const sc_grid_flat_writer *w, size_t k, int32_t i, int32_t j, double value)
+{
+	memcpy(w->values + k * sizeof(double), &value, sizeof(double));
+	memcpy(w->is + k * sizeof(int32_t), &i, sizeof(int32_t));
+	memcpy(w->js + k * sizeof(int32_t), &j, sizeof(int32_t));
+}
+
 /* read the header and check the whole buffer; cells read with sc_grid_flat_cell */
 typedef struct sc_grid_view
 {

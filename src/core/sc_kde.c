@@ -442,6 +442,7 @@ sc_kde_acc_init(sc_kde_acc *acc, sc_grid *g, double h, sc_kernel kernel,
 	acc->kernel = kernel;
 	acc->interrupt = interrupt;
 	acc->max_tiles = SC_KDE_TILE_MEMORY / sizeof(sc_kde_tile);
+	acc->tile_alloc = g->alloc;
 	return SC_OK;
 }
 
@@ -549,7 +550,7 @@ tile_get(sc_kde_acc *acc, int64_t ti, int64_t tj, sc_kde_tile **out, sc_err *err
 		if (!tiles)
 			return sc_fail(err, SC_ENOMEM, "out of memory for density tiles");
 		acc->tiles = tiles;
-		if (!(t = a->alloc(a->ctx, sizeof(sc_kde_tile))))
+		if (!(t = acc->tile_alloc.alloc(acc->tile_alloc.ctx, sizeof(sc_kde_tile))))
 			return sc_fail(err, SC_ENOMEM, "out of memory for a density tile");
 		tile_clear(t);
 		acc->tiles[acc->ntiles++] = t;
@@ -758,7 +759,10 @@ acc_event(sc_kde_acc *acc, const sc_kde_event *e, sc_err *err)
 			if (jb > bj1)
 				jb = bj1;
 			n = (int) (jb - ja + 1);
-			if ((st = tile_get(acc, ti, tile_of(ja), &t, err)) != SC_OK)
+			/* most events stay in the tile of the one before */
+			if (acc->last && acc->last->ti == ti && acc->last->tj == tile_of(ja))
+				t = acc->last;
+			else if ((st = tile_get(acc, ti, tile_of(ja), &t, err)) != SC_OK)
 				return st;
 			/* one kernel per instance of the column loop */
 			switch (k->kernel)
@@ -854,9 +858,54 @@ tiles_touched(const sc_kde_acc *acc)
 	return n;
 }
 
-/* the touched cells of column li of tile t onto out[*n...] in row order, cleared when asked */
+/*
+ * Where emitted cells go: an array of cells, or the stored form; with the
+ * cells of least and greatest j and hexagon row r = 2j (+1 in odd columns)
+ * kept aside (the first and last cell have the least and greatest i).
+ */
+typedef struct emit_sink
+{
+	sc_cell    *cells;
+	const sc_grid_flat_writer *flat;
+	sc_grid_kind kind;
+	sc_cell		jmin,
+				jmax,
+				rmin,
+				rmax;
+} emit_sink;
+
+static inline int64_t
+hex_row(sc_grid_kind kind, int32_t i, int32_t j)
+{
+	return 2 * (int64_t) j + (kind == SC_GRID_HEX && (i & 1));
+}
+
+static inline void
+sink_put(emit_sink *s, size_t k, int32_t i, int32_t j, double v)
+{
+	sc_cell		c = {i, j, v};
+
+	if (s->cells)
+	{
+		s->cells[k] = c;
+		return;
+	}
+	sc_grid_flat_put(s->flat, k, i, j, v);
+	if (k == 0)
+		s->jmin = s->jmax = s->rmin = s->rmax = c;
+	if (j < s->jmin.j)
+		s->jmin = c;
+	if (j > s->jmax.j)
+		s->jmax = c;
+	if (hex_row(s->kind, i, j) < hex_row(s->kind, s->rmin.i, s->rmin.j))
+		s->rmin = c;
+	if (hex_row(s->kind, i, j) > hex_row(s->kind, s->rmax.i, s->rmax.j))
+		s->rmax = c;
+}
+
+/* the touched cells of column li of tile t into the sink from *n on, in row order, cleared when asked */
 static sc_status
-tile_column_out(sc_kde_tile *t, int li, bool clear, sc_cell *out, size_t *n, sc_err *err)
+tile_column_out(sc_kde_tile *t, int li, bool clear, emit_sink *out, size_t *n, sc_err *err)
 {
 	int32_t		i = (int32_t) (t->ti * SC_KDE_TILE - TILE_BIAS + li);
 	int64_t		bj = t->tj * SC_KDE_TILE - TILE_BIAS;
@@ -871,10 +920,7 @@ tile_column_out(sc_kde_tile *t, int li, bool clear, sc_cell *out, size_t *n, sc_
 		if (!isfinite(v))
 			return sc_fail(err, SC_ERANGE, "the value of cell (%d,%d) is beyond double precision",
 						   i, (int) (bj + lj));
-		out[*n].i = i;
-		out[*n].j = (int32_t) (bj + lj);
-		out[*n].value = v;
-		(*n)++;
+		sink_put(out, (*n)++, i, (int32_t) (bj + lj), v);
 		if (clear)
 			col[lj] = -0.0;
 	}
@@ -887,7 +933,7 @@ tile_column_out(sc_kde_tile *t, int li, bool clear, sc_cell *out, size_t *n, sc_
  * give, column by column, their rows in order, one tile after the other.
  */
 static sc_status
-tiles_emit_sorted(sc_kde_acc *acc, bool clear, sc_cell *out, size_t *n, sc_err *err)
+tiles_emit_sorted(sc_kde_acc *acc, bool clear, emit_sink *out, size_t *n, sc_err *err)
 {
 	sc_status	st;
 
@@ -923,23 +969,21 @@ tiles_emit_sorted(sc_kde_acc *acc, bool clear, sc_cell *out, size_t *n, sc_err *
 	return SC_OK;
 }
 
-/* the tiles' cells in order into a new array (cleared when asked); the grid is empty */
+/* the tiles' cells in order into a new array, the tiles cleared; the grid is empty */
 static sc_status
-tiles_collect(sc_kde_acc *acc, bool clear, sc_cell **cells, size_t *n, sc_err *err)
+tiles_collect(sc_kde_acc *acc, sc_cell **cells, size_t *n, sc_err *err)
 {
 	sc_grid    *g = acc->grid;
-	size_t		m = tiles_touched(acc);
+	size_t		m;
 	sc_status	st;
 
 	*cells = NULL;
 	*n = 0;
-	if (g->max_cells && m > g->max_cells)
-		return sc_fail(err, SC_ELIMIT,
-					   "the density grid would exceed %zu cells; use a larger cell size, "
-					   "a smaller bandwidth or a smaller area", g->max_cells);
+	if ((st = sc_kde_acc_count(acc, &m, err)) != SC_OK)
+		return st;
 	if (!(*cells = sc_alloc_array(&g->alloc, m, sizeof(sc_cell), err, "density cells")))
 		return SC_ENOMEM;
-	if ((st = tiles_emit_sorted(acc, clear, *cells, n, err)) != SC_OK)
+	if ((st = tiles_emit_sorted(acc, true, &(emit_sink) {.cells = *cells}, n, err)) != SC_OK)
 	{
 		sc_free(&g->alloc, *cells);
 		*cells = NULL;
@@ -957,7 +1001,7 @@ sc_kde_acc_flush_sorted(sc_kde_acc *acc, sc_cell **sorted, sc_err *err)
 	*sorted = NULL;
 	if (acc->pending == 0 || acc->grid->count != 0)
 		return sc_kde_acc_flush(acc, err);
-	st = tiles_collect(acc, true, &cells, &n, err);
+	st = tiles_collect(acc, &cells, &n, err);
 	acc->pending = 0;
 	if (st == SC_OK && (st = sc_grid_load_distinct(acc->grid, cells, n, err)) != SC_OK)
 		sc_free(&acc->grid->alloc, cells);
@@ -967,13 +1011,60 @@ sc_kde_acc_flush_sorted(sc_kde_acc *acc, sc_cell **sorted, sc_err *err)
 }
 
 sc_status
-sc_kde_acc_cells(sc_kde_acc *acc, sc_cell **cells, size_t *n, sc_err *err)
+sc_kde_acc_count(sc_kde_acc *acc, size_t *n, sc_err *err)
 {
-	*cells = NULL;
-	*n = 0;
-	if (acc->grid->count != 0)
+	sc_grid    *g = acc->grid;
+
+	*n = SIZE_MAX;
+	if (g->count != 0)
 		return SC_OK;
-	return tiles_collect(acc, false, cells, n, err);
+	*n = tiles_touched(acc);
+	if (g->max_cells && *n > g->max_cells)
+		return sc_fail(err, SC_ELIMIT,
+					   "the density grid would exceed %zu cells; use a larger cell size, "
+					   "a smaller bandwidth or a smaller area", g->max_cells);
+	return SC_OK;
+}
+
+sc_status
+sc_kde_acc_write_flat(sc_kde_acc *acc, const sc_grid_flat_writer *w, size_t n,
+					  sc_cell ext[SC_KDE_EXTREMES], sc_err *err)
+{
+	emit_sink	sink = {.flat = w, .kind = acc->grid->kind};
+	size_t		got = 0;
+	sc_status	st;
+
+	if ((st = tiles_emit_sorted(acc, false, &sink, &got, err)) != SC_OK)
+		return st;
+	if (got != n)
+		return sc_fail(err, SC_EINVAL, "the density changed between counting and writing");
+	if (n > 0)
+	{
+		sc_grid_flat_writer r = *w;
+
+		memcpy(&ext[0].i, r.is, sizeof(int32_t));
+		memcpy(&ext[0].j, r.js, sizeof(int32_t));
+		memcpy(&ext[0].value, r.values, sizeof(double));
+		memcpy(&ext[1].i, r.is + (n - 1) * sizeof(int32_t), sizeof(int32_t));
+		memcpy(&ext[1].j, r.js + (n - 1) * sizeof(int32_t), sizeof(int32_t));
+		memcpy(&ext[1].value, r.values + (n - 1) * sizeof(double), sizeof(double));
+		ext[2] = sink.jmin;
+		ext[3] = sink.jmax;
+		ext[4] = sink.rmin;
+		ext[5] = sink.rmax;
+	}
+	return SC_OK;
+}
+
+void
+sc_kde_acc_free_tiles(sc_kde_acc *acc)
+{
+	for (size_t k = 0; k < acc->ntiles; k++)
+		sc_free(&acc->tile_alloc, acc->tiles[k]);
+	acc->ntiles = acc->used = 0;
+	acc->last = NULL;
+	if (acc->slots)
+		memset(acc->slots, 0, acc->nslots * sizeof(sc_kde_tile *));
 }
 
 void
@@ -984,8 +1075,7 @@ sc_kde_acc_free(sc_kde_acc *acc)
 	if (!acc->grid)
 		return;
 	a = &acc->grid->alloc;
-	for (size_t k = 0; k < acc->ntiles; k++)
-		sc_free(a, acc->tiles[k]);
+	sc_kde_acc_free_tiles(acc);
 	sc_free(a, acc->tiles);
 	sc_free(a, acc->slots);
 	sc_free(a, acc->rowdy2);

@@ -116,6 +116,7 @@ typedef struct sc_kde_acc
 	double	   *rowdy2;			/* the event's rows' (y - cy)², per column parity */
 	size_t		rowdy2_cap;
 	size_t		tick;
+	sc_alloc	tile_alloc;		/* the tiles' allocator: the grid's unless set after init */
 } sc_kde_acc;
 
 #define SC_KDE_TILE_BITS 6
@@ -135,15 +136,28 @@ sc_status	sc_kde_acc_flush(sc_kde_acc *acc, sc_err *err);
  * the cells come out of the tiles in order and fill the grid at once.
  */
 sc_status	sc_kde_acc_flush_sorted(sc_kde_acc *acc, sc_cell **sorted, sc_err *err);
-/*
- * The density so far, read without a flush: when the grid is still empty
- * (everything is in the tiles), *cells gets its *n cells in (i, j) order,
- * from the grid's allocator (the caller frees them), and the accumulator
- * stays as it was; else *cells is NULL (flush and read the grid).  Errors
- * as the flush's (SC_ELIMIT, SC_ERANGE, SC_ENOMEM).
- */
-sc_status	sc_kde_acc_cells(sc_kde_acc *acc, sc_cell **cells, size_t *n, sc_err *err);
 void		sc_kde_acc_free(sc_kde_acc *acc);
+/*
+ * The density so far straight into the stored form, without a cell array:
+ * when the grid is still empty, sc_kde_acc_count sets *n to the number of
+ * cells (SC_ELIMIT past the grid's max_cells), else to SIZE_MAX (flush and
+ * write the grid).  sc_kde_acc_write_flat then writes those n cells in
+ * (i, j) order through w (from sc_grid_flat_begin with n cells), and puts
+ * into ext SC_KDE_EXTREMES of them that hold the least and greatest i, j
+ * and hexagon row (what a bounding box of the cells needs), when n > 0.
+ * The accumulator stays as it was.  Errors as the flush's (SC_ELIMIT,
+ * SC_ERANGE); SC_EINVAL when n is not what sc_kde_acc_count gave.
+ */
+#define SC_KDE_EXTREMES 6
+sc_status	sc_kde_acc_count(sc_kde_acc *acc, size_t *n, sc_err *err);
+sc_status	sc_kde_acc_write_flat(sc_kde_acc *acc, const sc_grid_flat_writer *w, size_t n,
+								  sc_cell ext[SC_KDE_EXTREMES], sc_err *err);
+/*
+ * Give every tile back to tile_alloc (the accumulator then has none, and
+ * makes new ones as it needs them); sc_kde_acc_free does it too.  For an
+ * owner whose memory is going away without sc_kde_acc_free.
+ */
+void		sc_kde_acc_free_tiles(sc_kde_acc *acc);
 
 /*
  * n events at once through an accumulator (w may be NULL: unit weights);

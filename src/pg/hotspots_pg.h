@@ -11,6 +11,15 @@
 #include "sc_area.h"
 #include "sc_gistar.h"
 
+struct sc_kde_acc;
+
+/*
+ * acc's tiles from the session's pool (kde_tile_pool.c) rather than from
+ * owner, the memory context acc lives in: they go back to the pool when
+ * owner is reset or deleted.
+ */
+void		sp_kde_use_tile_pool(struct sc_kde_acc *acc, MemoryContext owner);
+
 /* error unless h is positive and finite */
 void		sp_check_bandwidth(const char *fname, double h);
 

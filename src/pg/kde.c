@@ -131,6 +131,7 @@ kde_state_new(MemoryContext parent, sc_grid_kind kind, int32 srid, double cell_s
 	if ((st = sc_kde_acc_init(&ks->acc, &ks->eg.grid, h, kernel, sp_check_interrupts, &err)) != SC_OK)
 		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
 					  st == SC_ELIMIT ? KDE_HINT_LIMIT : NULL);
+	sp_kde_use_tile_pool(&ks->acc, ctx);
 	ks->acc_ready = true;
 	return ks;
 }
@@ -433,51 +434,45 @@ kde_agg_check_units(FunctionCallInfo fcinfo, ExpandedObjectHeader *eoh)
 	kde_check_units_cells(fcinfo, eg, eg->grid.count ? sp_grid_cells(eg) : NULL, eg->grid.count);
 }
 
-/* the stored form of n sorted cells of the grid of eg */
-static void *
-kde_flat(const ExpandedGrid *eg, const sc_cell *cells, size_t n)
-{
-	size_t		size = SP_FLAT_OFFSET + sc_grid_flat_size(n);
-	void	   *flat;
-
-	if (size > MaxAllocSize)
-		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						errmsg("%s: %zu cells are too many to store in one value", kde_fname(eg), n),
-						errhint("Use a larger cell size or a smaller bandwidth.")));
-	flat = sp_palloc_huge(size, kde_fname(eg), "the stored form of the density grid");
-	memset(flat, 0, SP_FLAT_OFFSET);
-	SET_VARSIZE(flat, size);
-	sc_grid_flat_write((char *) flat + SP_FLAT_OFFSET, eg->grid.kind, eg->grid.srid,
-					   eg->grid.cell_size, cells, n);
-	return flat;
-}
-
 /*
  * The final value of a serial state whose density is all in the tiles (the
  * usual case): its cells come out of the tiles in order, straight into the
- * stored form, with no hash grid built and no sort; the state stays as it
- * was.  NULL when the grid holds cells already.
+ * stored form, with no hash grid, no sort and no cell array; the state
+ * stays as it was.  NULL when the grid holds cells already.
  */
 static void *
 kde_final_from_tiles(FunctionCallInfo fcinfo, KdeState *ks)
 {
 	const char *fname = kde_fname(&ks->eg);
-	sc_cell    *cells;
-	size_t		n;
+	const sc_grid *g = &ks->eg.grid;
+	sc_cell		ext[SC_KDE_EXTREMES];
+	sc_grid_flat_writer w;
+	size_t		n,
+				size;
 	sc_err		err;
 	sc_status	st;
 	void	   *flat;
 
 	if (!ks->acc_ready || ks->eg.npending != 0)
 		return NULL;
-	if ((st = sc_kde_acc_cells(&ks->acc, &cells, &n, &err)) != SC_OK)
-		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
-					  st == SC_ELIMIT ? KDE_HINT_LIMIT : st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
-	if (cells == NULL)
+	if ((st = sc_kde_acc_count(&ks->acc, &n, &err)) != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE, KDE_HINT_LIMIT);
+	if (n == SIZE_MAX)
 		return NULL;
-	kde_check_units_cells(fcinfo, &ks->eg, cells, n);
-	flat = kde_flat(&ks->eg, cells, n);
-	pfree(cells);
+	size = SP_FLAT_OFFSET + sc_grid_flat_size(n);
+	if (size > MaxAllocSize)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("%s: %zu cells are too many to store in one value", fname, n),
+						errhint("Use a larger cell size or a smaller bandwidth.")));
+	flat = sp_palloc_huge(size, fname, "the stored form of the density grid");
+	memset(flat, 0, SP_FLAT_OFFSET);
+	SET_VARSIZE(flat, size);
+	w = sc_grid_flat_begin((char *) flat + SP_FLAT_OFFSET, g->kind, g->srid, g->cell_size, n);
+	if ((st = sc_kde_acc_write_flat(&ks->acc, &w, n, ext, &err)) != SC_OK)
+		sp_raise_hint(st, &err, fname, ERRCODE_INVALID_PARAMETER_VALUE,
+					  st == SC_ERANGE ? KDE_HINT_RANGE : NULL);
+	/* the units checks look at the cells' extremes only */
+	kde_check_units_cells(fcinfo, &ks->eg, ext, n > 0 ? SC_KDE_EXTREMES : 0);
 	return flat;
 }
 

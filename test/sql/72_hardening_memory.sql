@@ -101,3 +101,37 @@ REVOKE SET ON PARAMETER safety.memory_limit FROM regress_safety_mem;
 
 DROP OWNED BY regress_safety_mem;
 DROP ROLE regress_safety_mem;
+
+-- kde_agg keeps up to 1 MB of density tiles for the session's next query
+-- (src/pg/kde_tile_pool.c).  A state's tiles go back to that pool when its
+-- query ends, also when it fails half-way, so the session's memory does not
+-- grow from query to query: 40 queries that fail after their tiles are made
+-- (the last point has another SRID) and 40 that succeed leave
+-- TopMemoryContext, where the pool lives, as it was (a lost tile would leave
+-- 32 kB behind; each query here makes about 20).
+SET max_parallel_workers_per_gather = 0;
+SELECT safety.num_cells(safety.kde_agg(geom, 100, 400)) > 10000 AS many_cells FROM incidents;
+CREATE TEMP TABLE top_before AS
+SELECT total_bytes FROM pg_backend_memory_contexts WHERE name = 'TopMemoryContext';
+DO $$
+DECLARE
+	failed int := 0;
+BEGIN
+	FOR k IN 1..40 LOOP
+		BEGIN
+			PERFORM safety.kde_agg(g, 100, 400)
+			FROM (SELECT geom AS g FROM incidents
+			      UNION ALL SELECT ST_SetSRID(ST_MakePoint(0, 0), 4326)) s;
+		EXCEPTION WHEN invalid_parameter_value THEN
+			failed := failed + 1;
+		END;
+		PERFORM safety.kde_agg(geom, 100, 400) FROM incidents;
+	END LOOP;
+	IF failed <> 40 THEN
+		RAISE EXCEPTION 'only % of 40 queries failed', failed;
+	END IF;
+END $$;
+SELECT (SELECT total_bytes FROM pg_backend_memory_contexts WHERE name = 'TopMemoryContext') - b.total_bytes
+       < 256 * 1024 AS top_memory_kept
+FROM top_before b;
+RESET max_parallel_workers_per_gather;

@@ -4,6 +4,7 @@
  */
 #include "sc_test.h"
 #include "sc_kde.h"
+#include "sc_units.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -756,22 +757,54 @@ test_flush_sorted(void)
 			CHECK(sc_kde_acc_init(&acc, &a, 7.5, SC_KERNEL_QUARTIC, NULL, &err) == SC_OK);
 			for (size_t e = 0; e < n; e++)
 				CHECK(sc_kde_acc_add(&acc, x[e], y[e], w[e], &err) == SC_OK);
-			/* read from the tiles twice (nothing changes), then flushed */
+			/*
+			 * written from the tiles into the stored form twice (nothing
+			 * changes), then flushed: the same cells in the same order; the
+			 * extremes give the bounding box and span of all the cells
+			 */
 			{
-				sc_cell    *peek,
-						   *peek2;
 				size_t		np,
-							np2;
+							np2,
+							size;
+				unsigned char *f1,
+						   *f2;
+				sc_cell		ext[SC_KDE_EXTREMES],
+							ext2[SC_KDE_EXTREMES];
+				sc_grid_flat_writer w1,
+							w2;
+				sc_grid_view v;
+				sc_bbox		b1,
+							b2;
 
-				CHECK(sc_kde_acc_cells(&acc, &peek, &np, &err) == SC_OK && peek != NULL);
-				CHECK(sc_kde_acc_cells(&acc, &peek2, &np2, &err) == SC_OK && peek2 != NULL);
-				CHECK(a.count == 0 && np == np2 && np > 0);
-				CHECK(memcmp(peek, peek2, np * sizeof(sc_cell)) == 0);
+				CHECK(sc_kde_acc_count(&acc, &np, &err) == SC_OK && np != SIZE_MAX && np > 0);
+				size = sc_grid_flat_size(np);
+				f1 = malloc(size);
+				f2 = malloc(size);
+				w1 = sc_grid_flat_begin(f1, kind, 0, 1.0, np);
+				CHECK(sc_kde_acc_write_flat(&acc, &w1, np, ext, &err) == SC_OK);
+				CHECK(sc_kde_acc_count(&acc, &np2, &err) == SC_OK && np2 == np);
+				w2 = sc_grid_flat_begin(f2, kind, 0, 1.0, np);
+				CHECK(sc_kde_acc_write_flat(&acc, &w2, np, ext2, &err) == SC_OK);
+				CHECK(a.count == 0 && memcmp(f1, f2, size) == 0 && memcmp(ext, ext2, sizeof(ext)) == 0);
+				CHECK(sc_kde_acc_write_flat(&acc, &w2, np - 1, ext2, &err) == SC_EINVAL);
 				CHECK(sc_kde_acc_flush_sorted(&acc, &fast, &err) == SC_OK && fast != NULL);
-				CHECK(a.count == np && memcmp(peek, fast, np * sizeof(sc_cell)) == 0);
-				free(peek);
-				free(peek2);
-				CHECK(sc_kde_acc_cells(&acc, &peek, &np, &err) == SC_OK && peek == NULL);
+				CHECK(a.count == np);
+				CHECK(sc_grid_flat_read(f1, size, 0, &v, &err) == SC_OK && v.ncells == np);
+				same = true;
+				for (size_t c = 0; c < np; c++)
+				{
+					sc_cell		fc = sc_grid_flat_cell(&v, c);
+
+					same = same && memcmp(&fc, &fast[c], sizeof(sc_cell)) == 0;
+				}
+				CHECK(same);
+				b1 = sc_grid_cells_bbox(kind, 1.0, fast, np);
+				b2 = sc_grid_cells_bbox(kind, 1.0, ext, SC_KDE_EXTREMES);
+				CHECK(b1.xmin == b2.xmin && b1.ymin == b2.ymin && b1.xmax == b2.xmax && b1.ymax == b2.ymax && !b1.empty && !b2.empty);
+				CHECK(sc_units_cells_spanned(fast, np) == sc_units_cells_spanned(ext, SC_KDE_EXTREMES));
+				free(f1);
+				free(f2);
+				CHECK(sc_kde_acc_count(&acc, &np, &err) == SC_OK && np == SIZE_MAX);
 			}
 			CHECK(sc_grid_sorted(&a, &ref, &err) == SC_OK);
 			same = true;
