@@ -119,12 +119,19 @@ class Runner:
             except psycopg.Error as e:
                 box["error"] = e
             finally:
-                try:
-                    if not conn.broken:
-                        conn.rollback()
-                        conn.autocommit = False
-                except psycopg.Error:
-                    pass
+                # A statement_timeout that fires while the server is still
+                # writing a large result to us is PostgreSQL's to report at
+                # its next interrupt check: that can be this ROLLBACK, which
+                # then fails with 57014 and leaves the transaction aborted.
+                # The second ROLLBACK ends it.
+                for _ in range(2):
+                    try:
+                        if not conn.broken:
+                            conn.rollback()
+                            conn.autocommit = False
+                        break
+                    except psycopg.Error:
+                        pass
 
         pid = conn.info.backend_pid
         t0 = time.monotonic()
