@@ -371,7 +371,7 @@ sc_kde_add_point(sc_grid *g, double x, double y, double w, double h,
 /* ---- the accumulator: dense tiles in a hash table of tiles ---- */
 
 #define TILE_CELLS (SC_KDE_TILE * SC_KDE_TILE)
-/* rows a vector of the quartic row loop holds */
+/* rows a vector of the quartic row loop holds (its lane constants have four) */
 #define KDE_LANES 4
 #define TILE_MASK (SC_KDE_TILE - 1)
 /* cell index + TILE_BIAS is >= 0 and a multiple of the tile side apart */
@@ -578,12 +578,6 @@ tile_get(sc_kde_acc *acc, int64_t ti, int64_t tj, sc_kde_tile **out, sc_err *err
 	return SC_OK;
 }
 
-/*
- * Rows of one column into a tile, each with the exact test d² < R² as a
- * mask rather than a branch (a cell outside adds -0.0 and stays untouched),
- * inlined once per kernel: the loop has no branch and vectorises.  dy2 has
- * the rows' (ey - cy)², the same for every column of the event.
- */
 #if defined(__GNUC__)
 typedef double kde_vd __attribute__((vector_size(KDE_LANES * sizeof(double))));
 typedef int64_t kde_vi __attribute__((vector_size(KDE_LANES * sizeof(double))));
@@ -625,6 +619,12 @@ tile_rows_quartic(double dx2, double R2, double scale, double inv_h2,
 }
 #endif
 
+/*
+ * Rows of one column into a tile, each with the exact test d² < R² as a
+ * mask rather than a branch (a cell outside adds -0.0 and stays untouched),
+ * inlined once per kernel: the loop has no branch and vectorises.  dy2 has
+ * the rows' (ey - cy)², the same for every column of the event.
+ */
 static inline __attribute__((always_inline)) void
 tile_rows(sc_kernel kernel, double dx2, double R2, double scale, double inv_h2,
 		  double inv_h, const double *restrict dy2, int n, double *restrict ts)
