@@ -43,7 +43,7 @@ rm -rf test/out
 out=$(make -s installcheck 2>&1); echo "$out"
 ok=$(echo "$out" | grep -cE '\.\.\. ok( |$)')
 bad=$(echo "$out" | grep -cE '\.\.\. (FAILED|failed)')
-echo "$out" | grep -q 'tests passed\|tests failed\|test passed\|test failed' || bad=$((bad + 1))
+grep -q 'tests passed\|tests failed\|test passed\|test failed' <<<"$out" || bad=$((bad + 1))
 [ -f test/out/regression.diffs ] && head -200 test/out/regression.diffs
 count pg_regress "$ok" "$bad"
 
@@ -62,7 +62,7 @@ for suite in test/suites/*.sh; do
 	out=$(bash "$suite" 2>&1); rc=$?
 	echo "$out"
 	line=$(echo "$out" | grep -E '^[A-Za-z0-9_ -]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
-	if [ -z "$line" ] && [ "$rc" = 0 ] && echo "$out" | grep -qE "^$name: skipped"; then
+	if [ -z "$line" ] && [ "$rc" = 0 ] && grep -qE "^$name: skipped" <<<"$out"; then
 		echo "== $name: skipped"
 	elif [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
@@ -76,7 +76,9 @@ done
 
 if [ -n "${SAFETY_OWN_CLUSTER:-}" ]; then
 	echo "== server log"
-	if tail -c +"$((logstart + 1))" "$logfile" | grep -q "terminated by signal"; then
+	# (grep -q stops reading at the first hit; through a pipe, with pipefail, the
+	# writer's SIGPIPE would turn a hit into "no hit")
+	if grep -q "terminated by signal" < <(tail -c +"$((logstart + 1))" "$logfile"); then
 		tail -c +"$((logstart + 1))" "$logfile" | grep -B2 -A2 "terminated by signal"
 		count server-log 0 1
 	else

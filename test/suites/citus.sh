@@ -159,7 +159,7 @@ done
 # the plan: partial aggregation on the shards, combined on the coordinator
 plan=$(q "EXPLAIN (VERBOSE, COSTS OFF) SELECT safety.grid_agg(geom, 250), safety.kde_agg(geom, 100, 400), safety.events_agg(geom, occurred_at, id) FROM inc_by_id")
 check "EXPLAIN VERBOSE: worker_partial_agg on the shards, coord_combine_agg on the coordinator" \
-	"$(echo "$plan" | grep -q worker_partial_agg && echo "$plan" | grep -q coord_combine_agg && echo t)"
+	"$(grep -q worker_partial_agg <<<"$plan" && grep -q coord_combine_agg <<<"$plan" && echo t)"
 echo "$plan" | grep -E "coord_combine_agg|worker_partial_agg" | head -2 | cut -c1-160 | sed 's/^/  /'
 
 # analyses over distributed aggregates

@@ -116,7 +116,7 @@ for c in "${cases[@]}"; do
 	fi
 	out=$(compare "$stat" "$weights" "$param" "$tmp/$name.csv")
 	echo "$name: $out" | tr '\n' ' '; echo
-	if echo "$out" | grep -q '^OK$'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if grep -q '^OK$' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 
 # grids of the Cincinnati burglaries: cell centres as the extension defines them
@@ -137,6 +137,6 @@ for c in "${grids[@]}"; do
 	fi
 	out=$(compare lm grid "$dist" "$tmp/$name.csv")
 	echo "$name: $out" | tr '\n' ' '; echo
-	if echo "$out" | grep -q '^OK$'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if grep -q '^OK$' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 finish

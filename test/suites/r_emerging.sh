@@ -90,6 +90,6 @@ cat(if (card_diff == 0 && na_mismatch == 0 && diff <= 1e-8 && mk_bad == 0 && mk_
 R
 )
 	echo "$name: $out" | tr '\n' ' '; echo
-	if echo "$out" | grep -q '^OK$'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if grep -q '^OK$' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 finish

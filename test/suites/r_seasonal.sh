@@ -109,6 +109,6 @@ cat(if (ok) "OK\n" else "MISMATCH\n")
 R
 )
 	echo "$name: $out" | tr '\n' ' '; echo
-	if echo "$out" | grep -q '^OK$'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if grep -q '^OK$' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 finish

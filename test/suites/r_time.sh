@@ -106,7 +106,7 @@ cat(if (bad == 0 && compared > 0) "OK\n" else "MISMATCH\n")
 R
 )
 	echo "$name: $out" | tr '\n' ' '; echo
-	if echo "$out" | grep -q '^OK$'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if grep -q '^OK$' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 
 # --- Mann-Kendall and Sen's slope --------------------------------------------
@@ -166,6 +166,6 @@ cat(if (bad == 0 && nrow(d) > 0) "OK\n" else "MISMATCH\n")
 R
 )
 	echo "$name: $out" | tr '\n' ' '; echo
-	if echo "$out" | grep -q '^OK$'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if grep -q '^OK$' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 finish

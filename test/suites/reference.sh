@@ -36,7 +36,7 @@ mutant() { # name sed-expression file expected-FAIL-pattern
 	sed -i -E "$2" "$work/docs/$3"
 	if cmp -s "$root/docs/$3" "$work/docs/$3"; then fail "$1: the edit changed nothing"; return; fi
 	out=$(python3 "$here/reference/check_reference.py" "$work/docs" "$work/catalog.json")
-	if [ $? != 0 ] && echo "$out" | grep -q "^FAIL .*$4"; then pass "$1 fails: $(echo "$out" | grep -m1 "^FAIL .*$4")"
+	if [ $? != 0 ] && grep -q "^FAIL .*$4" <<<"$out"; then pass "$1 fails: $(echo "$out" | grep -m1 "^FAIL .*$4")"
 	else fail "$1 passed the check"; fi
 }
 mutant "a removed heading (kde_bandwidth)" '/^### `safety\.kde_bandwidth\(/d' reference-hotspots.md \

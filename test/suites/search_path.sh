@@ -131,7 +131,7 @@ run() { # label user search_path suffix schema config
 	reset_hits
 	out=$(cd "$tmp" && "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -U "$user" -v path="$path" -v sfx="$sfx" \
 		-v vschema="$vschema" -v config="$config" -f "$root/$here/workload.sql" 2>"$tmp/err"); rc=$?
-	if [ "$rc" = 0 ] && echo "$out" | grep -q "workload done"; then
+	if [ "$rc" = 0 ] && grep -q "workload done" <<<"$out"; then
 		ok "workload completes: $label"
 	else
 		fail "workload fails: $label: $(grep -v 'hijack:' "$tmp/err" | head -5)"
