@@ -53,10 +53,14 @@ while read -r t; do
 	psql -X -qtA -v ON_ERROR_STOP=1 -F ' ' <<SQL > "$work/$t.sql_ms"
 SET jit = off;
 SET max_parallel_workers_per_gather = 0;
-SELECT (SELECT median_ms FROM bench.interleaved_ms(ARRAY['SELECT count(geom) FROM $t',
-                                                        'SELECT safety.kde_agg(geom, $cell, $h) FROM $t'], $rounds) WITH ORDINALITY r(q, median_ms, min_ms, over_first, k) WHERE k = 1),
-       (SELECT median_ms FROM bench.interleaved_ms(ARRAY['SELECT count(geom) FROM $t',
-                                                        'SELECT safety.kde_agg(geom, $cell, $h) FROM $t'], $rounds) WITH ORDINALITY r(q, median_ms, min_ms, over_first, k) WHERE k = 2),
+-- one run of the rounds for both (scan and kde_agg timed in the same rounds);
+-- over_first: the median over the rounds of kde_agg / scan in that round
+WITH r AS MATERIALIZED (
+  SELECT * FROM bench.interleaved_ms(ARRAY['SELECT count(geom) FROM $t',
+                                           'SELECT safety.kde_agg(geom, $cell, $h) FROM $t'], $rounds)
+         WITH ORDINALITY r(q, median_ms, min_ms, over_first, k))
+SELECT (SELECT median_ms FROM r WHERE k = 1), (SELECT median_ms FROM r WHERE k = 2),
+       (SELECT over_first FROM r WHERE k = 2),
        $plain;
 SQL
 	floor_out=$("$work/kde_floor" "$work/$t.xy" $cell $h "$work/$t.cells")
@@ -64,12 +68,12 @@ SQL
 	echo "== $t"
 	echo "$floor_out"
 	echo "$r_out"
-	read -r scan kde plain_ms < "$work/$t.sql_ms"
+	read -r scan kde paired plain_ms < "$work/$t.sql_ms"
 	arith=$(echo "$floor_out" | sed -nE 's/.*best of 3: ([0-9.]+) ms.*/\1/p')
 	r_ms=$(echo "$r_out" | sed -nE 's/.*best of 3: ([0-9.]+) ms.*/\1/p')
-	awk -v t="$t" -v scan="$scan" -v kde="$kde" -v ar="$arith" -v r="$r_ms" -v p="${plain_ms:-}" 'BEGIN {
-		printf "%s: scan %.1f ms, kde_agg %.1f ms, arithmetic %.1f ms; floor (scan + arithmetic) %.1f ms, kde_agg / floor %.2f; spatstat %.1f ms, spatstat / kde_agg %.1f",
-			t, scan, kde, ar, scan + ar, kde / (scan + ar), r, r / kde
+	awk -v t="$t" -v scan="$scan" -v kde="$kde" -v pr="$paired" -v ar="$arith" -v r="$r_ms" -v p="${plain_ms:-}" 'BEGIN {
+		printf "%s: scan %.1f ms, kde_agg %.1f ms (kde_agg / scan %.2f, median of the rounds), arithmetic %.1f ms; floor (scan + arithmetic) %.1f ms, kde_agg / floor %.2f; spatstat %.1f ms, spatstat / kde_agg %.1f",
+			t, scan, kde, pr, ar, scan + ar, kde / (scan + ar), r, r / kde
 		if (p != "") printf "; plain SQL %.1f ms, plain SQL / kde_agg %.1f", p, p / kde
 		printf "\n" }'
 done < "$work/tables"
